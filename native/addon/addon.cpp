@@ -1,0 +1,26 @@
+// The addon's entry point registers; each binding lives in its own file and does its own work.
+#include <napi.h>
+
+#include "../msl/cpu/gpuos_emu_abi.h"
+#include "device_buffer.h"
+#include "dispatch.h"
+#include "kernel_library.h"
+#include "microbench.h"
+#include "translate.h"
+
+namespace {
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  exports.Set("DeviceBuffer", gpuos::addon::DeviceBuffer::define(env));
+  exports.Set("KernelLibrary", gpuos::addon::KernelLibrary::define(env));
+  exports.Set("dispatchAsync", Napi::Function::New(env, gpuos::addon::dispatch_async, "dispatchAsync"));
+  exports.Set("dispatchSync", Napi::Function::New(env, gpuos::addon::dispatch_sync, "dispatchSync"));
+  exports.Set("translate", Napi::Function::New(env, gpuos::addon::translate, "translate"));
+  exports.Set("measureContextSwitch", Napi::Function::New(env, gpuos::addon::measure_context_switch, "measureContextSwitch"));
+  exports.Set("emulatorAbiVersion", Napi::Number::New(env, GPUOS_EMU_ABI_VERSION));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(gpuos_native, init)

@@ -1,0 +1,93 @@
+#include "conversions.h"
+
+namespace gpuos::addon {
+
+void throw_error(Napi::Env env, const char* code, const std::string& message) {
+  Napi::Error error = Napi::Error::New(env, message);
+  error.Set("code", Napi::String::New(env, code));
+  throw error;
+}
+
+Napi::Object site_to_js(Napi::Env env, const gpuos_source_site* site) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("file", Napi::String::New(env, site->file ? site->file : ""));
+  out.Set("line", Napi::Number::New(env, site->line));
+  out.Set("column", Napi::Number::New(env, site->column));
+  out.Set("function", Napi::String::New(env, site->function ? site->function : ""));
+  return out;
+}
+
+namespace {
+
+Napi::Object finding_to_js(Napi::Env env, const gpuos::emu::Finding& finding) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("code", Napi::String::New(env, finding.code));
+  out.Set("message", Napi::String::New(env, finding.message));
+  Napi::Array groups = Napi::Array::New(env, finding.groups.size());
+  for (std::size_t g = 0; g < finding.groups.size(); ++g) {
+    const gpuos::emu::ThreadGroupReport& report = finding.groups[g];
+    Napi::Object group = Napi::Object::New(env);
+    Napi::Array threads = Napi::Array::New(env, report.threads.size());
+    for (std::size_t t = 0; t < report.threads.size(); ++t) threads.Set(t, Napi::Number::New(env, report.threads[t]));
+    group.Set("threads", threads);
+    group.Set("operation", Napi::String::New(env, report.operation));
+    group.Set("site", report.site ? Napi::Value(site_to_js(env, report.site)) : env.Null());
+    groups.Set(g, group);
+  }
+  out.Set("groups", groups);
+  if (finding.fault_pc != 0) {
+    Napi::Object fault = Napi::Object::New(env);
+    fault.Set("address", Napi::BigInt::New(env, static_cast<std::uint64_t>(finding.fault_address)));
+    fault.Set("pc", Napi::BigInt::New(env, static_cast<std::uint64_t>(finding.fault_pc)));
+    fault.Set("library", Napi::String::New(env, finding.fault_library));
+    fault.Set("pcOffset", Napi::BigInt::New(env, static_cast<std::uint64_t>(finding.fault_pc_offset)));
+    out.Set("fault", fault);
+  }
+  if (finding.buffer_index >= 0 || finding.code == gpuos::emu::code::kOutOfBounds) {
+    Napi::Object access = Napi::Object::New(env);
+    access.Set("buffer", finding.buffer_index >= 0 ? Napi::Value(Napi::Number::New(env, finding.buffer_index)) : env.Null());
+    access.Set("offset", Napi::Number::New(env, static_cast<double>(finding.buffer_offset)));
+    access.Set("size", Napi::Number::New(env, static_cast<double>(finding.buffer_size)));
+    out.Set("access", access);
+  }
+  return out;
+}
+
+}  // namespace
+
+Napi::Object outcome_to_js(Napi::Env env, const gpuos::emu::DispatchOutcome& outcome) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("ok", Napi::Boolean::New(env, outcome.ok));
+  Napi::Array findings = Napi::Array::New(env, outcome.findings.size());
+  for (std::size_t i = 0; i < outcome.findings.size(); ++i) findings.Set(i, finding_to_js(env, outcome.findings[i]));
+  out.Set("findings", findings);
+  const gpuos::emu::DispatchStats& stats = outcome.stats;
+  Napi::Object js_stats = Napi::Object::New(env);
+  js_stats.Set("contextSwitches", Napi::Number::New(env, static_cast<double>(stats.context_switches)));
+  js_stats.Set("threadgroupBarriers", Napi::Number::New(env, static_cast<double>(stats.threadgroup_barriers)));
+  js_stats.Set("simdRendezvous", Napi::Number::New(env, static_cast<double>(stats.simd_rendezvous)));
+  js_stats.Set("atomicOperations", Napi::Number::New(env, static_cast<double>(stats.atomic_operations)));
+  js_stats.Set("threadgroupMemoryBytes", Napi::Number::New(env, stats.threadgroup_memory_bytes));
+  js_stats.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(stats.elapsed_ns)));
+  out.Set("stats", js_stats);
+  return out;
+}
+
+std::uint64_t read_unsigned(Napi::Object object, const char* key, std::uint64_t fallback, std::uint64_t max) {
+  Napi::Value value = object.Get(key);
+  if (value.IsUndefined()) return fallback;
+  if (value.IsBigInt()) {
+    bool lossless = false;
+    const std::uint64_t result = value.As<Napi::BigInt>().Uint64Value(&lossless);
+    if (!lossless || result > max) throw_error(object.Env(), "E_INVALID_ARGUMENT", std::string(key) + " is out of range");
+    return result;
+  }
+  if (!value.IsNumber()) throw_error(object.Env(), "E_INVALID_ARGUMENT", std::string(key) + " must be a number");
+  const double number = value.As<Napi::Number>().DoubleValue();
+  if (!(number >= 0) || number > static_cast<double>(max) || number != static_cast<double>(static_cast<std::uint64_t>(number))) {
+    throw_error(object.Env(), "E_INVALID_ARGUMENT", std::string(key) + " must be an integer between 0 and " + std::to_string(max));
+  }
+  return static_cast<std::uint64_t>(number);
+}
+
+}  // namespace gpuos::addon

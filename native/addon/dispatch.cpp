@@ -1,0 +1,136 @@
+#include "dispatch.h"
+
+#include <vector>
+
+#include "conversions.h"
+#include "device_buffer.h"
+#include "kernel_library.h"
+
+namespace gpuos::addon {
+
+namespace {
+
+using gpuos::emu::DispatchOutcome;
+using gpuos::emu::DispatchRequest;
+
+// A request plus the JS objects it points into, held so nothing is collected mid-dispatch.
+struct PreparedDispatch {
+  DispatchRequest request;
+  std::vector<DeviceBuffer*> buffers;
+  std::vector<Napi::ObjectReference> keep_alive;
+};
+
+PreparedDispatch prepare(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsString() || !info[2].IsObject()) {
+    throw_error(env, "E_INVALID_ARGUMENT", "dispatch(library, kernelName, options)");
+  }
+  Napi::Object library_object = info[0].As<Napi::Object>();
+  KernelLibrary* library = KernelLibrary::Unwrap(library_object);
+  const std::string name = info[1].As<Napi::String>().Utf8Value();
+  Napi::Object options = info[2].As<Napi::Object>();
+
+  PreparedDispatch prepared;
+  DispatchRequest& request = prepared.request;
+  request.kernel = library->library().find(name);
+  if (!request.kernel) throw_error(env, "E_NO_SUCH_KERNEL", "the library has no kernel named '" + name + "'");
+  prepared.keep_alive.push_back(Napi::Persistent(library_object));
+
+  Napi::Value threads = options.Get("threads");
+  if (!threads.IsArray() || threads.As<Napi::Array>().Length() != 3) {
+    throw_error(env, "E_INVALID_ARGUMENT", "threads must be [x, y, z]");
+  }
+  for (uint32_t axis = 0; axis < 3; ++axis) {
+    Napi::Value extent = threads.As<Napi::Array>().Get(axis);
+    if (!extent.IsNumber()) throw_error(env, "E_INVALID_ARGUMENT", "threads must hold numbers");
+    request.threads[axis] = extent.As<Napi::Number>().Uint32Value();
+  }
+
+  Napi::Value buffers = options.Get("buffers");
+  if (!buffers.IsArray()) throw_error(env, "E_INVALID_ARGUMENT", "buffers must be an array");
+  Napi::Array buffer_array = buffers.As<Napi::Array>();
+  if (buffer_array.Length() > GPUOS_MAX_BUFFER_BINDINGS) throw_error(env, "E_INVALID_ARGUMENT", "at most 31 buffers");
+  for (uint32_t i = 0; i < buffer_array.Length(); ++i) {
+    Napi::Value value = buffer_array.Get(i);
+    if (value.IsUndefined() || value.IsNull()) continue;
+    if (!value.IsObject()) throw_error(env, "E_INVALID_ARGUMENT", "buffers[" + std::to_string(i) + "] is not a DeviceBuffer");
+    DeviceBuffer* buffer = DeviceBuffer::Unwrap(value.As<Napi::Object>());
+    if (buffer->released()) throw_error(env, "E_BUFFER_RELEASED", "buffers[" + std::to_string(i) + "] was released");
+    // One dispatch at a time per buffer: two threadgroups running on two threads of the pool
+    // would race on its memory.
+    if (buffer->in_flight > 0) {
+      throw_error(env, "E_BUFFER_BUSY", "buffers[" + std::to_string(i) + "] is bound to a dispatch that is still running; await it first");
+    }
+    request.buffers[i] = {buffer->region().data(), buffer->region().size(), &buffer->region()};
+    prepared.buffers.push_back(buffer);
+    prepared.keep_alive.push_back(Napi::Persistent(value.As<Napi::Object>()));
+  }
+
+  Napi::Value threadgroup = options.Get("threadgroupMemory");
+  if (!threadgroup.IsArray()) throw_error(env, "E_INVALID_ARGUMENT", "threadgroupMemory must be an array");
+  Napi::Array threadgroup_array = threadgroup.As<Napi::Array>();
+  if (threadgroup_array.Length() > GPUOS_MAX_THREADGROUP_BINDINGS) throw_error(env, "E_INVALID_ARGUMENT", "at most 31 threadgroup lengths");
+  for (uint32_t i = 0; i < threadgroup_array.Length(); ++i) {
+    Napi::Value value = threadgroup_array.Get(i);
+    if (value.IsUndefined() || value.IsNull()) continue;
+    if (!value.IsNumber()) throw_error(env, "E_INVALID_ARGUMENT", "threadgroupMemory entries must be numbers");
+    request.threadgroup_memory_bytes[i] = value.As<Napi::Number>().Uint32Value();
+  }
+
+  request.seed = read_unsigned(options, "seed", 1, ~0ull);
+  request.strict = !options.Get("strict").IsBoolean() || options.Get("strict").As<Napi::Boolean>().Value();
+  request.watchdog_ms = static_cast<std::uint32_t>(read_unsigned(options, "watchdogMs", request.watchdog_ms, 0xffffffffu));
+  request.stack_bytes = static_cast<std::size_t>(read_unsigned(options, "stackBytes", request.stack_bytes, 1ull << 40));
+  return prepared;
+}
+
+class DispatchWorker : public Napi::AsyncWorker {
+ public:
+  DispatchWorker(Napi::Env env, PreparedDispatch prepared)
+      : Napi::AsyncWorker(env, "gpuos.dispatch"), deferred_(Napi::Promise::Deferred::New(env)), prepared_(std::move(prepared)) {
+    for (DeviceBuffer* buffer : prepared_.buffers) ++buffer->in_flight;
+  }
+
+  Napi::Promise promise() const { return deferred_.Promise(); }
+
+  void Execute() override { outcome_ = gpuos::emu::thread_executor().dispatch(prepared_.request); }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    finish();
+    deferred_.Resolve(outcome_to_js(env, outcome_));
+  }
+
+  void OnError(const Napi::Error& error) override {
+    finish();
+    deferred_.Reject(error.Value());
+  }
+
+ private:
+  void finish() {
+    for (DeviceBuffer* buffer : prepared_.buffers) --buffer->in_flight;
+  }
+
+  Napi::Promise::Deferred deferred_;
+  PreparedDispatch prepared_;
+  DispatchOutcome outcome_;
+};
+
+}  // namespace
+
+Napi::Value dispatch_async(const Napi::CallbackInfo& info) {
+  PreparedDispatch prepared = prepare(info);
+  auto* worker = new DispatchWorker(info.Env(), std::move(prepared));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value dispatch_sync(const Napi::CallbackInfo& info) {
+  PreparedDispatch prepared = prepare(info);
+  const DispatchOutcome outcome = gpuos::emu::thread_executor().dispatch(prepared.request);
+  return outcome_to_js(info.Env(), outcome);
+}
+
+}  // namespace gpuos::addon

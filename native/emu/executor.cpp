@@ -1,0 +1,425 @@
+#include "executor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "context_switch.h"
+#include "dispatch_validation.h"
+#include "faults.h"
+
+namespace gpuos::emu {
+
+namespace {
+
+// The executor whose fibers run on this OS thread. initial-exec: one instruction to read, which
+// matters because kernel code reaches the runtime through it on every barrier and SIMD call.
+thread_local Executor* tls_running __attribute__((tls_model("initial-exec"))) = nullptr;
+
+// Atomic operations in a row, across the threadgroup, with nothing changing anywhere (no memory
+// change by an atomic, no thread blocking, returning or being released). Past this, if every
+// runnable thread is polling, the threadgroup is deadlocked on a spin-wait.
+constexpr std::uint32_t kQuietAtomicLimit = 1u << 22;
+// A runnable thread counts as polling once it has done this many quiet atomics.
+constexpr std::uint32_t kPollingThreshold = 16;
+// 16 offsets of 256 bytes spread the fibers' stack tops over a whole 4 KiB page of cache sets.
+constexpr std::uint32_t kStackColours = 16;
+constexpr std::uintptr_t kStackColourBytes = 256;
+
+std::uint32_t lowest_lane(std::uint32_t mask) { return static_cast<std::uint32_t>(__builtin_ctz(mask)); }
+
+void fiber_entry(void* fiber) { tls_running->run_fiber(static_cast<Fiber*>(fiber)); }
+
+}  // namespace
+
+Executor* running_executor() { return tls_running; }
+
+Executor& thread_executor() {
+  // Heap-allocated: the executor is ~80 KB, and this module's TLS must fit the small static TLS
+  // block because of tls_running's initial-exec model.
+  thread_local std::unique_ptr<Executor> executor;
+  if (!executor) executor = std::make_unique<Executor>();
+  return *executor;
+}
+
+Executor::Executor() = default;
+Executor::~Executor() = default;
+
+DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  DispatchOutcome outcome;
+  if (!prepare(request, outcome)) return outcome;
+
+  install_fault_handlers();
+  ensure_alternate_signal_stack();
+  watchdog_fired_ = false;
+  const std::uint64_t watchdog = watchdog_arm(watchdog_flag(), request.watchdog_ms);
+  tls_running = this;
+  run_fibers();
+  tls_running = nullptr;
+  watchdog_disarm(watchdog);
+
+  collect(outcome);
+  stats_.elapsed_ns = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
+  outcome.stats = stats_;
+  return outcome;
+}
+
+bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome) {
+  Finding invalid;
+  if (!validate_dispatch(request, invalid)) {
+    outcome.findings.push_back(std::move(invalid));
+    return false;
+  }
+  request_ = &request;
+  kernel_ = request.kernel;
+  thread_count_ = request.threads[0] * request.threads[1] * request.threads[2];
+
+  if (!stacks_.ensure(GPUOS_MAX_THREADS_PER_THREADGROUP, request.stack_bytes) ||
+      (!threadgroup_arena_.data() && !threadgroup_arena_.allocate(threadgroup_limit_))) {
+    Finding finding;
+    finding.code = code::kInternal;
+    finding.message = "could not map memory for 1024 fiber stacks of " + std::to_string(request.stack_bytes) +
+                      " bytes; lower stackBytes or raise the process's address-space limit";
+    outcome.findings.push_back(std::move(finding));
+    return false;
+  }
+  if (fibers_.empty()) {
+    fibers_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
+    thread_ids_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
+    runnable_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
+    barrier_waiters_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
+  }
+
+  const std::uint32_t width = request.threads[0];
+  const std::uint32_t height = request.threads[1];
+  for (std::uint32_t t = 0; t < thread_count_; ++t) {
+    Fiber& fiber = fibers_[t];
+    fiber = Fiber{};
+    fiber.index = t;
+    fiber.simdgroup = static_cast<std::uint16_t>(t / GPUOS_SIMD_WIDTH);
+    fiber.lane = static_cast<std::uint8_t>(t % GPUOS_SIMD_WIDTH);
+    gpuos_thread_ids& ids = thread_ids_[t];
+    ids.index = t;
+    ids.position[0] = t % width;
+    ids.position[1] = (t / width) % height;
+    ids.position[2] = t / (width * height);
+    ids.simdgroup = fiber.simdgroup;
+    ids.lane = fiber.lane;
+    // Stack colouring: stacks sit a multiple of the page size apart, so without an offset every
+    // fiber's hot stack top would map to the same few cache sets and evict the others.
+    char* top = static_cast<char*>(stacks_.stack_high(t)) - (t % kStackColours) * kStackColourBytes;
+    fiber.sp = context_prepare(top, &fiber_entry, &fiber);
+    runnable_[t] = &fiber;
+  }
+  runnable_count_ = thread_count_;
+  live_count_ = thread_count_;
+
+  group_count_ = (thread_count_ + GPUOS_SIMD_WIDTH - 1) / GPUOS_SIMD_WIDTH;
+  for (std::uint32_t g = 0; g < group_count_; ++g) {
+    SimdGroup& group = groups_[g];
+    group.size = std::min(GPUOS_SIMD_WIDTH, thread_count_ - g * GPUOS_SIMD_WIDTH);
+    group.live_mask = group.size == 32 ? ~0u : (1u << group.size) - 1;
+    group.running = group.size;
+    group.waiting_mask = 0;
+  }
+
+  rng_.reseed(request.seed);
+  epoch_ = 1;
+  quiet_atomics_ = 0;
+  barrier_waiting_ = 0;
+  barrier_site_ = nullptr;
+  barrier_mixed_ = false;
+  stop_reason_ = StopReason::kNone;
+  simd_problem_ = {};
+  fault_ = {};
+  stats_ = {};
+
+  // Threadgroup memory starts as seeded noise, never zeros: a kernel that reads it before
+  // writing gets values that change with the seed, which the determinism checks then catch.
+  auto* arena = static_cast<unsigned char*>(threadgroup_arena_.data());
+  std::uint64_t fill_state = request.seed ^ 0x7467'6d65'6d6f'7279ull;  // "tgmemory"
+  for (std::size_t offset = 0; offset < threadgroup_limit_; offset += sizeof(std::uint64_t)) {
+    const std::uint64_t word = splitmix64(fill_state);
+    std::memcpy(arena + offset, &word, sizeof word);
+  }
+  threadgroup_used_ = 0;
+  for (std::uint32_t i = 0; i < GPUOS_MAX_THREADGROUP_BINDINGS; ++i) {
+    threadgroup_pointers_[i] = nullptr;
+    if (request.threadgroup_memory_bytes[i] == 0) continue;
+    threadgroup_pointers_[i] = arena + threadgroup_used_;
+    threadgroup_used_ += (request.threadgroup_memory_bytes[i] + 15u) & ~15u;
+  }
+  for (std::uint32_t i = 0; i < threadgroup_variables_touched_; ++i) threadgroup_variables_[i] = {};
+  threadgroup_variables_touched_ = 0;
+
+  for (std::uint32_t i = 0; i < GPUOS_MAX_BUFFER_BINDINGS; ++i) buffer_pointers_[i] = request.buffers[i].data;
+  launch_.buffers = buffer_pointers_;
+  launch_.threadgroup_memory = threadgroup_pointers_;
+  for (int axis = 0; axis < 3; ++axis) launch_.threads_per_threadgroup[axis] = request.threads[axis];
+  return true;
+}
+
+void Executor::run_fibers() {
+  in_runtime_ = true;
+  if (sigsetjmp(fault_jump_, 1) == 0) {
+    in_fibers_ = true;
+    Fiber* first = pick_runnable();
+    current_ = first;
+    ++stats_.context_switches;
+    gpuos_context_switch(&main_sp_, first->sp);
+  }
+  // Back on the dispatching thread's own stack: every fiber returned, or something stopped them.
+  in_fibers_ = false;
+  current_ = nullptr;
+}
+
+void Executor::collect(DispatchOutcome& outcome) {
+  stats_.threadgroup_memory_bytes = static_cast<std::uint32_t>(threadgroup_used_);
+  outcome.ok = stop_reason_ == StopReason::kCompleted;
+  if (!outcome.ok) outcome.findings.push_back(report_stop());
+}
+
+// ---------------------------------------------------------------------------------------------
+// scheduling
+
+Fiber* Executor::pick_runnable() {
+  const std::uint32_t i = runnable_count_ == 1 ? 0 : rng_.below(runnable_count_);
+  Fiber* fiber = runnable_[i];
+  runnable_[i] = runnable_[--runnable_count_];
+  fiber->state = FiberState::kRunning;
+  return fiber;
+}
+
+void Executor::make_runnable(Fiber* fiber) {
+  fiber->state = FiberState::kRunnable;
+  runnable_[runnable_count_++] = fiber;
+}
+
+void Executor::switch_away(Fiber* self) {
+  if (stop_reason_ != StopReason::kNone) stop(stop_reason_);
+  if (watchdog_fired_) stop(StopReason::kWatchdog);
+  if (runnable_count_ == 0) {
+    if (live_count_ == 0) stop(StopReason::kCompleted);
+    stop(barrier_mixed_ ? StopReason::kBarrierDivergence : StopReason::kStuck);
+  }
+  Fiber* next = pick_runnable();
+  if (next == self) return;
+  current_ = next;
+  ++stats_.context_switches;
+  gpuos_context_switch(&self->sp, next->sp);
+}
+
+void Executor::stop(StopReason reason) {
+  if (stop_reason_ == StopReason::kNone || reason == StopReason::kFault) stop_reason_ = reason;
+  void* abandoned_sp = nullptr;
+  Fiber* self = current_;
+  current_ = nullptr;
+  // The fiber is never resumed: its stack stays untouched until the next dispatch reuses it,
+  // so the report can still read the records its blocked call left there.
+  gpuos_context_switch(self ? &self->sp : &abandoned_sp, main_sp_);
+  __builtin_unreachable();
+}
+
+void Executor::run_fiber(Fiber* fiber) {
+  in_runtime_ = false;
+  kernel_->entry(&launch_, &thread_ids_[fiber->index]);
+  in_runtime_ = true;
+  fiber_exited(fiber);
+}
+
+void Executor::fiber_exited(Fiber* self) {
+  self->state = FiberState::kExited;
+  self->wait_site = nullptr;
+  self->wait_operation = "returned";
+  --live_count_;
+  group_of(self).live_mask &= ~(1u << self->lane);
+  progress();
+  lane_blocked(self);
+  // Apple's rule: threads that returned do not hold a barrier back.
+  if (barrier_waiting_ > 0 && barrier_waiting_ == live_count_ && !barrier_mixed_) release_barrier();
+  switch_away(self);
+  __builtin_unreachable();
+}
+
+// ---------------------------------------------------------------------------------------------
+// threadgroup barriers
+
+void Executor::threadgroup_barrier(std::uint32_t /*mem_flags*/, const gpuos_source_site* site) {
+  Fiber* self = current_;
+  self->state = FiberState::kAtBarrier;
+  self->wait_site = site;
+  self->wait_operation = "threadgroup_barrier";
+  if (barrier_waiting_ == 0) {
+    barrier_site_ = site;
+  } else if (site != barrier_site_) {
+    barrier_mixed_ = true;
+  }
+  barrier_waiters_[barrier_waiting_++] = self;
+  progress();
+  lane_blocked(self);
+  if (barrier_waiting_ == live_count_ && !barrier_mixed_) release_barrier();
+  switch_away(self);
+  self->last_site = site;
+}
+
+void Executor::release_barrier() {
+  if (request_->strict && live_count_ < thread_count_) {
+    // Leave the waiters where they are: the report lists them beside the threads that returned.
+    if (stop_reason_ == StopReason::kNone) stop_reason_ = StopReason::kExitBeforeBarrier;
+    return;
+  }
+  for (std::uint32_t i = 0; i < barrier_waiting_; ++i) {
+    Fiber* fiber = barrier_waiters_[i];
+    make_runnable(fiber);
+    ++group_of(fiber).running;
+  }
+  barrier_waiting_ = 0;
+  barrier_site_ = nullptr;
+  barrier_mixed_ = false;
+  ++stats_.threadgroup_barriers;
+  progress();
+}
+
+// ---------------------------------------------------------------------------------------------
+// SIMD-group functions
+
+const void* Executor::simd_call(const gpuos_simd_call* call) {
+  Fiber* self = current_;
+  const std::uint32_t lane = self->lane;
+  SimdGroup& group = group_of(self);
+  std::memcpy(group.values[lane], call->value, call->size < GPUOS_SIMD_SLOT_BYTES ? call->size : GPUOS_SIMD_SLOT_BYTES);
+  group.args[lane] = call->arg;
+  group.calls[lane] = call;
+  group.waiting_mask |= 1u << lane;
+  self->state = FiberState::kAtSimdCall;
+  self->wait_site = call->site;
+  self->wait_operation = call->operation;
+  progress();
+  lane_blocked(self);
+  switch_away(self);
+  self->last_site = call->site;
+  return group.results[lane];
+}
+
+void Executor::lane_blocked(Fiber* fiber) {
+  SimdGroup& group = group_of(fiber);
+  // Lanes execute a SIMD-group function together, and only the lanes that reach the same call
+  // are active in it. A lane still running might yet reach it, so nothing resolves until every
+  // live lane of the group has blocked somewhere.
+  if (--group.running == 0 && group.waiting_mask != 0) resolve_simd_calls(group, fiber->simdgroup);
+}
+
+void Executor::resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup) {
+  while (group.waiting_mask != 0) {
+    const gpuos_simd_call* reference = group.calls[lowest_lane(group.waiting_mask)];
+    std::uint32_t active = 0;
+    for (std::uint32_t pending = group.waiting_mask; pending != 0; pending &= pending - 1) {
+      const std::uint32_t lane = lowest_lane(pending);
+      const gpuos_simd_call* call = group.calls[lane];
+      // The same call site, instantiated for the same type: lanes at different call sites (the
+      // two sides of a divergent branch) run as separate instructions with separate active sets.
+      if (call->site == reference->site && call->resolve == reference->resolve && call->size == reference->size) {
+        active |= 1u << lane;
+      }
+    }
+    const gpuos_simd_lanes lanes{active, group.live_mask, group.size, group.values, group.args, group.results};
+    gpuos_simd_problem problem{};
+    if (reference->resolve(&lanes, &problem) != GPUOS_SIMD_OK && request_->strict &&
+        stop_reason_ == StopReason::kNone) {
+      simd_problem_ = {problem, reference, simdgroup, active, group.args[lowest_lane(active)]};
+      stop_reason_ = StopReason::kSimdProblem;
+    }
+    group.waiting_mask &= ~active;
+    group.running += static_cast<std::uint32_t>(__builtin_popcount(active));
+    ++stats_.simd_rendezvous;
+    Fiber* base = &fibers_[simdgroup * GPUOS_SIMD_WIDTH];
+    for (std::uint32_t m = active; m != 0; m &= m - 1) make_runnable(base + lowest_lane(m));
+  }
+  progress();
+}
+
+// ---------------------------------------------------------------------------------------------
+// threadgroup memory
+
+void* Executor::threadgroup_variable(std::uint32_t slot, std::size_t size, std::size_t align, const char* name,
+                                     const gpuos_source_site* site) {
+  if (slot >= GPUOS_MAX_THREADGROUP_VARIABLES) {
+    pending_variable_ = {nullptr, size, name, site};
+    stop(StopReason::kTooManyThreadgroupVariables);
+  }
+  ThreadgroupVariable& variable = threadgroup_variables_[slot];
+  if (variable.storage) return variable.storage;
+  if (align < 4) align = 4;
+  const std::size_t offset = (threadgroup_used_ + align - 1) & ~(align - 1);
+  if (size > threadgroup_limit_ || offset + size > threadgroup_limit_) {
+    pending_variable_ = {nullptr, size, name, site};
+    stop(StopReason::kThreadgroupMemoryLimit);
+  }
+  variable = {static_cast<unsigned char*>(threadgroup_arena_.data()) + offset, size, name, site};
+  threadgroup_used_ = offset + size;
+  threadgroup_variables_touched_ = std::max(threadgroup_variables_touched_, slot + 1);
+  return variable.storage;
+}
+
+// ---------------------------------------------------------------------------------------------
+// atomics: preemption points and spin-wait detection
+
+void Executor::atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site) {
+  ++stats_.atomic_operations;
+  Fiber* self = current_;
+  if (changed_memory) {
+    progress();
+  } else {
+    if (self->spin_epoch != epoch_) {
+      self->spin_epoch = epoch_;
+      self->spin_polls = 0;
+    }
+    ++self->spin_polls;
+    self->spin_site = site;
+    if (++quiet_atomics_ >= kQuietAtomicLimit && (quiet_atomics_ & 4095u) == 0 && all_runnable_spinning()) {
+      stop(StopReason::kSpinDeadlock);
+    }
+  }
+  if (watchdog_fired_) stop(StopReason::kWatchdog);
+  if (runnable_count_ == 0) return;
+  // A preemption point: on a GPU other threads' atomics interleave with this one's, so let the
+  // seed decide who runs next.
+  make_runnable(self);
+  switch_away(self);
+}
+
+bool Executor::all_runnable_spinning() const {
+  auto polling = [this](const Fiber* fiber) {
+    return fiber->spin_epoch == epoch_ && fiber->spin_polls >= kPollingThreshold;
+  };
+  if (current_ && !polling(current_)) return false;
+  for (std::uint32_t i = 0; i < runnable_count_; ++i) {
+    if (!polling(runnable_[i])) return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// faults (called from signal handlers on this thread's alternate stack)
+
+void Executor::jump_out_of_fault(int signal, int signal_code, std::uintptr_t address, std::uintptr_t pc) {
+  fault_.signal = signal;
+  fault_.signal_code = signal_code;
+  fault_.address = address;
+  fault_.pc = pc;
+  fault_.fiber = current_ ? static_cast<std::int64_t>(current_->index) : -1;
+  stop_reason_ = StopReason::kFault;
+  siglongjmp(fault_jump_, 1);
+}
+
+void Executor::jump_out_for_watchdog(std::uintptr_t pc) {
+  fault_.pc = pc;
+  fault_.fiber = current_ ? static_cast<std::int64_t>(current_->index) : -1;
+  stop_reason_ = StopReason::kWatchdog;
+  siglongjmp(fault_jump_, 1);
+}
+
+}  // namespace gpuos::emu

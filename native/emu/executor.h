@@ -1,0 +1,239 @@
+// The CPU executor: one threadgroup of up to 1024 GPU threads, each a stackful fiber, all on the
+// calling OS thread.
+//
+// Fibers run until they block (a barrier, a SIMD-group function) or reach an atomic operation (a
+// preemption point); which runnable fiber resumes next is drawn from the dispatch's seed, so any
+// schedule-dependent result replays from its seed. See docs/EMULATOR.md for the semantics and
+// why each rule is what it is.
+#pragma once
+
+#include <csetjmp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../msl/cpu/gpuos_emu_abi.h"
+#include "findings.h"
+#include "guarded_memory.h"
+#include "schedule_rng.h"
+
+namespace gpuos::emu {
+
+struct BufferBinding {
+  void* data = nullptr;
+  std::uint64_t size = 0;
+  const GuardedRegion* region = nullptr;  // lets a fault inside its guard pages name the buffer
+};
+
+struct DispatchRequest {
+  const gpuos_kernel_desc* kernel = nullptr;
+  BufferBinding buffers[GPUOS_MAX_BUFFER_BINDINGS];
+  std::uint32_t threadgroup_memory_bytes[GPUOS_MAX_THREADGROUP_BINDINGS] = {};  // 0 = not set
+  std::uint32_t threads[3] = {1, 1, 1};
+  std::uint64_t seed = 1;
+  bool strict = true;
+  std::uint32_t watchdog_ms = 20000;
+  std::size_t stack_bytes = 128 * 1024;
+};
+
+struct DispatchStats {
+  std::uint64_t context_switches = 0;
+  std::uint64_t threadgroup_barriers = 0;  // completed barrier instances
+  std::uint64_t simd_rendezvous = 0;       // completed SIMD-group calls (one per participating set)
+  std::uint64_t atomic_operations = 0;
+  std::uint32_t threadgroup_memory_bytes = 0;
+  std::uint64_t elapsed_ns = 0;
+};
+
+struct DispatchOutcome {
+  bool ok = false;
+  std::vector<Finding> findings;  // when !ok, findings[0] is why
+  DispatchStats stats;
+};
+
+enum class FiberState : std::uint8_t { kRunnable, kRunning, kAtBarrier, kAtSimdCall, kExited };
+
+// One GPU thread. Exactly one cache line: the scheduler touches a fiber on every switch, and
+// 1024 of them must stay cache-resident. Its ids live apart (Executor::thread_ids_), read once.
+struct alignas(64) Fiber {
+  void* sp = nullptr;
+  const gpuos_source_site* wait_site = nullptr;   // where it is blocked
+  const char* wait_operation = nullptr;
+  const gpuos_source_site* last_site = nullptr;   // last synchronisation point it passed
+  // Spin detection: atomics performed since the last time anything in the threadgroup changed.
+  std::uint64_t spin_epoch = 0;
+  const gpuos_source_site* spin_site = nullptr;
+  std::uint32_t spin_polls = 0;
+  std::uint32_t index = 0;
+  std::uint16_t simdgroup = 0;
+  std::uint8_t lane = 0;
+  FiberState state = FiberState::kRunnable;
+};
+static_assert(sizeof(Fiber) == 64, "a fiber's scheduling state is one cache line");
+
+struct SimdGroup {
+  std::uint32_t size = 0;          // lanes (32, fewer in a partial last group)
+  std::uint32_t live_mask = 0;     // lanes that have not returned
+  std::uint32_t running = 0;       // live lanes not blocked anywhere
+  std::uint32_t waiting_mask = 0;  // lanes blocked in a SIMD-group call
+  const gpuos_simd_call* calls[GPUOS_SIMD_WIDTH] = {};
+  alignas(64) unsigned char values[GPUOS_SIMD_WIDTH][GPUOS_SIMD_SLOT_BYTES] = {};
+  std::uint32_t args[GPUOS_SIMD_WIDTH] = {};
+  alignas(64) unsigned char results[GPUOS_SIMD_WIDTH][GPUOS_SIMD_SLOT_BYTES] = {};
+};
+
+// Why the fibers stopped running.
+enum class StopReason : std::uint8_t {
+  kNone,
+  kCompleted,
+  kBarrierDivergence,
+  kStuck,
+  kSpinDeadlock,
+  kExitBeforeBarrier,
+  kSimdProblem,
+  kThreadgroupMemoryLimit,
+  kTooManyThreadgroupVariables,
+  kFault,
+  kWatchdog,
+};
+
+class Executor {
+ public:
+  Executor();
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Runs one threadgroup to completion (or to the first error) on the calling thread.
+  DispatchOutcome dispatch(const DispatchRequest& request);
+
+  // ---- runtime entry points: called from kernel code, on fiber stacks ----
+  void threadgroup_barrier(std::uint32_t mem_flags, const gpuos_source_site* site);
+  const void* simd_call(const gpuos_simd_call* call);
+  void* threadgroup_variable(std::uint32_t slot, std::size_t size, std::size_t align, const char* name,
+                             const gpuos_source_site* site);
+  void atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site);
+
+  // ---- used by the signal handlers (faults.cpp); async-signal-safe ----
+  bool running_fibers() const { return in_fibers_; }
+  bool in_runtime_code() const { return in_runtime_; }
+  bool watchdog_fired() const { return watchdog_fired_; }
+  [[noreturn]] void jump_out_of_fault(int signal, int signal_code, std::uintptr_t address, std::uintptr_t pc);
+  [[noreturn]] void jump_out_for_watchdog(std::uintptr_t pc);
+  volatile bool* watchdog_flag() { return &watchdog_fired_; }
+
+  // Fiber entry (context trampoline target).
+  [[noreturn]] void run_fiber(Fiber* fiber);
+  void set_in_runtime(bool value) { in_runtime_ = value; }
+
+ private:
+  struct ThreadgroupVariable {
+    void* storage = nullptr;
+    std::size_t size = 0;
+    const char* name = nullptr;
+    const gpuos_source_site* site = nullptr;
+  };
+  struct SimdProblemRecord {
+    gpuos_simd_problem problem{};
+    const gpuos_simd_call* call = nullptr;
+    std::uint32_t simdgroup = 0;
+    std::uint32_t active_mask = 0;
+    std::uint32_t reference_arg = 0;  // the argument the group's lowest active lane passed
+  };
+  struct FaultRecord {
+    int signal = 0;
+    int signal_code = 0;
+    std::uintptr_t address = 0;
+    std::uintptr_t pc = 0;
+    std::int64_t fiber = -1;
+  };
+
+  bool prepare(const DispatchRequest& request, DispatchOutcome& outcome);
+  void run_fibers();
+  void collect(DispatchOutcome& outcome);
+
+  // scheduling
+  Fiber* pick_runnable();
+  void make_runnable(Fiber* fiber);
+  void switch_away(Fiber* self);
+  [[noreturn]] void stop(StopReason reason);
+  void progress() {
+    ++epoch_;
+    quiet_atomics_ = 0;
+  }
+
+  // SIMD groups
+  SimdGroup& group_of(const Fiber* fiber) { return groups_[fiber->simdgroup]; }
+  void lane_blocked(Fiber* fiber);
+  void resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup);
+  void release_barrier();
+  [[noreturn]] void fiber_exited(Fiber* fiber);
+  bool all_runnable_spinning() const;
+
+  // reports
+  Finding report_stop() const;
+  Finding report_barrier_divergence() const;
+  Finding report_stuck(const char* code, std::string headline) const;
+  Finding report_exit_before_barrier() const;
+  Finding report_simd_problem() const;
+  Finding report_threadgroup_memory() const;
+  Finding report_fault() const;
+  std::vector<ThreadGroupReport> group_threads_by_wait() const;
+  std::string seed_note() const;
+
+  const DispatchRequest* request_ = nullptr;
+  const gpuos_kernel_desc* kernel_ = nullptr;
+  gpuos_launch launch_{};
+  void* buffer_pointers_[GPUOS_MAX_BUFFER_BINDINGS] = {};
+  void* threadgroup_pointers_[GPUOS_MAX_THREADGROUP_BINDINGS] = {};
+
+  StackPool stacks_;
+  std::vector<Fiber> fibers_;
+  std::vector<gpuos_thread_ids> thread_ids_;
+  std::vector<Fiber*> runnable_;
+  std::uint32_t runnable_count_ = 0;
+  std::uint32_t thread_count_ = 0;
+  std::uint32_t live_count_ = 0;
+  SimdGroup groups_[GPUOS_MAX_THREADS_PER_THREADGROUP / GPUOS_SIMD_WIDTH];
+  std::uint32_t group_count_ = 0;
+  ScheduleRng rng_;
+  std::uint64_t epoch_ = 1;           // advances whenever anything in the threadgroup changes
+  std::uint32_t quiet_atomics_ = 0;   // atomics since it last advanced
+
+  // the barrier in progress
+  std::vector<Fiber*> barrier_waiters_;
+  std::uint32_t barrier_waiting_ = 0;
+  const gpuos_source_site* barrier_site_ = nullptr;
+  bool barrier_mixed_ = false;
+
+  // threadgroup memory
+  GuardedRegion threadgroup_arena_;
+  std::size_t threadgroup_used_ = 0;
+  std::size_t threadgroup_limit_ = GPUOS_THREADGROUP_MEMORY_LIMIT_BYTES;
+  ThreadgroupVariable threadgroup_variables_[GPUOS_MAX_THREADGROUP_VARIABLES];
+  std::uint32_t threadgroup_variables_touched_ = 0;
+  ThreadgroupVariable pending_variable_{};  // the declaration that did not fit
+
+  // control
+  Fiber* current_ = nullptr;
+  void* main_sp_ = nullptr;
+  StopReason stop_reason_ = StopReason::kNone;
+  SimdProblemRecord simd_problem_{};
+  FaultRecord fault_{};
+  sigjmp_buf fault_jump_;
+  volatile bool in_fibers_ = false;
+  volatile bool in_runtime_ = true;
+  volatile bool watchdog_fired_ = false;
+  DispatchStats stats_{};
+};
+
+// The executor running on this OS thread (one per thread, created on first use).
+Executor& thread_executor();
+// The executor whose fibers are running on this OS thread right now, or null. Kernel code calls
+// the runtime through this.
+Executor* running_executor();
+
+// Function table handed to kernel libraries.
+const gpuos_emu_runtime* emulator_runtime();
+
+}  // namespace gpuos::emu

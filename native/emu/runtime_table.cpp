@@ -1,0 +1,53 @@
+// The function table kernel libraries call into. Each entry marks the thread as inside runtime
+// code while it runs, so a watchdog signal never jumps out of a half-finished scheduler update.
+#include "executor.h"
+
+namespace gpuos::emu {
+
+namespace {
+
+class RuntimeScope {
+ public:
+  explicit RuntimeScope(Executor* executor) : executor_(executor) { executor_->set_in_runtime(true); }
+  ~RuntimeScope() { executor_->set_in_runtime(false); }
+  RuntimeScope(const RuntimeScope&) = delete;
+  RuntimeScope& operator=(const RuntimeScope&) = delete;
+
+ private:
+  Executor* executor_;
+};
+
+void rt_threadgroup_barrier(gpuos_u32 mem_flags, const gpuos_source_site* site) {
+  Executor* executor = running_executor();
+  RuntimeScope scope(executor);
+  executor->threadgroup_barrier(mem_flags, site);
+}
+
+const void* rt_simd_call(const gpuos_simd_call* call) {
+  Executor* executor = running_executor();
+  RuntimeScope scope(executor);
+  return executor->simd_call(call);
+}
+
+void* rt_threadgroup_variable(gpuos_u32 slot, gpuos_size size, gpuos_size align, const char* name,
+                              const gpuos_source_site* site) {
+  Executor* executor = running_executor();
+  RuntimeScope scope(executor);
+  return executor->threadgroup_variable(slot, size, align, name, site);
+}
+
+void rt_atomic_performed(gpuos_u32 changed_memory, const gpuos_source_site* site) {
+  Executor* executor = running_executor();
+  RuntimeScope scope(executor);
+  executor->atomic_performed(changed_memory, site);
+}
+
+const gpuos_emu_runtime kRuntime = {
+    GPUOS_EMU_ABI_VERSION, &rt_threadgroup_barrier, &rt_simd_call, &rt_threadgroup_variable, &rt_atomic_performed,
+};
+
+}  // namespace
+
+const gpuos_emu_runtime* emulator_runtime() { return &kRuntime; }
+
+}  // namespace gpuos::emu

@@ -1,0 +1,108 @@
+// MSL atomics on the CPU emulator.
+//
+// The emulator runs one fiber at a time, so the operation itself is a plain read-modify-write.
+// What makes it an atomic is what follows: every atomic operation is a preemption point where the
+// seeded scheduler may run another thread, as a GPU interleaves atomics from many threads; and it
+// tells the emulator whether memory changed, which is how a spin-wait that can never end is told
+// apart from one that is making progress.
+//
+// Only memory_order_relaxed exists, as in MSL.
+#pragma once
+
+#include "../common/msl_base.h"
+#include "cpu_runtime_link.h"
+
+namespace metal {
+
+enum memory_order { memory_order_relaxed = 0 };
+
+template <class T>
+struct atomic {
+  T value_;
+};
+
+typedef atomic<int> atomic_int;
+typedef atomic<uint> atomic_uint;
+typedef atomic<bool> atomic_bool;
+typedef atomic<float> atomic_float;
+typedef atomic<ulong> atomic_ulong;
+
+namespace detail {
+template <class T>
+struct identity {
+  using type = T;
+};
+template <class T>
+GPUOS_FUNC bool same_bits(const T& a, const T& b) {
+  return __builtin_memcmp(&a, &b, sizeof(T)) == 0;
+}
+GPUOS_FUNC void atomic_done(bool changed, const void* site) {
+  gpuos_glue::runtime->atomic_performed(changed ? 1u : 0u, static_cast<const gpuos_source_site*>(site));
+}
+}  // namespace detail
+
+template <class T>
+GPUOS_FUNC void atomic_store_explicit(volatile atomic<T>* object, typename detail::identity<T>::type desired,
+                                      memory_order, GPUOS_CALL_SITE) {
+  const T before = object->value_;
+  object->value_ = desired;
+  detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site);
+}
+
+template <class T>
+GPUOS_FUNC T atomic_load_explicit(const volatile atomic<T>* object, memory_order, GPUOS_CALL_SITE) {
+  const T value = object->value_;
+  detail::atomic_done(false, gpuos_call_site);
+  return value;
+}
+
+template <class T>
+GPUOS_FUNC T atomic_exchange_explicit(volatile atomic<T>* object, typename detail::identity<T>::type desired,
+                                      memory_order, GPUOS_CALL_SITE) {
+  const T before = object->value_;
+  object->value_ = desired;
+  detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site);
+  return before;
+}
+
+template <class T>
+GPUOS_FUNC bool atomic_compare_exchange_weak_explicit(volatile atomic<T>* object, T* expected,
+                                                      typename detail::identity<T>::type desired, memory_order,
+                                                      memory_order, GPUOS_CALL_SITE) {
+  const T before = object->value_;
+  const bool matched = detail::same_bits(before, *expected);
+  if (matched) {
+    object->value_ = desired;
+  } else {
+    *expected = before;
+  }
+  detail::atomic_done(matched && !detail::same_bits(before, desired), gpuos_call_site);
+  return matched;
+}
+
+#define GPUOS_ATOMIC_FETCH(name, expression)                                                                  \
+  template <class T>                                                                                          \
+  GPUOS_FUNC T name(volatile atomic<T>* object, typename detail::identity<T>::type operand, memory_order,       \
+                    GPUOS_CALL_SITE) {                                                                        \
+    const T before = object->value_;                                                                          \
+    const T after = static_cast<T>(expression);                                                               \
+    object->value_ = after;                                                                                   \
+    detail::atomic_done(!detail::same_bits(before, after), gpuos_call_site);                                  \
+    return before;                                                                                            \
+  }
+GPUOS_ATOMIC_FETCH(atomic_fetch_add_explicit, before + operand)
+GPUOS_ATOMIC_FETCH(atomic_fetch_sub_explicit, before - operand)
+GPUOS_ATOMIC_FETCH(atomic_fetch_and_explicit, before & operand)
+GPUOS_ATOMIC_FETCH(atomic_fetch_or_explicit, before | operand)
+GPUOS_ATOMIC_FETCH(atomic_fetch_xor_explicit, before ^ operand)
+GPUOS_ATOMIC_FETCH(atomic_fetch_min_explicit, operand < before ? operand : before)
+GPUOS_ATOMIC_FETCH(atomic_fetch_max_explicit, operand > before ? operand : before)
+#undef GPUOS_ATOMIC_FETCH
+
+}  // namespace metal
+
+using metal::atomic_bool;
+using metal::atomic_float;
+using metal::atomic_int;
+using metal::atomic_uint;
+using metal::atomic_ulong;

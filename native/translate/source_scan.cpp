@@ -1,0 +1,578 @@
+#include "source_scan.h"
+
+#include <set>
+
+#include "msl_subset.h"
+
+namespace gpuos::translate {
+
+namespace {
+
+enum class ScopeKind { kNamespace, kClass, kFunction, kKernel, kBlock, kInitializer };
+
+struct Scope {
+  ScopeKind kind;
+  std::string name;  // namespaces only; empty when anonymous or a linkage block
+  bool named_namespace = false;
+  std::size_t statement_start = 0;
+  int nesting = 0;  // open ( and [ within the current statement
+  std::size_t kernel = 0;
+};
+
+// Diagnostics stop being useful after a screenful.
+constexpr std::size_t kMaxDiagnostics = 25;
+
+class Scanner {
+ public:
+  Scanner(const TokenStream& stream, std::vector<Diagnostic>& diagnostics)
+      : stream_(stream), tokens_(stream.tokens), diagnostics_(diagnostics) {
+    matches_.assign(tokens_.size(), kNoToken);
+    std::vector<std::size_t> open;
+    for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      const Token& token = tokens_[i];
+      if (token.kind != TokenKind::kPunctuator) continue;
+      if (token.is("(") || token.is("[") || token.is("{")) {
+        open.push_back(i);
+      } else if (token.is(")") || token.is("]") || token.is("}")) {
+        if (open.empty() || !closes(tokens_[open.back()].text, token.text)) {
+          report(i, "unbalanced '" + token.text + "'");
+          balanced_ = false;
+          return;
+        }
+        matches_[open.back()] = i;
+        matches_[i] = open.back();
+        open.pop_back();
+      }
+    }
+    if (!open.empty()) {
+      report(open.back(), "'" + tokens_[open.back()].text + "' is never closed");
+      balanced_ = false;
+    }
+  }
+
+  ScanResult run() {
+    if (!balanced_) return {};
+    scopes_.push_back({ScopeKind::kNamespace, "", false, 0, 0, 0});
+    for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      const Token& token = tokens_[i];
+      if (token.kind == TokenKind::kDirective) continue;
+      Scope& scope = scopes_.back();
+      if (is_attribute_start(i)) {
+        attribute_groups_.push_back(parse_attribute_group(i));
+        i = matches_[i];
+        continue;
+      }
+      if (token.kind == TokenKind::kIdentifier) {
+        check_identifier(i);
+        if (i == scope.statement_start && token.is("threadgroup")) threadgroup_statement(i);
+        continue;
+      }
+      if (token.kind == TokenKind::kNumber) {
+        check_number(i);
+        continue;
+      }
+      if (token.kind != TokenKind::kPunctuator) continue;
+      if (token.is("(") || token.is("[")) {
+        ++scope.nesting;
+      } else if (token.is(")") || token.is("]")) {
+        --scope.nesting;
+      } else if (token.is("{")) {
+        open_brace(i);
+      } else if (token.is("}")) {
+        close_brace(i);
+      } else if (token.is(";") && scope.nesting == 0) {
+        if (scope.kind == ScopeKind::kNamespace) check_program_scope_declaration(scope.statement_start, i);
+        scope.statement_start = i + 1;
+      }
+    }
+    check_leftover_attributes();
+    return std::move(result_);
+  }
+
+ private:
+  static bool closes(const std::string& open, const std::string& close) {
+    return (open == "(" && close == ")") || (open == "[" && close == "]") || (open == "{" && close == "}");
+  }
+
+  void report(std::size_t token, const std::string& message) {
+    if (diagnostics_.size() >= kMaxDiagnostics) return;
+    Diagnostic diagnostic;
+    if (token < tokens_.size()) {
+      diagnostic.file = stream_.files[tokens_[token].file];
+      diagnostic.line = tokens_[token].line;
+      diagnostic.column = tokens_[token].column;
+    } else if (!stream_.files.empty()) {
+      diagnostic.file = stream_.files.front();
+    }
+    diagnostic.message = message;
+    diagnostics_.push_back(std::move(diagnostic));
+  }
+
+  bool is(std::size_t i, const char* text) const { return i < tokens_.size() && tokens_[i].is(text); }
+
+  bool is_attribute_start(std::size_t i) const { return is(i, "[") && is(i + 1, "[") && matches_[i + 1] + 1 == matches_[i]; }
+
+  // [[ item, item(args), ns::item ]]
+  AttributeGroup parse_attribute_group(std::size_t open) {
+    AttributeGroup group;
+    group.tokens = {open, matches_[open] + 1};
+    std::size_t i = open + 2;
+    const std::size_t inner_end = matches_[open + 1];
+    while (i < inner_end) {
+      AttributeItem item;
+      item.token = i;
+      while (i < inner_end && !is(i, ",") && !is(i, "(")) item.name += tokens_[i++].text;
+      if (is(i, "(")) {
+        item.arguments = {i + 1, matches_[i]};
+        i = matches_[i] + 1;
+      }
+      if (!item.name.empty()) group.items.push_back(std::move(item));
+      while (i < inner_end && !is(i, ",")) ++i;
+      ++i;
+    }
+    return group;
+  }
+
+  void check_identifier(std::size_t i) {
+    const std::string& name = tokens_[i].text;
+    if (const char* reason = unsupported_identifier_reason(name)) {
+      if (reported_identifiers_.insert(name).second) report(i, "'" + name + "': " + reason);
+    }
+  }
+
+  void check_number(std::size_t i) {
+    const std::string& text = tokens_[i].text;
+    const bool hex = text.size() > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    const bool floating = hex ? text.find_first_of(".pP") != std::string::npos
+                              : text.find_first_of(".eE") != std::string::npos;
+    if (floating && (text.back() == 'l' || text.back() == 'L')) {
+      report(i, "'" + text + "': MSL has no long double; use a float literal");
+    }
+  }
+
+  // ---- scopes ----
+
+  std::size_t first_meaningful(std::size_t begin, std::size_t end) const {
+    std::size_t i = begin;
+    while (i < end && (is_attribute_start(i) || tokens_[i].kind == TokenKind::kDirective)) {
+      i = is_attribute_start(i) ? matches_[i] + 1 : i + 1;
+    }
+    return i;
+  }
+
+  // A function definition: a top-level ( … ) followed only by what may sit between a function's
+  // parameter list and its body.
+  std::size_t function_parameters(std::size_t begin, std::size_t end) const {
+    std::size_t open = kNoToken;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (is_attribute_start(i)) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "(")) {
+        open = i;
+        break;
+      }
+      if (is(i, "[") || is(i, "{")) i = matches_[i];
+      if (is(i, "=")) return kNoToken;
+    }
+    if (open == kNoToken) return kNoToken;
+    for (std::size_t i = matches_[open] + 1; i < end; ++i) {
+      if (is_attribute_start(i)) {
+        i = matches_[i];
+        continue;
+      }
+      const Token& token = tokens_[i];
+      if (token.is("->") || token.is(":")) return open;  // trailing return type, constructor initializers
+      if (token.is("const") || token.is("volatile") || token.is("noexcept") || token.is("override") ||
+          token.is("final") || token.is("&") || token.is("&&")) {
+        continue;
+      }
+      if (token.is("throw") && is(i + 1, "(")) {
+        i = matches_[i + 1];
+        continue;
+      }
+      return kNoToken;
+    }
+    return open;
+  }
+
+  bool has_kernel_marker(std::size_t begin, std::size_t end) const {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (is_attribute_start(i)) {
+        for (std::size_t j = i + 2; j < matches_[i + 1]; ++j) {
+          if (is(j, "kernel")) return true;
+        }
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "(")) return false;
+      if (is(i, "kernel")) return true;
+    }
+    return false;
+  }
+
+  bool contains_top_level(std::size_t begin, std::size_t end, std::initializer_list<const char*> words) const {
+    for (std::size_t i = begin; i < end; ++i) {
+      if (is(i, "(") || is(i, "[") || is(i, "{")) {
+        i = matches_[i];
+        continue;
+      }
+      for (const char* word : words) {
+        if (tokens_[i].is(word)) return true;
+      }
+    }
+    return false;
+  }
+
+  void open_brace(std::size_t i) {
+    Scope& parent = scopes_.back();
+    Scope scope{ScopeKind::kBlock, "", false, i + 1, 0, parent.kernel};
+    const bool in_code = parent.kind == ScopeKind::kFunction || parent.kind == ScopeKind::kKernel ||
+                         parent.kind == ScopeKind::kBlock || parent.kind == ScopeKind::kInitializer;
+    if (in_code) {
+      scope.kind = parent.kind == ScopeKind::kInitializer ? ScopeKind::kInitializer : ScopeKind::kBlock;
+    } else if (parent.nesting > 0) {
+      scope.kind = ScopeKind::kInitializer;  // a brace inside parentheses at namespace or class scope
+    } else {
+      const std::size_t begin = parent.statement_start;
+      const std::size_t first = first_meaningful(begin, i);
+      if (is(first, "namespace") || (is(first, "inline") && is(first + 1, "namespace"))) {
+        scope.kind = ScopeKind::kNamespace;
+        for (std::size_t j = first + (is(first, "inline") ? 2 : 1); j < i; ++j) scope.name += tokens_[j].text;
+        scope.named_namespace = !scope.name.empty();
+      } else if (is(first, "extern") && first + 1 < i && tokens_[first + 1].kind == TokenKind::kString) {
+        scope.kind = ScopeKind::kNamespace;  // a linkage block: transparent
+      } else if (function_parameters(begin, i) != kNoToken) {
+        scope.kind = ScopeKind::kFunction;
+        if (parent.kind == ScopeKind::kNamespace && has_kernel_marker(begin, i)) {
+          scope.kind = ScopeKind::kKernel;
+          scope.kernel = result_.kernels.size();
+          parse_kernel(begin, i);
+        } else if (has_kernel_marker(begin, i)) {
+          report(i, "kernel functions must be declared at namespace scope");
+        }
+      } else if (contains_top_level(begin, i, {"struct", "class", "union", "enum"})) {
+        scope.kind = ScopeKind::kClass;
+      } else {
+        scope.kind = ScopeKind::kInitializer;
+      }
+    }
+    scopes_.push_back(std::move(scope));
+  }
+
+  void close_brace(std::size_t i) {
+    const Scope closed = scopes_.back();
+    scopes_.pop_back();
+    if (scopes_.empty()) {
+      scopes_.push_back({ScopeKind::kNamespace, "", false, i + 1, 0, 0});
+      return;
+    }
+    if (closed.kind == ScopeKind::kKernel) result_.kernels[closed.kernel].body_close = i;
+    Scope& parent = scopes_.back();
+    const bool ends_statement = closed.kind == ScopeKind::kNamespace || closed.kind == ScopeKind::kFunction ||
+                                closed.kind == ScopeKind::kKernel || closed.kind == ScopeKind::kBlock;
+    if (ends_statement && parent.nesting == 0) parent.statement_start = i + 1;
+  }
+
+  std::vector<std::string> namespace_path() const {
+    std::vector<std::string> path;
+    for (const Scope& scope : scopes_) {
+      if (scope.kind == ScopeKind::kNamespace && scope.named_namespace) path.push_back(scope.name);
+    }
+    return path;
+  }
+
+  // ---- kernels ----
+
+  void parse_kernel(std::size_t begin, std::size_t body_open) {
+    KernelSite kernel;
+    kernel.statement_begin = begin;
+    kernel.body_open = body_open;
+    kernel.namespace_path = namespace_path();
+    const std::size_t open = function_parameters(begin, body_open);
+    kernel.name_token = open - 1;
+    if (open == begin || !tokens_[open - 1].is_identifier()) {
+      report(open, "cannot find the kernel function's name");
+      return;
+    }
+    kernel.function_name = tokens_[open - 1].text;
+    kernel.host_name = kernel.function_name;
+
+    bool returns_void = false;
+    for (std::size_t i = begin; i < open - 1; ++i) {
+      if (is_attribute_start(i)) {
+        kernel_prefix_attributes(i, kernel);
+        kernel.removed_ranges.push_back({i, matches_[i] + 1});
+        i = matches_[i];
+        continue;
+      }
+      const Token& token = tokens_[i];
+      if (token.is("kernel")) {
+        kernel.removed_tokens.push_back(i);
+      } else if (token.is("template")) {
+        report(i, "kernel '" + kernel.function_name + "': template kernels are not supported; write one kernel per type");
+      } else if (token.is("void")) {
+        returns_void = true;
+      } else if (!token.is("static") && !token.is("inline") && !token.is("extern")) {
+        report(i, "kernel '" + kernel.function_name + "': unexpected '" + token.text + "' before the kernel's name");
+      }
+    }
+    if (!returns_void) report(kernel.name_token, "kernel '" + kernel.function_name + "' must return void");
+
+    for (std::size_t i = matches_[open] + 1; i < body_open; ++i) {
+      if (is_attribute_start(i)) {
+        report(i, "kernel '" + kernel.function_name + "': attributes after the parameter list are not supported");
+        i = matches_[i];
+      }
+    }
+    parse_kernel_params(open, kernel);
+    for (const KernelSite& other : result_.kernels) {
+      if (other.host_name == kernel.host_name) report(kernel.name_token, "two kernels are named '" + kernel.host_name + "'");
+    }
+    result_.kernels.push_back(std::move(kernel));
+  }
+
+  void kernel_prefix_attributes(std::size_t open, KernelSite& kernel) {
+    const AttributeGroup group = parse_attribute_group(open);
+    consumed_attributes_.insert(open);
+    for (const AttributeItem& item : group.items) {
+      if (item.name == "kernel") continue;
+      if (item.name == "max_total_threads_per_threadgroup" && !item.arguments.empty()) {
+        kernel.max_total_threads = item.arguments;
+      } else if (item.name == "host_name" && !item.arguments.empty() &&
+                 tokens_[item.arguments.begin].kind == TokenKind::kString) {
+        const std::string& literal = tokens_[item.arguments.begin].text;
+        kernel.host_name = literal.substr(1, literal.size() - 2);
+      } else {
+        report(item.token, "kernel '" + kernel.function_name + "': attribute [[" + item.name + "]] is not supported");
+      }
+    }
+  }
+
+  void parse_kernel_params(std::size_t open, KernelSite& kernel) {
+    const std::size_t close = matches_[open];
+    std::size_t start = open + 1;
+    int angle = 0;
+    for (std::size_t i = open + 1; i <= close; ++i) {
+      if (i < close && (is(i, "(") || is(i, "[") || is(i, "{"))) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "<")) ++angle;
+      if (is(i, ">") && angle > 0) --angle;
+      if (is(i, ">>") && angle > 0) angle = angle > 1 ? angle - 2 : 0;
+      if (i == close || (is(i, ",") && angle == 0)) {
+        if (i > start && !(i == start + 1 && is(start, "void"))) parse_kernel_param(start, i, kernel);
+        start = i + 1;
+      }
+    }
+  }
+
+  void parse_kernel_param(std::size_t begin, std::size_t end, KernelSite& kernel) {
+    std::vector<std::size_t> declaration;
+    std::vector<AttributeGroup> attributes;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (is_attribute_start(i)) {
+        attributes.push_back(parse_attribute_group(i));
+        consumed_attributes_.insert(i);
+        kernel.removed_ranges.push_back({i, matches_[i] + 1});
+        i = matches_[i];
+        continue;
+      }
+      declaration.push_back(i);
+    }
+    const std::string where = "kernel '" + kernel.function_name + "': ";
+    if (declaration.size() < 2 || !tokens_[declaration.back()].is_identifier()) {
+      report(begin, where + "cannot read this parameter; write it as `type name [[attribute]]`");
+      return;
+    }
+    ParamSite param;
+    param.name = tokens_[declaration.back()].text;
+    param.type = {declaration.front(), declaration.back()};
+    bool bound = false;
+    for (const AttributeGroup& group : attributes) {
+      for (const AttributeItem& item : group.items) {
+        const std::string label = where + "parameter '" + param.name + "': ";
+        if (bound) {
+          report(item.token, label + "has more than one binding attribute");
+          continue;
+        }
+        if ((item.name == "buffer" || item.name == "threadgroup") && !item.arguments.empty()) {
+          param.binding = item.name == "buffer" ? ParamBinding::kBuffer : ParamBinding::kThreadgroup;
+          param.index = item.arguments;
+          bound = true;
+        } else if (const char* constant = builtin_attribute_constant(item.name)) {
+          param.binding = ParamBinding::kBuiltin;
+          param.builtin_attribute = item.name;
+          param.builtin_constant = constant;
+          bound = true;
+        } else {
+          report(item.token, label + "attribute [[" + item.name + "]] is not supported by the CPU emulator");
+          bound = true;
+        }
+      }
+    }
+    if (!bound) {
+      report(declaration.back(), where + "parameter '" + param.name +
+                                     "' needs [[buffer(n)]], [[threadgroup(n)]] or a built-in attribute such as "
+                                     "[[thread_index_in_threadgroup]]");
+      return;
+    }
+    bool indirect = false;
+    for (std::size_t i = param.type.begin; i < param.type.end; ++i) {
+      if (is(i, "*") || is(i, "&")) indirect = true;
+    }
+    if (param.binding != ParamBinding::kBuiltin && !indirect) {
+      report(declaration.back(), where + "parameter '" + param.name +
+                                     "' binds memory, so it must be a pointer or a reference (for example "
+                                     "`device float* " + param.name + "`)");
+    }
+    if (param.binding == ParamBinding::kBuiltin && indirect) {
+      report(declaration.back(), where + "built-in parameter '" + param.name + "' must be a scalar or a vector");
+    }
+    kernel.params.push_back(std::move(param));
+  }
+
+  // ---- threadgroup declarations ----
+
+  void threadgroup_statement(std::size_t at) {
+    std::size_t semicolon = at + 1;
+    while (semicolon < tokens_.size() && !is(semicolon, ";")) {
+      if (is(semicolon, "(") || is(semicolon, "[") || is(semicolon, "{")) semicolon = matches_[semicolon];
+      if (is(semicolon, "{") || is(semicolon, "}")) return;
+      ++semicolon;
+    }
+    if (semicolon >= tokens_.size()) return;
+
+    // Split into declarators at top-level commas.
+    std::vector<TokenRange> segments;
+    std::size_t start = at + 1;
+    int angle = 0;
+    for (std::size_t i = at + 1; i <= semicolon; ++i) {
+      if (i < semicolon && (is(i, "(") || is(i, "["))) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "<")) ++angle;
+      if (is(i, ">") && angle > 0) --angle;
+      if (i == semicolon || (is(i, ",") && angle == 0)) {
+        segments.push_back({start, i});
+        start = i + 1;
+      }
+    }
+
+    ThreadgroupVariableSite site;
+    site.threadgroup_token = at;
+    site.semicolon = semicolon;
+    std::size_t pointers = 0;
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      const TokenRange segment = segments[s];
+      std::size_t name = kNoToken;
+      bool indirect = false;
+      int depth = 0;
+      for (std::size_t i = segment.begin; i < segment.end; ++i) {
+        if (is(i, "<")) ++depth;
+        if (is(i, ">") && depth > 0) --depth;
+        if (is(i, "[") || is(i, "(")) break;
+        if (is(i, "=")) {
+          report(i, "threadgroup variables cannot have initializers; assign them in the kernel, then barrier");
+          return;
+        }
+        if (depth == 0 && (is(i, "*") || is(i, "&"))) indirect = true;
+        if (depth == 0 && tokens_[i].is_identifier()) name = i;
+      }
+      if (indirect) {
+        ++pointers;
+        continue;
+      }
+      if (name == kNoToken || (s == 0 && name == segment.begin)) {
+        report(segment.begin, "cannot read this threadgroup declaration; write it as `threadgroup T name[N];`");
+        return;
+      }
+      if (s == 0) site.type = {segment.begin, name};
+      Declarator declarator;
+      declarator.name = tokens_[name].text;
+      declarator.dimensions = {name + 1, segment.end};
+      site.declarators.push_back(std::move(declarator));
+    }
+    if (pointers == segments.size()) return;  // `threadgroup T* p = …`: just an address space
+    if (pointers != 0) {
+      report(at, "declare threadgroup variables and pointers to threadgroup memory in separate statements");
+      return;
+    }
+
+    const Scope* function = nullptr;
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->kind == ScopeKind::kFunction || it->kind == ScopeKind::kKernel) {
+        function = &*it;
+        break;
+      }
+    }
+    if (!function || function->kind != ScopeKind::kKernel) {
+      report(at, "threadgroup variable '" + site.declarators.front().name +
+                     "' must be declared inside a kernel function (MSL allows them only at kernel scope)");
+      return;
+    }
+    site.kernel = function->kernel;
+    result_.threadgroup_variables.push_back(std::move(site));
+  }
+
+  // ---- program scope ----
+
+  void check_program_scope_declaration(std::size_t begin, std::size_t end) {
+    const std::size_t first = first_meaningful(begin, end);
+    if (first >= end) return;
+    static const char* const kNotVariables[] = {"typedef", "using",  "static_assert", "template", "namespace",
+                                                "struct",  "class",  "union",         "enum",     "friend",
+                                                "extern",  "inline"};
+    for (const char* word : kNotVariables) {
+      if (tokens_[first].is(word)) return;
+    }
+    std::size_t name = kNoToken;
+    bool constant = false;
+    for (std::size_t i = first; i < end; ++i) {
+      if (is(i, "(")) return;  // a function declaration
+      if (is(i, "=") || is(i, "[") || is(i, "{")) break;
+      if (is(i, "constant") || is(i, "constexpr") || is(i, "const")) constant = true;
+      if (is(i, "threadgroup")) {
+        report(i, "threadgroup variables must be declared inside a kernel function");
+        return;
+      }
+      if (tokens_[i].is_identifier()) name = i;
+    }
+    if (name == kNoToken || constant) return;
+    report(name, "program-scope variable '" + tokens_[name].text +
+                     "' must be declared in the constant address space (`constant`); MSL requires it, and a "
+                     "writable global would be shared by every dispatch");
+  }
+
+  void check_leftover_attributes() {
+    for (const AttributeGroup& group : attribute_groups_) {
+      if (consumed_attributes_.count(group.tokens.begin)) continue;
+      for (const AttributeItem& item : group.items) {
+        if (item.name == "kernel" || is_passive_attribute(item.name)) continue;
+        report(item.token, "attribute [[" + item.name + "]] is not supported here by the CPU emulator");
+      }
+    }
+  }
+
+  const TokenStream& stream_;
+  const std::vector<Token>& tokens_;
+  std::vector<Diagnostic>& diagnostics_;
+  std::vector<std::size_t> matches_;
+  bool balanced_ = true;
+  std::vector<Scope> scopes_;
+  std::vector<AttributeGroup> attribute_groups_;
+  std::set<std::size_t> consumed_attributes_;
+  std::set<std::string> reported_identifiers_;
+  ScanResult result_;
+};
+
+}  // namespace
+
+ScanResult scan_source(const TokenStream& stream, std::vector<Diagnostic>& diagnostics) {
+  return Scanner(stream, diagnostics).run();
+}
+
+}  // namespace gpuos::translate

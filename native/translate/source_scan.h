@@ -1,0 +1,78 @@
+// Finds the structure the translation needs in a token stream: kernel functions and their
+// signatures, kernel-scope threadgroup variables, attribute groups, and everything the subset
+// rejects. Scope is tracked by braces and statements, which is all a tokenizer-level step needs.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "msl_tokens.h"
+#include "translator.h"
+
+namespace gpuos::translate {
+
+inline constexpr std::size_t kNoToken = static_cast<std::size_t>(-1);
+
+struct TokenRange {
+  std::size_t begin = kNoToken;  // first token
+  std::size_t end = kNoToken;    // one past the last
+  bool empty() const { return begin == kNoToken || begin >= end; }
+};
+
+struct AttributeItem {
+  std::string name;
+  std::size_t token = kNoToken;
+  TokenRange arguments;  // inside the parentheses, if any
+};
+
+struct AttributeGroup {
+  TokenRange tokens;  // from the first '[' through the last ']'
+  std::vector<AttributeItem> items;
+};
+
+struct ParamSite {
+  std::string name;
+  TokenRange type;
+  ParamBinding binding = ParamBinding::kBuffer;
+  TokenRange index;
+  std::string builtin_attribute;
+  std::string builtin_constant;
+};
+
+struct KernelSite {
+  std::string function_name;
+  std::string host_name;
+  std::size_t statement_begin = kNoToken;
+  std::size_t name_token = kNoToken;
+  std::size_t body_open = kNoToken;
+  std::size_t body_close = kNoToken;
+  std::vector<std::size_t> removed_tokens;       // the `kernel` keyword
+  std::vector<TokenRange> removed_ranges;        // attribute groups the translation consumes
+  std::vector<ParamSite> params;
+  TokenRange max_total_threads;
+  std::vector<std::string> namespace_path;       // named enclosing namespaces, outermost first
+};
+
+struct Declarator {
+  std::string name;
+  TokenRange dimensions;  // the [..][..] after the name
+};
+
+struct ThreadgroupVariableSite {
+  std::size_t threadgroup_token = kNoToken;
+  std::size_t semicolon = kNoToken;
+  TokenRange type;
+  std::vector<Declarator> declarators;
+  std::size_t kernel = 0;  // index into ScanResult::kernels
+};
+
+struct ScanResult {
+  std::vector<KernelSite> kernels;
+  std::vector<ThreadgroupVariableSite> threadgroup_variables;
+};
+
+// Scans the stream; problems are appended to `diagnostics`.
+ScanResult scan_source(const TokenStream& stream, std::vector<Diagnostic>& diagnostics);
+
+}  // namespace gpuos::translate

@@ -1,0 +1,280 @@
+#include "translator.h"
+
+#include <map>
+
+#include "cpp_emitter.h"
+#include "msl_tokens.h"
+#include "source_scan.h"
+
+namespace gpuos::translate {
+
+namespace {
+
+struct Replacement {
+  std::size_t end;  // one past the last replaced token
+  std::string text;
+};
+
+class Translation {
+ public:
+  Translation(const TokenStream& stream, const ScanResult& scan, const TranslateOptions& options)
+      : stream_(stream), tokens_(stream.tokens), scan_(scan), options_(options) {}
+
+  TranslationResult run() {
+    plan_kernels();
+    plan_threadgroup_variables();
+    TranslationResult result;
+    result.ok = true;
+    result.cpp = emit();
+    result.kernels = kernel_infos();
+    return result;
+  }
+
+ private:
+  // ---- token translation ----
+
+  bool is(std::size_t i, const char* text) const { return i < tokens_.size() && tokens_[i].is(text); }
+
+  static std::string floating_literal(const std::string& text) {
+    const bool hex = text.size() > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+    const bool floating = hex ? text.find_first_of(".pP") != std::string::npos : text.find_first_of(".eE") != std::string::npos;
+    if (!floating) return text;
+    const char last = text.back();
+    // (A hexadecimal floating literal always ends in its decimal exponent, so a trailing f is
+    // the suffix there too.)
+    if (last == 'f' || last == 'F') return text;
+    if (last == 'h' || last == 'H') return "::half(" + text.substr(0, text.size() - 1) + "f)";
+    if (last == 'l' || last == 'L') return text;  // rejected by the scan
+    // MSL has no double: an unsuffixed floating literal is a float.
+    return text + "f";
+  }
+
+  std::string translate_token(std::size_t i) const {
+    const Token& token = tokens_[i];
+    if (token.kind == TokenKind::kNumber) return floating_literal(token.text);
+    if (token.kind != TokenKind::kIdentifier) return token.text;
+    if (token.is("device") || token.is("thread") || token.is("threadgroup")) return "";
+    if (token.is("constant")) {
+      const bool beside_const = (i > 0 && (tokens_[i - 1].is("const") || tokens_[i - 1].is("constexpr"))) ||
+                                is(i + 1, "const") || is(i + 1, "constexpr");
+      return beside_const ? "" : "const";
+    }
+    return token.text;
+  }
+
+  std::string translate_range(TokenRange range) const {
+    std::string out;
+    for (std::size_t i = range.begin; i < range.end && i < tokens_.size(); ++i) {
+      const std::string text = translate_token(i);
+      if (text.empty()) continue;
+      if (!out.empty()) out += ' ';
+      out += text;
+    }
+    return out;
+  }
+
+  std::string spell_range(TokenRange range) const {
+    std::string out;
+    for (std::size_t i = range.begin; i < range.end && i < tokens_.size(); ++i) {
+      if (!out.empty()) out += ' ';
+      out += tokens_[i].text;
+    }
+    return out;
+  }
+
+  // ---- kernels ----
+
+  static std::string qualified(const KernelSite& kernel, const std::string& name) {
+    std::string out = "::";
+    for (const std::string& part : kernel.namespace_path) out += part + "::";
+    return out + name;
+  }
+
+  void plan_kernels() {
+    for (std::size_t k = 0; k < scan_.kernels.size(); ++k) {
+      const KernelSite& kernel = scan_.kernels[k];
+      for (std::size_t token : kernel.removed_tokens) replacements_[token] = {token + 1, ""};
+      for (const TokenRange& range : kernel.removed_ranges) replacements_[range.begin] = {range.end, ""};
+      after_[kernel.body_close] += " " + kernel_wrapper(kernel, k);
+    }
+  }
+
+  std::string kernel_wrapper(const KernelSite& kernel, std::size_t index) const {
+    const std::string suffix = std::to_string(index);
+    std::string arguments;
+    std::string params;
+    for (const ParamSite& param : kernel.params) {
+      const std::string type = translate_range(param.type);
+      if (!arguments.empty()) arguments += ", ";
+      switch (param.binding) {
+        case ParamBinding::kBuffer:
+          arguments += "::gpuos_glue::bind_buffer<" + type + ">(__gpuos_launch, (" + translate_range(param.index) + "))";
+          break;
+        case ParamBinding::kThreadgroup:
+          arguments += "::gpuos_glue::bind_threadgroup<" + type + ">(__gpuos_launch, (" + translate_range(param.index) + "))";
+          break;
+        case ParamBinding::kBuiltin:
+          arguments += "::gpuos_glue::bind_builtin<" + type + ">(__gpuos_launch, __gpuos_thread, " + param.builtin_constant + ")";
+          break;
+      }
+      const std::string info = "::gpuos_glue::param_info<" + type + ">";
+      const char* kind = param.binding == ParamBinding::kBuffer        ? "GPUOS_PARAM_BUFFER"
+                         : param.binding == ParamBinding::kThreadgroup ? "GPUOS_PARAM_THREADGROUP"
+                                                                        : "GPUOS_PARAM_BUILTIN";
+      const std::string binding_index = param.binding == ParamBinding::kBuiltin
+                                            ? param.builtin_constant
+                                            : "static_cast<unsigned>(" + translate_range(param.index) + ")";
+      params += "{" + CppEmitter::c_string(param.name) + ", " + CppEmitter::c_string(spell_range(param.type)) + ", " + kind +
+                ", " + binding_index + ", " + info + "::is_reference, " + info + "::is_const, " + info +
+                "::pointee_size, " + info + "::pointee_align}, ";
+    }
+    std::string out = "static void __gpuos_entry_" + suffix +
+                      "(const ::gpuos_launch* __gpuos_launch, const ::gpuos_thread_ids* __gpuos_thread) { "
+                      "(void)__gpuos_launch; (void)__gpuos_thread; " +
+                      kernel.function_name + "(" + arguments + "); }";
+    if (kernel.params.empty()) {
+      out += " static const ::gpuos_param_desc* const __gpuos_params_" + suffix + " = nullptr;";
+    } else {
+      out += " static const ::gpuos_param_desc __gpuos_params_" + suffix + "[] = {" + params + "};";
+    }
+    const std::string max_threads =
+        kernel.max_total_threads.empty() ? "0u" : "static_cast<unsigned>(" + translate_range(kernel.max_total_threads) + ")";
+    out += " static const unsigned __gpuos_max_threads_" + suffix + " = " + max_threads + ";";
+    return out;
+  }
+
+  std::string library_descriptor() const {
+    const std::string source = stream_.files.empty() ? options_.source_name : primary_file();
+    std::string kernels;
+    for (std::size_t k = 0; k < scan_.kernels.size(); ++k) {
+      const KernelSite& kernel = scan_.kernels[k];
+      const Token& name = tokens_[kernel.name_token];
+      const std::string suffix = std::to_string(k);
+      kernels += "  {" + CppEmitter::c_string(kernel.host_name) + ", " + CppEmitter::c_string(stream_.files[name.file]) +
+                 ", " + std::to_string(name.line) + "u, &" + qualified(kernel, "__gpuos_entry_" + suffix) + ", " +
+                 qualified(kernel, "__gpuos_params_" + suffix) + ", " + std::to_string(kernel.params.size()) + "u, " +
+                 qualified(kernel, "__gpuos_max_threads_" + suffix) + "},\n";
+    }
+    return "#line 1 " + CppEmitter::c_string("<gpuos: kernel library descriptor>") +
+           "\n"
+           "static const ::gpuos_kernel_desc __gpuos_kernels[] = {\n" +
+           kernels +
+           "};\n"
+           "static const ::gpuos_kernel_library __gpuos_library = {\n"
+           "  GPUOS_EMU_ABI_VERSION, " +
+           CppEmitter::c_string(source) + ", __gpuos_kernels, " + std::to_string(scan_.kernels.size()) +
+           "u, &::gpuos_glue::runtime};\n"
+           "extern \"C\" __attribute__((visibility(\"default\"))) const ::gpuos_kernel_library* "
+           "gpuos_kernel_library_v1(void) { return &__gpuos_library; }\n";
+  }
+
+  std::string primary_file() const {
+    // The first line marker names the file the preprocessor was given; skip its built-in names.
+    for (const Token& token : tokens_) {
+      const std::string& file = stream_.files[token.file];
+      if (!file.empty() && file.front() != '<') return file;
+    }
+    return options_.source_name;
+  }
+
+  // ---- threadgroup variables ----
+
+  void plan_threadgroup_variables() {
+    std::map<std::size_t, unsigned> next_slot;
+    for (const ThreadgroupVariableSite& site : scan_.threadgroup_variables) {
+      const std::string type = translate_range(site.type);
+      std::string text;
+      for (const Declarator& declarator : site.declarators) {
+        const unsigned slot = next_slot[site.kernel]++;
+        text += "auto& " + declarator.name + " = ::gpuos_glue::threadgroup_variable<" + type + " " +
+                translate_range(declarator.dimensions) + ">(" + std::to_string(slot) + "u, " +
+                CppEmitter::c_string(declarator.name) + "); ";
+      }
+      replacements_[site.threadgroup_token] = {site.semicolon + 1, text};
+    }
+  }
+
+  // ---- output ----
+
+  std::string emit() const {
+    CppEmitter emitter(stream_.files);
+    std::string out = "#include \"" + options_.prelude + "\"\n";
+    for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      const auto replacement = replacements_.find(i);
+      if (replacement != replacements_.end()) {
+        emitter.token(tokens_[i], replacement->second.text);
+        const std::size_t last = replacement->second.end - 1;
+        const auto after = after_.find(last);
+        if (after != after_.end()) emitter.append(after->second);
+        i = last;
+        continue;
+      }
+      if (tokens_[i].kind == TokenKind::kDirective) {
+        emitter.directive(tokens_[i]);
+        continue;
+      }
+      emitter.token(tokens_[i], translate_token(i));
+      const auto after = after_.find(i);
+      if (after != after_.end()) emitter.append(after->second);
+    }
+    emitter.trailer(library_descriptor());
+    return out + emitter.take();
+  }
+
+  std::vector<KernelInfo> kernel_infos() const {
+    std::vector<KernelInfo> infos;
+    for (const KernelSite& kernel : scan_.kernels) {
+      KernelInfo info;
+      info.name = kernel.host_name;
+      const Token& name = tokens_[kernel.name_token];
+      info.file = stream_.files[name.file];
+      info.line = name.line;
+      for (const ParamSite& site : kernel.params) {
+        KernelParam param;
+        param.name = site.name;
+        param.type = spell_range(site.type);
+        param.binding = site.binding;
+        param.index = spell_range(site.index);
+        param.builtin = site.builtin_attribute;
+        info.params.push_back(std::move(param));
+      }
+      infos.push_back(std::move(info));
+    }
+    return infos;
+  }
+
+  const TokenStream& stream_;
+  const std::vector<Token>& tokens_;
+  const ScanResult& scan_;
+  const TranslateOptions& options_;
+  std::map<std::size_t, Replacement> replacements_;
+  std::map<std::size_t, std::string> after_;
+};
+
+}  // namespace
+
+TranslationResult translate_msl(const std::string& preprocessed, const TranslateOptions& options) {
+  TranslationResult result;
+  const TokenStream stream = tokenize(preprocessed, options.source_name);
+  if (!stream.error.empty()) {
+    Diagnostic diagnostic;
+    diagnostic.file = stream.files[stream.error_position.file];
+    diagnostic.line = stream.error_position.line;
+    diagnostic.column = stream.error_position.column;
+    diagnostic.message = stream.error;
+    result.diagnostics.push_back(std::move(diagnostic));
+    return result;
+  }
+  const ScanResult scan = scan_source(stream, result.diagnostics);
+  if (scan.kernels.empty() && result.diagnostics.empty()) {
+    Diagnostic diagnostic;
+    diagnostic.file = options.source_name;
+    diagnostic.message = "no kernel function found; mark the entry point `kernel void name(...)`";
+    result.diagnostics.push_back(std::move(diagnostic));
+  }
+  if (!result.diagnostics.empty()) return result;
+  TranslationResult translated = Translation(stream, scan, options).run();
+  return translated;
+}
+
+}  // namespace gpuos::translate

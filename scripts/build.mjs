@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm install` runs this: builds the native addon with cmake-js, then the TypeScript.
+//   --ts-only   skip the native build (npm run bench uses it after install)
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const require = createRequire(import.meta.url);
+const tsOnly = process.argv.includes('--ts-only');
+
+function run(label, command, args) {
+  console.log(`gpuos-replay: ${label}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.error) {
+    console.error(`gpuos-replay: could not run ${command}: ${result.error.message}`);
+    process.exit(1);
+  }
+  if (result.status !== 0) {
+    console.error(`gpuos-replay: ${label} failed (exit ${result.status}). See the output above.`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+if (!tsOnly) {
+  const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+  const parallel = String(Math.max(1, Math.min(4, (await import('node:os')).availableParallelism())));
+  run('building the native addon (cmake-js)', process.execPath, [cmakeJs, 'compile', '--parallel', parallel]);
+}
+const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
+run('compiling TypeScript', process.execPath, [tsc, '-p', 'tsconfig.build.json']);

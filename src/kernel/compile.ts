@@ -1,0 +1,126 @@
+/**
+ * From a .metal file to a loaded kernel library for the CPU emulator:
+ *
+ *   preprocess (the host compiler's -E, with stand-ins for <metal_stdlib>)
+ *   → translate (native/translate: kernel entry points, threadgroup variables, literals)
+ *   → compile (the host compiler, Metal-like flags; cached by content)
+ *   → load (dlopen, ABI check).
+ *
+ * Every stage reports problems as typed errors that point at the .metal source.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+import { InvalidArgumentError, KernelCompileError, KernelSubsetError, ToolchainError } from '../errors.js';
+import { parseCompilerErrors } from './compiler_diagnostics.js';
+import { KernelLibrary } from './kernel_library.js';
+import { cacheKey, headersDigest, kernelCacheDir } from './kernel_cache.js';
+import { callNative, nativeAddon } from './native.js';
+import { runProcess } from './process_runner.js';
+import { findToolchain, type Toolchain } from './toolchain.js';
+
+/** Kernel sources above this are refused: a kernel is code, not data. */
+export const MAX_KERNEL_SOURCE_BYTES = 4 * 1024 * 1024;
+
+export interface CompileKernelOptions {
+  /** A .metal file. */
+  path?: string;
+  /** Or the source text itself, named by fileName in diagnostics. */
+  source?: string;
+  fileName?: string;
+  /** Extra directories for #include "…". The source file's own directory is always searched. */
+  includeDirs?: readonly string[];
+}
+
+export interface TranslatedKernel {
+  /** The C++ the translator produced, ready for the host compiler. */
+  cpp: string;
+  /** The name diagnostics use for the source. */
+  sourceName: string;
+}
+
+const loaded = new Map<string, KernelLibrary>();
+
+/** Compiles (or fetches from the cache) and loads a kernel library. */
+export async function compileKernel(input: string | CompileKernelOptions): Promise<KernelLibrary> {
+  const toolchain = findToolchain();
+  const translated = await translateKernel(input);
+  const key = cacheKey([
+    nativeAddon().emulatorAbiVersion,
+    toolchain.cxx,
+    toolchain.version,
+    toolchain.compileFlags.join(' '),
+    headersDigest(),
+    translated.cpp,
+  ]);
+  const already = loaded.get(key);
+  if (already) return already;
+
+  const dir = kernelCacheDir();
+  const libraryPath = join(dir, `${key}.so`);
+  if (!existsSync(libraryPath)) await buildLibrary(toolchain, translated, dir, key, libraryPath);
+  const library = new KernelLibrary(callNative(() => new (nativeAddon().KernelLibrary)(libraryPath)), libraryPath, translated.sourceName);
+  loaded.set(key, library);
+  return library;
+}
+
+/** Preprocesses and translates without compiling: what the emulator's C++ build sees. */
+export async function translateKernel(input: string | CompileKernelOptions): Promise<TranslatedKernel> {
+  const options = typeof input === 'string' ? { path: input } : input;
+  const { text, sourceName, includeDirs } = readSource(options);
+  const toolchain = findToolchain();
+  const args = [...toolchain.preprocessFlags];
+  for (const dir of includeDirs) args.push('-I', dir);
+  args.push('-');
+  // A line marker names the stdin source, so diagnostics and #line say the file's name.
+  const preprocessed = await runProcess(toolchain.cxx, args, { input: `# 1 "${sourceName.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"\n${text}` });
+  if (preprocessed.spawnError) throw new ToolchainError(`cannot run ${toolchain.cxx}: ${preprocessed.spawnError.message}`, { cause: preprocessed.spawnError });
+  if (preprocessed.truncated) throw new KernelCompileError(sourceName, 'preprocess', [], 'the preprocessed source is larger than 32 MiB');
+  if (preprocessed.status !== 0) {
+    throw new KernelCompileError(sourceName, 'preprocess', parseCompilerErrors(preprocessed.stderr), preprocessed.stderr);
+  }
+  const translation = callNative(() => nativeAddon().translate(preprocessed.stdout, sourceName));
+  if (!translation.ok) throw new KernelSubsetError(sourceName, translation.diagnostics);
+  return { cpp: translation.cpp, sourceName };
+}
+
+function readSource(options: CompileKernelOptions): { text: string; sourceName: string; includeDirs: string[] } {
+  if (options.path !== undefined && options.source !== undefined) {
+    throw new InvalidArgumentError('compileKernel: pass either path or source, not both');
+  }
+  const includeDirs = (options.includeDirs ?? []).map((dir) => resolve(dir));
+  if (options.path !== undefined) {
+    if (typeof options.path !== 'string' || options.path.length === 0) throw new InvalidArgumentError('compileKernel: path must be a non-empty string');
+    const path = resolve(options.path);
+    if (!existsSync(path)) throw new InvalidArgumentError(`compileKernel: ${path} does not exist`);
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new InvalidArgumentError(`compileKernel: ${path} is not a file`);
+    if (stat.size > MAX_KERNEL_SOURCE_BYTES) {
+      throw new InvalidArgumentError(`compileKernel: ${path} is ${stat.size} bytes; kernel sources are limited to ${MAX_KERNEL_SOURCE_BYTES}`);
+    }
+    return { text: readFileSync(path, 'utf8'), sourceName: path, includeDirs: [dirname(path), ...includeDirs] };
+  }
+  if (typeof options.source !== 'string') throw new InvalidArgumentError('compileKernel: pass a path or a source string');
+  if (Buffer.byteLength(options.source) > MAX_KERNEL_SOURCE_BYTES) {
+    throw new InvalidArgumentError(`compileKernel: the source is larger than ${MAX_KERNEL_SOURCE_BYTES} bytes`);
+  }
+  const sourceName = options.fileName ?? 'kernel.metal';
+  return { text: options.source, sourceName, includeDirs: [process.cwd(), ...includeDirs] };
+}
+
+async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, dir: string, key: string, libraryPath: string): Promise<void> {
+  // The translated C++ stays beside the library: it is what to read when a kernel misbehaves.
+  const cppPath = join(dir, `${key}.cpp`);
+  writeFileSync(cppPath, translated.cpp);
+  const temporary = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+  const compiled = await runProcess(toolchain.cxx, [...toolchain.compileFlags, '-o', temporary, cppPath], {
+    maxOutputBytes: 4 * 1024 * 1024,
+  });
+  if (compiled.spawnError) throw new ToolchainError(`cannot run ${toolchain.cxx}: ${compiled.spawnError.message}`, { cause: compiled.spawnError });
+  if (compiled.status !== 0) {
+    rmSync(temporary, { force: true });
+    const output = `${compiled.stderr}\n(translated source: ${cppPath})`;
+    throw new KernelCompileError(translated.sourceName, 'compile', parseCompilerErrors(compiled.stderr), output);
+  }
+  renameSync(temporary, libraryPath);
+}

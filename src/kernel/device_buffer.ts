@@ -1,0 +1,89 @@
+/**
+ * Memory a kernel binds with [[buffer(n)]]. Reads and writes copy: a buffer's bytes cannot change
+ * under a running dispatch, and a dispatch that binds a buffer makes it unusable (E_BUFFER_BUSY)
+ * until it settles. Out-of-bounds accesses by a kernel fault on guard pages and are reported.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { callNative, nativeAddon, type NativeDeviceBuffer } from './native.js';
+
+/** Largest buffer: 1 GiB (a 3840×2160 RGBA framebuffer is 33 MB). */
+export const MAX_DEVICE_BUFFER_BYTES = 1 << 30;
+
+type Bytes = ArrayBufferView | ArrayBuffer;
+
+function asUint8(data: Bytes): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new InvalidArgumentError('expected a typed array, DataView, Buffer or ArrayBuffer');
+}
+
+function checkIndex(name: string, value: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from 0 to ${max}, got ${String(value)}`);
+  }
+}
+
+export class DeviceBuffer {
+  /** @internal */
+  readonly native: NativeDeviceBuffer;
+
+  constructor(byteLength: number) {
+    if (!Number.isSafeInteger(byteLength) || byteLength < 1 || byteLength > MAX_DEVICE_BUFFER_BYTES) {
+      throw new InvalidArgumentError(`DeviceBuffer byteLength must be an integer from 1 to ${MAX_DEVICE_BUFFER_BYTES}, got ${String(byteLength)}`);
+    }
+    this.native = callNative(() => new (nativeAddon().DeviceBuffer)(byteLength));
+  }
+
+  /** A buffer holding a copy of `data`. */
+  static from(data: Bytes): DeviceBuffer {
+    const bytes = asUint8(data);
+    const buffer = new DeviceBuffer(Math.max(1, bytes.byteLength));
+    buffer.write(bytes);
+    return buffer;
+  }
+
+  get byteLength(): number {
+    return this.native.byteLength;
+  }
+
+  write(data: Bytes, byteOffset = 0): void {
+    const bytes = asUint8(data);
+    checkIndex('byteOffset', byteOffset, this.byteLength);
+    callNative(() => this.native.write(bytes, byteOffset));
+  }
+
+  /** A copy of `byteLength` bytes from `byteOffset` (default: to the end). */
+  read(byteOffset = 0, byteLength = this.byteLength - byteOffset): Uint8Array {
+    checkIndex('byteOffset', byteOffset, this.byteLength);
+    checkIndex('byteLength', byteLength, this.byteLength);
+    return callNative(() => this.native.read(byteOffset, byteLength));
+  }
+
+  readFloat32(): Float32Array {
+    return new Float32Array(this.alignedCopy(4));
+  }
+
+  readUint32(): Uint32Array {
+    return new Uint32Array(this.alignedCopy(4));
+  }
+
+  readInt32(): Int32Array {
+    return new Int32Array(this.alignedCopy(4));
+  }
+
+  fill(byte: number): void {
+    checkIndex('byte', byte, 255);
+    callNative(() => this.native.fill(byte));
+  }
+
+  /** Unmaps the memory now instead of at garbage collection. */
+  release(): void {
+    callNative(() => this.native.release());
+  }
+
+  private alignedCopy(elementBytes: number): ArrayBuffer {
+    const bytes = this.read(0, this.byteLength - (this.byteLength % elementBytes));
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * What a dispatch may be given, validated before it reaches the addon: every mistake is an
+ * InvalidArgumentError that names the option and the allowed range.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { DeviceBuffer } from './device_buffer.js';
+import type { NativeDeviceBuffer, NativeDispatchOptions, NativeKernelParam } from './native.js';
+
+export const MAX_THREADS_PER_THREADGROUP = 1024;
+export const THREADGROUP_MEMORY_BYTES = 32768;
+export const MAX_BINDINGS = 31;
+export const DEFAULT_SEED = 1n;
+export const DEFAULT_WATCHDOG_MS = 20_000;
+export const DEFAULT_STACK_BYTES = 128 * 1024;
+
+/** Bindings by index (an array or { 0: … }) or by the kernel parameter's name ({ input: … }). */
+export type Bindings<T> = readonly (T | null | undefined)[] | Readonly<Record<string, T | null | undefined>>;
+
+export interface DispatchOptions {
+  /** Threads in the one threadgroup: a count, or [x], [x, y], [x, y, z]; at most 1024 in all. */
+  threads: number | readonly number[];
+  buffers?: Bindings<DeviceBuffer>;
+  /** Bytes for each [[threadgroup(n)]] parameter (a multiple of 16). */
+  threadgroupMemory?: Bindings<number>;
+  /** Seeds the order in which runnable threads resume (default 1). Any seed must give the same result. */
+  seed?: number | bigint;
+  /** Report rule breaks a GPU lets pass (threads returning before a barrier, reading inactive lanes). Default true. */
+  strict?: boolean;
+  /** Stop a dispatch running longer than this (default 20000 ms). */
+  watchdogMs?: number;
+  /** Stack per thread (default 131072 bytes). */
+  stackBytes?: number;
+}
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function normalizeThreads(threads: DispatchOptions['threads']): [number, number, number] {
+  const extents = typeof threads === 'number' ? [threads] : Array.isArray(threads) ? [...threads] : undefined;
+  if (!extents || extents.length < 1 || extents.length > 3) {
+    throw new InvalidArgumentError('threads must be a number or an array of 1 to 3 numbers');
+  }
+  const dims = [0, 1, 2].map((axis) => integer(`threads[${axis}]`, extents[axis] ?? 1, 1, MAX_THREADS_PER_THREADGROUP)) as [number, number, number];
+  const total = dims[0] * dims[1] * dims[2];
+  if (total > MAX_THREADS_PER_THREADGROUP) {
+    throw new InvalidArgumentError(`a threadgroup holds at most ${MAX_THREADS_PER_THREADGROUP} threads; threads ${dims.join('×')} is ${total}`);
+  }
+  return dims;
+}
+
+function resolveBindings<T>(
+  what: string,
+  bindings: Bindings<T> | undefined,
+  params: readonly NativeKernelParam[],
+  kind: NativeKernelParam['kind'],
+  check: (value: T, label: string) => void,
+): (T | undefined)[] {
+  const out: (T | undefined)[] = new Array<T | undefined>(MAX_BINDINGS).fill(undefined);
+  if (bindings === undefined) return out;
+  if (bindings === null || typeof bindings !== 'object') throw new InvalidArgumentError(`${what} must be an array or an object`);
+  const entries: [string, T | null | undefined][] = Array.isArray(bindings)
+    ? bindings.map((value, index) => [String(index), value])
+    : Object.entries(bindings as Record<string, T | null | undefined>);
+  if (Array.isArray(bindings) && bindings.length > MAX_BINDINGS) throw new InvalidArgumentError(`${what} holds at most ${MAX_BINDINGS} bindings`);
+  for (const [key, value] of entries) {
+    if (value === undefined || value === null) continue;
+    let index: number;
+    if (/^\d+$/.test(key)) {
+      index = Number(key);
+      if (index >= MAX_BINDINGS) throw new InvalidArgumentError(`${what}: index ${index} is above ${MAX_BINDINGS - 1}`);
+    } else {
+      const param = params.find((p) => p.kind === kind && p.name === key);
+      if (!param) {
+        const names = params.filter((p) => p.kind === kind).map((p) => p.name);
+        throw new InvalidArgumentError(`${what}: the kernel has no ${kind} parameter '${key}' (it has: ${names.join(', ') || 'none'})`);
+      }
+      index = param.index;
+    }
+    check(value, `${what}[${key}]`);
+    out[index] = value;
+  }
+  return out;
+}
+
+function normalizeSeed(seed: DispatchOptions['seed']): bigint {
+  if (seed === undefined) return DEFAULT_SEED;
+  if (typeof seed === 'bigint') {
+    if (seed < 0n || seed > 0xffff_ffff_ffff_ffffn) throw new InvalidArgumentError('seed must fit in 64 unsigned bits');
+    return seed;
+  }
+  return BigInt(integer('seed', seed, 0, Number.MAX_SAFE_INTEGER));
+}
+
+export function normalizeDispatchOptions(options: DispatchOptions, params: readonly NativeKernelParam[]): NativeDispatchOptions {
+  if (options === null || typeof options !== 'object') throw new InvalidArgumentError('dispatch options must be an object');
+  const buffers = resolveBindings<DeviceBuffer>('buffers', options.buffers, params, 'buffer', (value, label) => {
+    if (!(value instanceof DeviceBuffer)) throw new InvalidArgumentError(`${label} must be a DeviceBuffer`);
+  });
+  const threadgroupMemory = resolveBindings<number>('threadgroupMemory', options.threadgroupMemory, params, 'threadgroup', (value, label) => {
+    integer(label, value, 0, THREADGROUP_MEMORY_BYTES);
+    if (value % 16 !== 0) throw new InvalidArgumentError(`${label} must be a multiple of 16 bytes (Metal's rule), got ${value}`);
+  });
+  if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
+  return {
+    threads: normalizeThreads(options.threads),
+    buffers: buffers.map((buffer): NativeDeviceBuffer | undefined => buffer?.native),
+    threadgroupMemory: threadgroupMemory.map((bytes) => bytes ?? 0),
+    seed: normalizeSeed(options.seed),
+    strict: options.strict ?? true,
+    watchdogMs: options.watchdogMs === undefined ? DEFAULT_WATCHDOG_MS : integer('watchdogMs', options.watchdogMs, 1, 86_400_000),
+    stackBytes: options.stackBytes === undefined ? DEFAULT_STACK_BYTES : integer('stackBytes', options.stackBytes, 16 * 1024, 64 * 1024 * 1024),
+  };
+}

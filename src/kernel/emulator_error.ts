@@ -1,0 +1,59 @@
+import { GpuosError } from '../errors.js';
+
+/** The codes a dispatch on the emulator can fail with; docs/EMULATOR.md explains each. */
+export type EmulatorErrorCode =
+  | 'E_BARRIER_DIVERGENCE'
+  | 'E_DEADLOCK'
+  | 'E_EXIT_BEFORE_BARRIER'
+  | 'E_SIMD_INACTIVE_LANE'
+  | 'E_SIMD_NON_UNIFORM'
+  | 'E_SIMD_PARTIAL_BARRIER'
+  | 'E_THREADGROUP_MEMORY_LIMIT'
+  | 'E_STACK_OVERFLOW'
+  | 'E_OUT_OF_BOUNDS'
+  | 'E_INVALID_ACCESS'
+  | 'E_ARITHMETIC_FAULT'
+  | 'E_WATCHDOG'
+  | 'E_INVALID_DISPATCH'
+  | 'E_INTERNAL';
+
+export interface SourceSite {
+  file: string;
+  line: number;
+  column: number;
+  function: string;
+}
+
+/** Threads doing the same thing at the same place when the dispatch stopped. */
+export interface ThreadGroupReport {
+  threads: number[];
+  /** "waiting at threadgroup_barrier", "returned", "running", "spinning on an atomic", … */
+  operation: string;
+  site: SourceSite | null;
+}
+
+export interface Finding {
+  code: EmulatorErrorCode;
+  message: string;
+  groups: ThreadGroupReport[];
+  /** For hardware faults: where in the kernel library, and the .metal line when it could be found. */
+  fault?: { address: bigint; pc: bigint; library: string; pcOffset: bigint; source?: { file: string; line: number; function: string } };
+  /** For out-of-bounds accesses: which buffer binding (null for threadgroup memory), offset and size. */
+  access?: { buffer: number | null; offset: number; size: number };
+}
+
+/** A dispatch the emulator stopped: the first finding is why. */
+export class EmulatorError extends GpuosError {
+  declare readonly code: EmulatorErrorCode;
+  readonly kernel: string;
+  readonly seed: bigint;
+  readonly findings: readonly Finding[];
+
+  constructor(kernel: string, seed: bigint, findings: readonly Finding[]) {
+    const first = findings[0];
+    super(first?.code ?? 'E_INTERNAL', first?.message ?? `kernel '${kernel}' failed without a finding`);
+    this.kernel = kernel;
+    this.seed = seed;
+    this.findings = findings;
+  }
+}

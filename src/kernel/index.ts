@@ -1,0 +1,14 @@
+export { compileKernel, translateKernel, MAX_KERNEL_SOURCE_BYTES, type CompileKernelOptions, type TranslatedKernel } from './compile.js';
+export { DeviceBuffer, MAX_DEVICE_BUFFER_BYTES } from './device_buffer.js';
+export {
+  DEFAULT_SEED,
+  DEFAULT_STACK_BYTES,
+  DEFAULT_WATCHDOG_MS,
+  MAX_THREADS_PER_THREADGROUP,
+  THREADGROUP_MEMORY_BYTES,
+  type Bindings,
+  type DispatchOptions,
+} from './dispatch_options.js';
+export { EmulatorError, type EmulatorErrorCode, type Finding, type SourceSite, type ThreadGroupReport } from './emulator_error.js';
+export { Kernel, KernelLibrary, type DispatchResult } from './kernel_library.js';
+export { findToolchain, type Toolchain } from './toolchain.js';

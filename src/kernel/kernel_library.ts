@@ -1,0 +1,88 @@
+/**
+ * A loaded kernel library and its kernels. Kernel.dispatch runs one threadgroup on the CPU
+ * emulator without blocking the event loop; dispatchSync runs it on the calling thread.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { normalizeDispatchOptions, type DispatchOptions } from './dispatch_options.js';
+import { EmulatorError, type EmulatorErrorCode, type Finding } from './emulator_error.js';
+import { callNative, nativeAddon, toGpuosError, type NativeKernelInfo, type NativeKernelLibrary, type NativeOutcome, type NativeStats } from './native.js';
+import { symbolize } from './symbolize.js';
+
+export interface DispatchResult {
+  kernel: string;
+  seed: bigint;
+  threads: [number, number, number];
+  stats: NativeStats;
+}
+
+export class KernelLibrary {
+  readonly kernels: readonly Kernel[];
+
+  /** @internal */
+  constructor(
+    /** @internal */ readonly native: NativeKernelLibrary,
+    /** The compiled shared object. */
+    readonly path: string,
+    /** The .metal source it was built from. */
+    readonly source: string,
+  ) {
+    this.kernels = callNative(() => native.kernels()).map((info) => new Kernel(this, info));
+  }
+
+  /** The kernel called `name`; with no name, the library's only kernel. */
+  kernel(name?: string): Kernel {
+    if (name === undefined) {
+      if (this.kernels.length === 1) return this.kernels[0]!;
+      throw new InvalidArgumentError(`${this.source} has ${this.kernels.length} kernels; name one of: ${this.kernels.map((k) => k.name).join(', ')}`);
+    }
+    const found = this.kernels.find((k) => k.name === name);
+    if (!found) throw new InvalidArgumentError(`${this.source} has no kernel '${name}' (it has: ${this.kernels.map((k) => k.name).join(', ')})`);
+    return found;
+  }
+}
+
+export class Kernel {
+  readonly name: string;
+  readonly info: NativeKernelInfo;
+
+  /** @internal */
+  constructor(
+    readonly library: KernelLibrary,
+    info: NativeKernelInfo,
+  ) {
+    this.name = info.name;
+    this.info = info;
+  }
+
+  async dispatch(options: DispatchOptions): Promise<DispatchResult> {
+    const native = normalizeDispatchOptions(options, this.info.params);
+    let outcome: NativeOutcome;
+    try {
+      outcome = await nativeAddon().dispatchAsync(this.library.native, this.name, native);
+    } catch (error) {
+      throw toGpuosError(error);
+    }
+    return this.settle(outcome, native.seed, native.threads);
+  }
+
+  dispatchSync(options: DispatchOptions): DispatchResult {
+    const native = normalizeDispatchOptions(options, this.info.params);
+    const outcome = callNative(() => nativeAddon().dispatchSync(this.library.native, this.name, native));
+    return this.settle(outcome, native.seed, native.threads);
+  }
+
+  private settle(outcome: NativeOutcome, seed: bigint, threads: [number, number, number]): DispatchResult {
+    if (!outcome.ok) throw new EmulatorError(this.name, seed, outcome.findings.map(withSourceLocation));
+    return { kernel: this.name, seed, threads, stats: outcome.stats };
+  }
+}
+
+function withSourceLocation(native: NativeOutcome['findings'][number]): Finding {
+  const finding: Finding = { ...native, code: native.code as EmulatorErrorCode };
+  if (native.fault) {
+    const source = symbolize(native.fault.library, native.fault.pcOffset);
+    finding.fault = { ...native.fault, ...(source ? { source } : {}) };
+    if (source) finding.message = finding.message.replace(/\.\n|\.$/, ` (at ${source.file}:${source.line}).\n`).trimEnd();
+  }
+  return finding;
+}

@@ -1,0 +1,141 @@
+/**
+ * The native addon (native/addon/), loaded once, with hand-written types for what it exports.
+ * Arguments are validated in TypeScript before they get here; the addon re-checks types and
+ * throws Errors with a `code`, which callers turn into GpuosErrors with toGpuosError().
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+import { GpuosError } from '../errors.js';
+import { packageRoot } from './package_root.js';
+
+export interface NativeSourceSite {
+  file: string;
+  line: number;
+  column: number;
+  function: string;
+}
+
+export interface NativeThreadGroup {
+  threads: number[];
+  operation: string;
+  site: NativeSourceSite | null;
+}
+
+export interface NativeFinding {
+  code: string;
+  message: string;
+  groups: NativeThreadGroup[];
+  fault?: { address: bigint; pc: bigint; library: string; pcOffset: bigint };
+  access?: { buffer: number | null; offset: number; size: number };
+}
+
+export interface NativeStats {
+  contextSwitches: number;
+  threadgroupBarriers: number;
+  simdRendezvous: number;
+  atomicOperations: number;
+  threadgroupMemoryBytes: number;
+  elapsedNs: number;
+}
+
+export interface NativeOutcome {
+  ok: boolean;
+  findings: NativeFinding[];
+  stats: NativeStats;
+}
+
+export interface NativeDispatchOptions {
+  threads: [number, number, number];
+  buffers: (NativeDeviceBuffer | undefined)[];
+  threadgroupMemory: number[];
+  seed: bigint;
+  strict: boolean;
+  watchdogMs: number;
+  stackBytes: number;
+}
+
+export interface NativeDeviceBuffer {
+  readonly byteLength: number;
+  write(bytes: Uint8Array, offset: number): void;
+  read(offset: number, length: number): Uint8Array;
+  fill(byte: number): void;
+  release(): void;
+}
+
+export interface NativeKernelParam {
+  name: string;
+  type: string;
+  kind: 'buffer' | 'threadgroup' | 'builtin';
+  index: number;
+  isReference: boolean;
+  isConst: boolean;
+  pointeeSize: number;
+}
+
+export interface NativeKernelInfo {
+  name: string;
+  file: string;
+  line: number;
+  maxTotalThreadsPerThreadgroup: number;
+  params: NativeKernelParam[];
+}
+
+export interface NativeKernelLibrary {
+  kernels(): NativeKernelInfo[];
+}
+
+export interface NativeTranslation {
+  ok: boolean;
+  cpp: string;
+  kernels: {
+    name: string;
+    file: string;
+    line: number;
+    params: { name: string; type: string; binding: 'buffer' | 'threadgroup' | 'builtin'; index: string; builtin: string }[];
+  }[];
+  diagnostics: { file: string; line: number; column: number; message: string }[];
+}
+
+export interface NativeAddon {
+  DeviceBuffer: new (byteLength: number) => NativeDeviceBuffer;
+  KernelLibrary: new (path: string) => NativeKernelLibrary;
+  dispatchAsync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): Promise<NativeOutcome>;
+  dispatchSync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): NativeOutcome;
+  translate(preprocessed: string, sourceName: string): NativeTranslation;
+  measureContextSwitch(roundTrips: number): number;
+  emulatorAbiVersion: number;
+}
+
+let addon: NativeAddon | undefined;
+
+export function nativeAddon(): NativeAddon {
+  if (addon) return addon;
+  const path = join(packageRoot(), 'build', 'Release', 'gpuos_native.node');
+  if (!existsSync(path)) {
+    throw new GpuosError(
+      'E_NATIVE_MISSING',
+      `the native addon is not built (${path} is missing). Run \`npm install\` in ${packageRoot()}; it builds the addon with cmake-js.`,
+    );
+  }
+  addon = createRequire(import.meta.url)(path) as NativeAddon;
+  return addon;
+}
+
+/** Errors thrown by the addon carry a `code`; give them the GpuosError shape. */
+export function toGpuosError(error: unknown): unknown {
+  if (error instanceof GpuosError) return error;
+  if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') {
+    return new GpuosError((error as unknown as { code: string }).code, error.message, { cause: error });
+  }
+  return error;
+}
+
+export function callNative<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    throw toGpuosError(error);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The host C++ compiler that builds translated kernels for the CPU emulator, and the flags that
+ * make them behave like Metal: no fast math and no FP contraction (DESIGN principle 3), wrapping
+ * signed arithmetic and signed char (what GPUs do), a pattern in uninitialised locals (so reading
+ * one is deterministic), stack probes (so a big local array hits the guard page), and line tables
+ * (so a fault can be mapped back to its .metal line).
+ */
+import { spawnSync } from 'node:child_process';
+import { arch, platform } from 'node:os';
+import { join } from 'node:path';
+
+import { ToolchainError } from '../errors.js';
+import { packageRoot } from './package_root.js';
+
+export interface Toolchain {
+  /** The compiler command: $GPUOS_CXX, else $CXX, else `c++`. */
+  readonly cxx: string;
+  /** First line of `cxx --version`; part of the kernel cache key. */
+  readonly version: string;
+  readonly family: 'gcc' | 'clang';
+  /** Flags for preprocessing a .metal file (before translation). */
+  readonly preprocessFlags: readonly string[];
+  /** Flags for compiling translated C++ into a kernel library. */
+  readonly compileFlags: readonly string[];
+}
+
+let cached: Toolchain | undefined;
+
+export function mslIncludeDir(): string {
+  return join(packageRoot(), 'native', 'msl');
+}
+
+/** The preprocessor macros every non-Metal build of a kernel sees. */
+export const KERNEL_DEFINES: readonly string[] = ['-D__METAL_VERSION__=310', '-D__GPUOS_EMULATOR__=1'];
+
+export function findToolchain(): Toolchain {
+  if (cached) return cached;
+  const cxx = process.env.GPUOS_CXX ?? process.env.CXX ?? 'c++';
+  const probe = spawnSync(cxx, ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) {
+    throw new ToolchainError(
+      `no C++ compiler to build kernels for the CPU emulator: \`${cxx} --version\` failed` +
+        (probe.error ? ` (${probe.error.message})` : '') +
+        '. Install one (Debian/Ubuntu: apt-get install g++; macOS: xcode-select --install) or point $CXX at it.',
+      { cause: probe.error },
+    );
+  }
+  const version = (probe.stdout.split('\n')[0] ?? '').trim();
+  const family: Toolchain['family'] = /clang/i.test(probe.stdout) ? 'clang' : 'gcc';
+
+  const preprocessFlags = ['-E', '-x', 'c++', '-std=c++17', '-nostdinc', '-nostdinc++', ...KERNEL_DEFINES, '-I', join(mslIncludeDir(), 'preprocess')];
+  const compileFlags = [
+    '-x', 'c++', '-std=c++17', '-O2', '-fPIC', '-shared', '-fvisibility=hidden',
+    '-nostdinc', '-nostdinc++', '-fno-exceptions', '-fno-rtti',
+    '-ffp-contract=off', '-fno-fast-math', '-fwrapv', '-fno-strict-aliasing', '-fsigned-char',
+    '-ftrivial-auto-var-init=pattern', '-fno-omit-frame-pointer', '-g1',
+    '-I', mslIncludeDir(),
+  ];
+  if (!(family === 'clang' && platform() === 'darwin')) compileFlags.push('-fstack-clash-protection');
+  if (family === 'clang') compileFlags.push('-Wno-unknown-warning-option', '-Wno-ignored-attributes');
+  if (arch() === 'x64') compileFlags.push('-march=x86-64-v2');
+  if (platform() === 'linux') compileFlags.push('-Wl,-z,defs', '-lm');
+  if (platform() === 'darwin') compileFlags.push('-undefined', 'error');
+
+  cached = { cxx, version, family, preprocessFlags, compileFlags };
+  return cached;
+}
