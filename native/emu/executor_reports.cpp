@@ -197,9 +197,9 @@ Finding Executor::report_simd_problem() const {
       finding.code = code::kSimdPartialBarrier;
       finding.message = "kernel '" + std::string(kernel_->name) + "': " + where + " was reached by lanes " +
                         lanes_text(simd_problem_.active_mask) + " of SIMD-group " +
-                        std::to_string(simd_problem_.simdgroup) + " while live lanes " +
-                        lanes_text(problem.detail) + " were elsewhere (" + seed_note() +
-                        ").\nEvery live lane of the SIMD-group must reach the same simdgroup_barrier.";
+                        std::to_string(simd_problem_.simdgroup) + ", while lanes " + lanes_text(problem.detail) +
+                        " are elsewhere or returned (" + seed_note() +
+                        ").\nEvery lane of the SIMD-group must reach the same simdgroup_barrier.";
       break;
   }
   return finding;

@@ -197,8 +197,11 @@ inline uint resolve_is_first(const gpuos_simd_lanes* lanes, gpuos_simd_problem*)
   return GPUOS_SIMD_OK;
 }
 
+// Strict: every lane the group was launched with must reach the barrier. Lanes that returned
+// first are reported too, the rule strict mode applies to threadgroup barriers.
 inline uint resolve_simdgroup_barrier(const gpuos_simd_lanes* lanes, gpuos_simd_problem* problem) {
-  const uint elsewhere = lanes->live_mask & ~lanes->active_mask;
+  const uint launched = lanes->group_size >= GPUOS_SIMD_WIDTH ? ~0u : (1u << lanes->group_size) - 1u;
+  const uint elsewhere = launched & ~lanes->active_mask;
   if (elsewhere != 0) {
     *problem = {GPUOS_SIMD_PARTIAL_GROUP_BARRIER, static_cast<uint>(__builtin_ctz(lanes->active_mask)), elsewhere};
     return GPUOS_SIMD_PARTIAL_GROUP_BARRIER;
