@@ -55,8 +55,10 @@ std::vector<ThreadGroupReport> Executor::group_threads_by_wait() const {
         if (stop_reason_ == StopReason::kSpinDeadlock && fiber.spin_epoch == epoch_ && fiber.spin_site) {
           operation = "spinning on an atomic";
           site = fiber.spin_site;
-        } else {
+        } else if (fiber.state == FiberState::kRunning) {
           operation = "running";
+        } else {
+          operation = "ready to run";
         }
         break;
     }

@@ -59,6 +59,17 @@ const Rejection kRejections[] = {
     {"simd_shuffle_and_fill_down", "simd_shuffle_and_fill_down is not supported yet; use simd_shuffle_down"},
 };
 
+// MSL's quad-group functions (4-lane variants of the simd_ functions), by exact name: user code
+// may well have variables called quad_something.
+const char* const kQuadFunctions[] = {
+    "quad_sum", "quad_product", "quad_min", "quad_max", "quad_and", "quad_or", "quad_xor",
+    "quad_prefix_exclusive_sum", "quad_prefix_inclusive_sum", "quad_prefix_exclusive_product",
+    "quad_prefix_inclusive_product", "quad_shuffle", "quad_shuffle_up", "quad_shuffle_down", "quad_shuffle_xor",
+    "quad_shuffle_rotate_up", "quad_shuffle_rotate_down", "quad_shuffle_and_fill_up", "quad_shuffle_and_fill_down",
+    "quad_broadcast", "quad_broadcast_first", "quad_ballot", "quad_all", "quad_any", "quad_is_first",
+    "quad_active_threads_mask", "quad_is_helper_thread", "quad_vote",
+};
+
 const char* const kMatrixPrefixes[] = {"float2x", "float3x", "float4x", "half2x", "half3x", "half4x"};
 
 struct Builtin {
@@ -98,7 +109,9 @@ const char* unsupported_identifier_reason(const std::string& identifier) {
   for (const Rejection& rejection : kRejections) {
     if (identifier == rejection.identifier) return rejection.reason;
   }
-  if (identifier.rfind("quad_", 0) == 0) return "quad-group functions are not supported yet; use simd_ functions";
+  for (const char* quad : kQuadFunctions) {
+    if (identifier == quad) return "quad-group functions are not supported yet; use the simd_ functions";
+  }
   for (const char* prefix : kMatrixPrefixes) {
     const std::size_t length = std::strlen(prefix);
     if (identifier.size() == length + 1 && identifier.compare(0, length, prefix) == 0 && identifier[length] >= '2' &&

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { DeviceBuffer } from '../../src/index.js';
+import { expectEmulatorError, lineOf, testKernel } from '../helpers/kernels.js';
+
+describe('faults inside kernel code become findings, never crashes', () => {
+  it('names the buffer, the offset and the thread of an out-of-bounds write, and the .metal line', async () => {
+    const kernel = await testKernel('out_of_bounds');
+    const output = new DeviceBuffer(4096);
+    const error = await expectEmulatorError(() => kernel.dispatch({ threads: 1024, buffers: { output } }));
+    expect(error.code).toBe('E_OUT_OF_BOUNDS');
+    expect(error.message).toContain('thread 1023 accessed buffer(0) at byte offset 4096, outside its 4096 bytes');
+    expect(error.findings[0]!.access).toEqual({ buffer: 0, offset: 4096, size: 4096 });
+    expect(error.findings[0]!.fault?.source?.line).toBe(lineOf('out_of_bounds', 'output[index] = tid'));
+    expect(error.message).toContain(`(at ${error.findings[0]!.fault?.source?.file}:${lineOf('out_of_bounds', 'output[index] = tid')})`);
+    // The emulator keeps working after a fault.
+    const again = await expectEmulatorError(() => kernel.dispatch({ threads: 1024, buffers: { output } }));
+    expect(again.code).toBe('E_OUT_OF_BOUNDS');
+  });
+
+  it('reports a stack overflow as such, with the thread and its stack size', async () => {
+    const kernel = await testKernel('stack_overflow');
+    const error = await expectEmulatorError(() => kernel.dispatch({ threads: 64, stackBytes: 64 * 1024, buffers: { sink: new DeviceBuffer(8) } }));
+    expect(error.code).toBe('E_STACK_OVERFLOW');
+    expect(error.message).toContain('thread 7 overflowed its 65536-byte stack');
+  });
+
+  it('reports integer division by zero with the thread', async () => {
+    const kernel = await testKernel('divide_by_zero');
+    const divisors = Int32Array.from({ length: 32 }, (_, t) => (t === 3 ? 0 : t + 1));
+    const error = await expectEmulatorError(() =>
+      kernel.dispatch({ threads: 32, buffers: { divisors: DeviceBuffer.from(divisors), output: new DeviceBuffer(128) } }),
+    );
+    if (process.arch === 'arm64') {
+      // AArch64 division by zero does not trap (it yields 0); nothing to report there.
+      return;
+    }
+    expect(error.code).toBe('E_ARITHMETIC_FAULT');
+    expect(error.message).toContain('thread 3 divided an integer by zero');
+  });
+
+  it('reports an access through a pointer into no buffer', async () => {
+    const kernel = await testKernel('wild_pointer');
+    const error = await expectEmulatorError(() =>
+      kernel.dispatch({ threads: 4, buffers: { output: new DeviceBuffer(4), address: DeviceBuffer.from(new BigUint64Array([16n])) } }),
+    );
+    expect(error.code).toBe('E_INVALID_ACCESS');
+    expect(error.message).toContain('thread 2 accessed address 0x10, which belongs to no buffer');
+  });
+
+  it('reports threadgroup memory overrun past the 32 KiB the threadgroup has', async () => {
+    const kernel = await testKernel('threadgroup_out_of_bounds');
+    const error = await expectEmulatorError(() =>
+      kernel.dispatch({ threads: 256, buffers: { output: new DeviceBuffer(1024), stride: DeviceBuffer.from(new Uint32Array([64])) } }),
+    );
+    expect(error.code).toBe('E_OUT_OF_BOUNDS');
+    expect(error.message).toMatch(/thread \d+ accessed threadgroup memory at byte offset \d+, outside the 32768 bytes/);
+    expect(error.findings[0]!.access?.buffer).toBeNull();
+  });
+
+  it('stops an endless loop with the watchdog, naming the running thread and the waiting ones', async () => {
+    const kernel = await testKernel('endless_loop');
+    const started = Date.now();
+    const error = await expectEmulatorError(() => kernel.dispatch({ threads: 64, watchdogMs: 300, buffers: { counter: new DeviceBuffer(8) } }));
+    expect(error.code).toBe('E_WATCHDOG');
+    expect(error.message).toContain('ran past its 300 ms watchdog');
+    expect(error.message).toContain('thread 5: running');
+    expect(error.message).toMatch(new RegExp(`threads [0-9, -]+: waiting at threadgroup_barrier at endless_loop\\.metal:${lineOf('endless_loop', 'threadgroup_barrier')}`));
+    const running = error.findings[0]!.groups.filter((g) => g.operation === 'running');
+    expect(running).toEqual([{ threads: [5], operation: 'running', site: null }]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
