@@ -475,11 +475,12 @@ class Scanner {
         if (is(i, "<")) ++depth;
         if (is(i, ">") && depth > 0) --depth;
         if (is(i, "[") || is(i, "(")) break;
+        if (depth == 0 && (is(i, "*") || is(i, "&"))) indirect = true;
         if (is(i, "=")) {
+          if (indirect) break;  // `threadgroup T* p = …`: an initialised pointer is fine
           report(i, "threadgroup variables cannot have initializers; assign them in the kernel, then barrier");
           return;
         }
-        if (depth == 0 && (is(i, "*") || is(i, "&"))) indirect = true;
         if (depth == 0 && tokens_[i].is_identifier()) name = i;
       }
       if (indirect) {

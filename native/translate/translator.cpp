@@ -1,5 +1,6 @@
 #include "translator.h"
 
+#include <cctype>
 #include <map>
 
 #include "cpp_emitter.h"
@@ -62,23 +63,24 @@ class Translation {
     return token.text;
   }
 
+  // Tokens joined the way people write them: a space only between words and after commas, so
+  // types read `const float*` and `float[32]` in generated code and in messages.
+  static void append_token(std::string& out, const std::string& text) {
+    if (text.empty()) return;
+    auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    if (!out.empty() && ((word(out.back()) && word(text.front())) || out.back() == ',')) out += ' ';
+    out += text;
+  }
+
   std::string translate_range(TokenRange range) const {
     std::string out;
-    for (std::size_t i = range.begin; i < range.end && i < tokens_.size(); ++i) {
-      const std::string text = translate_token(i);
-      if (text.empty()) continue;
-      if (!out.empty()) out += ' ';
-      out += text;
-    }
+    for (std::size_t i = range.begin; i < range.end && i < tokens_.size(); ++i) append_token(out, translate_token(i));
     return out;
   }
 
   std::string spell_range(TokenRange range) const {
     std::string out;
-    for (std::size_t i = range.begin; i < range.end && i < tokens_.size(); ++i) {
-      if (!out.empty()) out += ' ';
-      out += tokens_[i].text;
-    }
+    for (std::size_t i = range.begin; i < range.end && i < tokens_.size(); ++i) append_token(out, tokens_[i].text);
     return out;
   }
 
@@ -186,7 +188,7 @@ class Translation {
       std::string text;
       for (const Declarator& declarator : site.declarators) {
         const unsigned slot = next_slot[site.kernel]++;
-        text += "auto& " + declarator.name + " = ::gpuos_glue::threadgroup_variable<" + type + " " +
+        text += "auto& " + declarator.name + " = ::gpuos_glue::threadgroup_variable<" + type +
                 translate_range(declarator.dimensions) + ">(" + std::to_string(slot) + "u, " +
                 CppEmitter::c_string(declarator.name) + "); ";
       }

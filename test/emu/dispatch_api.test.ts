@@ -26,7 +26,7 @@ describe('dispatch options are validated before anything runs', () => {
     const kernel = await testKernel('barrier_loop');
     const missing = await expectEmulatorError(() => kernel.dispatch({ threads: 32, buffers: { output: new DeviceBuffer(128) } }));
     expect(missing.code).toBe('E_INVALID_DISPATCH');
-    expect(missing.message).toBe("kernel 'barrier_loop': buffer(1) 'rounds' (constant uint &) has no buffer bound; pass one at index 1");
+    expect(missing.message).toBe("kernel 'barrier_loop': buffer(1) 'rounds' (constant uint&) has no buffer bound; pass one at index 1");
     const small = await expectEmulatorError(() =>
       kernel.dispatch({ threads: 32, buffers: [new DeviceBuffer(128), new DeviceBuffer(2)] }),
     );

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { KernelSubsetError, translateKernel } from '../../src/index.js';
+
+/** Translates `source` expecting rejection; returns the diagnostics as "line: message". */
+async function rejected(source: string): Promise<string[]> {
+  try {
+    await translateKernel({ source, fileName: 'subset.metal' });
+  } catch (error) {
+    if (!(error instanceof KernelSubsetError)) throw error;
+    expect(error.code).toBe('E_KERNEL_UNSUPPORTED');
+    expect(error.message).toContain('docs/KERNEL_SUBSET.md');
+    return error.diagnostics.map((d) => {
+      expect(d.file).toBe('subset.metal');
+      return `${d.line}: ${d.message}`;
+    });
+  }
+  throw new Error('expected the translation to be rejected');
+}
+
+const PRELUDE = '#include <metal_stdlib>\nusing namespace metal;\n';
+
+describe('the translator rejects what the emulator cannot run faithfully, at the right line', () => {
+  it('textures and samplers', async () => {
+    const lines = await rejected(`${PRELUDE}kernel void k(texture2d<float> t [[texture(0)]], sampler s [[sampler(0)]]) {}\n`);
+    expect(lines).toContain("3: 'texture2d': textures are not supported by the CPU emulator; pass the data in a device buffer");
+    expect(lines).toContain("3: 'sampler': samplers are not supported by the CPU emulator");
+  });
+
+  it('vertex and fragment functions', async () => {
+    const lines = await rejected(`${PRELUDE}\nvertex float4 v(uint id [[vertex_id]]) { return float4(0); }\nkernel void k(device float* p [[buffer(0)]]) {}\n`);
+    expect(lines[0]).toMatch(/^4: 'vertex': only compute kernels run on the emulator/);
+  });
+
+  it('double, long double literals and matrices', async () => {
+    const lines = await rejected(`${PRELUDE}kernel void k(device float* p [[buffer(0)]]) {\n  double d = 1.0;\n  p[0] = 2.0L;\n  float4x4 m;\n}\n`);
+    expect(lines).toEqual([
+      "4: 'double': MSL has no double; use float",
+      "5: '2.0L': MSL has no long double; use a float literal",
+      "6: 'float4x4': matrix types are not supported by the CPU emulator yet; use vectors",
+    ]);
+  });
+
+  it('threadgroup variables outside a kernel, and writable program-scope variables', async () => {
+    const lines = await rejected(
+      `${PRELUDE}float scale = 2.0;\nstatic void helper() {\n  threadgroup float cache[16];\n}\nkernel void k(device float* p [[buffer(0)]]) { helper(); }\n`,
+    );
+    expect(lines[0]).toMatch(/^3: program-scope variable 'scale' must be declared in the constant address space/);
+    expect(lines[1]).toBe("5: threadgroup variable 'cache' must be declared inside a kernel function (MSL allows them only at kernel scope)");
+  });
+
+  it('threadgroup variables with initializers, or mixed with pointers', async () => {
+    expect(await rejected(`${PRELUDE}kernel void k() {\n  threadgroup int n = 0;\n}\n`)).toEqual([
+      '4: threadgroup variables cannot have initializers; assign them in the kernel, then barrier',
+    ]);
+    expect(await rejected(`${PRELUDE}kernel void k() {\n  threadgroup float a[4], *p;\n}\n`)).toEqual([
+      '4: declare threadgroup variables and pointers to threadgroup memory in separate statements',
+    ]);
+  });
+
+  it('kernel signatures it cannot bind', async () => {
+    const lines = await rejected(
+      `${PRELUDE}kernel float bad_return(device float* p [[buffer(0)]]) { return 0; }\n` +
+        `kernel void no_attribute(device float* p) {}\n` +
+        `kernel void by_value(device float p [[buffer(0)]]) {}\n` +
+        `kernel void stage(float4 p [[stage_in]]) {}\n` +
+        `template <typename T> kernel void generic(device T* p [[buffer(0)]]) {}\n` +
+        `kernel void twice(device float* p [[buffer(0)]]) {}\nkernel void twice(device int* p [[buffer(0)]]) {}\n`,
+    );
+    expect(lines).toContain("3: kernel 'bad_return' must return void");
+    expect(lines).toContain(
+      "4: kernel 'no_attribute': parameter 'p' needs [[buffer(n)]], [[threadgroup(n)]] or a built-in attribute such as [[thread_index_in_threadgroup]]",
+    );
+    expect(lines).toContain("5: kernel 'by_value': parameter 'p' binds memory, so it must be a pointer or a reference (for example `device float* p`)");
+    expect(lines).toContain("6: kernel 'stage': parameter 'p': attribute [[stage_in]] is not supported by the CPU emulator");
+    expect(lines).toContain("7: kernel 'generic': template kernels are not supported; write one kernel per type");
+    expect(lines).toContain("9: two kernels are named 'twice'");
+  });
+
+  it('unknown attributes outside kernel signatures, quad-group functions, unbalanced braces', async () => {
+    expect(await rejected(`${PRELUDE}struct V { float4 p [[position]]; };\nkernel void k(device float* p [[buffer(0)]]) {}\n`)).toEqual([
+      '3: attribute [[position]] is not supported here by the CPU emulator',
+    ]);
+    expect(await rejected(`${PRELUDE}kernel void k(device float* p [[buffer(0)]]) { p[0] = quad_sum(p[0]); }\n`)).toEqual([
+      "3: 'quad_sum': quad-group functions are not supported yet; use the simd_ functions",
+    ]);
+    expect(await rejected(`${PRELUDE}kernel void k(device float* p [[buffer(0)]]) {\n  if (p[0] > 0) {\n}\n`)).toEqual([
+      "3: '{' is never closed", // the kernel's own brace: the one `}` closes the if
+    ]);
+  });
+
+  it('a file with no kernel', async () => {
+    expect(await rejected(`${PRELUDE}static float helper(float x) { return x; }\n`)).toEqual([
+      '0: no kernel function found; mark the entry point `kernel void name(...)`',
+    ]);
+  });
+
+  it('accepts user identifiers that merely look like rejected ones', async () => {
+    const translated = await translateKernel({
+      source: `${PRELUDE}kernel void k(device uint* p [[buffer(0)]], uint quad_index [[quadgroup_index_in_threadgroup]]) {\n  uint texture_count = 3, sampler_id = 1;\n  p[quad_index] = texture_count + sampler_id;\n}\n`,
+      fileName: 'subset.metal',
+    });
+    expect(translated.cpp).toContain('texture_count');
+  });
+});
