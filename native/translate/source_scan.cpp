@@ -1,6 +1,8 @@
 #include "source_scan.h"
 
+#include <cctype>
 #include <set>
+#include <string>
 
 #include "msl_subset.h"
 
@@ -161,40 +163,50 @@ class Scanner {
   }
 
   // A function definition: a top-level ( … ) followed only by what may sit between a function's
-  // parameter list and its body.
+  // parameter list and its body. The first group that qualifies is the parameter list, which
+  // skips groups before the name such as __attribute__((always_inline)) (MSL's METAL_FUNC).
   std::size_t function_parameters(std::size_t begin, std::size_t end) const {
-    std::size_t open = kNoToken;
+    for (std::size_t i = begin; i < end; ++i) {
+      if (is_attribute_start(i) || is(i, "[") || is(i, "{")) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "=")) return kNoToken;
+      if (is(i, "(")) {
+        if (i > begin && names_function(i) && only_function_tail(matches_[i] + 1, end)) return i;
+        i = matches_[i];
+      }
+    }
+    return kNoToken;
+  }
+
+  // What may stand right before a parameter list: a name, a template-id `f<T>`, or an operator.
+  bool names_function(std::size_t open) const {
+    const Token& before = tokens_[open - 1];
+    if (before.is_identifier() || before.is(">")) return true;
+    if (open >= 2 && tokens_[open - 2].is("operator")) return true;  // operator+ (
+    return open >= 3 && before.is(")") && tokens_[open - 2].is("(") && tokens_[open - 3].is("operator");  // operator() (
+  }
+
+  bool only_function_tail(std::size_t begin, std::size_t end) const {
     for (std::size_t i = begin; i < end; ++i) {
       if (is_attribute_start(i)) {
         i = matches_[i];
         continue;
       }
-      if (is(i, "(")) {
-        open = i;
-        break;
-      }
-      if (is(i, "[") || is(i, "{")) i = matches_[i];
-      if (is(i, "=")) return kNoToken;
-    }
-    if (open == kNoToken) return kNoToken;
-    for (std::size_t i = matches_[open] + 1; i < end; ++i) {
-      if (is_attribute_start(i)) {
-        i = matches_[i];
-        continue;
-      }
       const Token& token = tokens_[i];
-      if (token.is("->") || token.is(":")) return open;  // trailing return type, constructor initializers
+      if (token.is("->") || token.is(":")) return true;  // trailing return type, constructor initializers
       if (token.is("const") || token.is("volatile") || token.is("noexcept") || token.is("override") ||
           token.is("final") || token.is("&") || token.is("&&")) {
         continue;
       }
-      if (token.is("throw") && is(i + 1, "(")) {
+      if ((token.is("throw") || token.is("noexcept") || token.is("__attribute__")) && is(i + 1, "(")) {
         i = matches_[i + 1];
         continue;
       }
-      return kNoToken;
+      return false;
     }
-    return open;
+    return true;
   }
 
   bool has_kernel_marker(std::size_t begin, std::size_t end) const {
@@ -367,6 +379,29 @@ class Scanner {
         start = i + 1;
       }
     }
+    assign_implicit_indices(kernel);
+  }
+
+  // Metal gives buffer and threadgroup arguments without an index attribute the lowest index not
+  // taken, in the order they are declared (Apple's own add_arrays sample relies on it).
+  void assign_implicit_indices(KernelSite& kernel) {
+    for (ParamBinding binding : {ParamBinding::kBuffer, ParamBinding::kThreadgroup}) {
+      std::set<unsigned long> taken;
+      for (const ParamSite& param : kernel.params) {
+        if (param.binding != binding || param.index.empty()) continue;
+        const std::string& text = tokens_[param.index.begin].text;
+        if (param.index.end == param.index.begin + 1 && !text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
+          taken.insert(std::stoul(text, nullptr, 0));
+        }
+      }
+      unsigned long next = 0;
+      for (ParamSite& param : kernel.params) {
+        if (param.binding != binding || !param.index.empty()) continue;
+        while (taken.count(next)) ++next;
+        param.implicit_index = std::to_string(next);
+        taken.insert(next);
+      }
+    }
   }
 
   void parse_kernel_param(std::size_t begin, std::size_t end, KernelSite& kernel) {
@@ -413,15 +448,23 @@ class Scanner {
         }
       }
     }
+    bool indirect = false;
+    bool device_or_constant = false;
+    bool threadgroup_space = false;
+    for (std::size_t i = param.type.begin; i < param.type.end; ++i) {
+      if (is(i, "*") || is(i, "&")) indirect = true;
+      if (is(i, "device") || is(i, "constant")) device_or_constant = true;
+      if (is(i, "threadgroup")) threadgroup_space = true;
+    }
+    if (!bound && indirect && (device_or_constant || threadgroup_space)) {
+      param.binding = threadgroup_space ? ParamBinding::kThreadgroup : ParamBinding::kBuffer;
+      bound = true;  // index assigned once all parameters are known
+    }
     if (!bound) {
       report(declaration.back(), where + "parameter '" + param.name +
                                      "' needs [[buffer(n)]], [[threadgroup(n)]] or a built-in attribute such as "
                                      "[[thread_index_in_threadgroup]]");
       return;
-    }
-    bool indirect = false;
-    for (std::size_t i = param.type.begin; i < param.type.end; ++i) {
-      if (is(i, "*") || is(i, "&")) indirect = true;
     }
     if (param.binding != ParamBinding::kBuiltin && !indirect) {
       report(declaration.back(), where + "parameter '" + param.name +

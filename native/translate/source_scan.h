@@ -36,6 +36,7 @@ struct ParamSite {
   TokenRange type;
   ParamBinding binding = ParamBinding::kBuffer;
   TokenRange index;
+  std::string implicit_index;  // set when the source gave no [[buffer(n)]]: the index Metal assigns
   std::string builtin_attribute;
   std::string builtin_constant;
 };

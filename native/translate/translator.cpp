@@ -86,6 +86,10 @@ class Translation {
 
   // ---- kernels ----
 
+  std::string index_text(const ParamSite& param) const {
+    return param.implicit_index.empty() ? translate_range(param.index) : param.implicit_index;
+  }
+
   static std::string qualified(const KernelSite& kernel, const std::string& name) {
     std::string out = "::";
     for (const std::string& part : kernel.namespace_path) out += part + "::";
@@ -110,10 +114,10 @@ class Translation {
       if (!arguments.empty()) arguments += ", ";
       switch (param.binding) {
         case ParamBinding::kBuffer:
-          arguments += "::gpuos_glue::bind_buffer<" + type + ">(__gpuos_launch, (" + translate_range(param.index) + "))";
+          arguments += "::gpuos_glue::bind_buffer<" + type + ">(__gpuos_launch, (" + index_text(param) + "))";
           break;
         case ParamBinding::kThreadgroup:
-          arguments += "::gpuos_glue::bind_threadgroup<" + type + ">(__gpuos_launch, (" + translate_range(param.index) + "))";
+          arguments += "::gpuos_glue::bind_threadgroup<" + type + ">(__gpuos_launch, (" + index_text(param) + "))";
           break;
         case ParamBinding::kBuiltin:
           arguments += "::gpuos_glue::bind_builtin<" + type + ">(__gpuos_launch, __gpuos_thread, " + param.builtin_constant + ")";
@@ -125,7 +129,7 @@ class Translation {
                                                                         : "GPUOS_PARAM_BUILTIN";
       const std::string binding_index = param.binding == ParamBinding::kBuiltin
                                             ? param.builtin_constant
-                                            : "static_cast<unsigned>(" + translate_range(param.index) + ")";
+                                            : "static_cast<unsigned>(" + index_text(param) + ")";
       params += "{" + CppEmitter::c_string(param.name) + ", " + CppEmitter::c_string(spell_range(param.type)) + ", " + kind +
                 ", " + binding_index + ", " + info + "::is_reference, " + info + "::is_const, " + info +
                 "::pointee_size, " + info + "::pointee_align}, ";
@@ -236,7 +240,7 @@ class Translation {
         param.name = site.name;
         param.type = spell_range(site.type);
         param.binding = site.binding;
-        param.index = spell_range(site.index);
+        param.index = site.implicit_index.empty() ? spell_range(site.index) : site.implicit_index;
         param.builtin = site.builtin_attribute;
         info.params.push_back(std::move(param));
       }

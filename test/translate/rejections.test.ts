@@ -60,7 +60,7 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
   it('kernel signatures it cannot bind', async () => {
     const lines = await rejected(
       `${PRELUDE}kernel float bad_return(device float* p [[buffer(0)]]) { return 0; }\n` +
-        `kernel void no_attribute(device float* p) {}\n` +
+        `kernel void no_attribute(float p) {}\n` +
         `kernel void by_value(device float p [[buffer(0)]]) {}\n` +
         `kernel void stage(float4 p [[stage_in]]) {}\n` +
         `template <typename T> kernel void generic(device T* p [[buffer(0)]]) {}\n` +

@@ -81,3 +81,21 @@ describe('kernels in the shapes real Metal code uses', () => {
     expect(() => library.kernel()).toThrow(/has 2 kernels; name one of: pairs, renamed/);
   });
 });
+
+describe('helper functions in the forms C++ allows', () => {
+  it('runs kernels beside operator overloads, attribute-prefixed templates and member functions', async () => {
+    const library = await compileKernel({
+      fileName: 'helpers.metal',
+      source:
+        `${PRELUDE}struct Accumulator {\n  uint total;\n  Accumulator operator+(uint v) const { return Accumulator{total + v}; }\n  uint operator()(uint scale) const { return total * scale; }\n};\n` +
+        'template <typename T> METAL_FUNC T twice(T v) { return v * 2; }\n' +
+        'static inline __attribute__((always_inline)) uint thrice(uint v) { return v * 3; }\n' +
+        'kernel void helpers(device uint* out [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n' +
+        '  threadgroup uint shared[8];\n  shared[t] = thrice(t);\n  threadgroup_barrier(mem_flags::mem_threadgroup);\n' +
+        '  Accumulator a{twice(t)};\n  out[t] = (a + shared[7 - t])(10);\n}\n',
+    });
+    const out = new DeviceBuffer(32);
+    await library.kernel().dispatch({ threads: 8, buffers: [out] });
+    expect(Array.from(out.readUint32())).toEqual(Array.from({ length: 8 }, (_, t) => (2 * t + 3 * (7 - t)) * 10));
+  });
+});
