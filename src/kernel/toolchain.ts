@@ -33,6 +33,24 @@ export function mslIncludeDir(): string {
 /** The preprocessor macros every non-Metal build of a kernel sees. */
 export const KERNEL_DEFINES: readonly string[] = ['-D__METAL_VERSION__=310', '-D__GPUOS_EMULATOR__=1'];
 
+/**
+ * Flags that decide how translated kernel code behaves, for any target: the shared-library build
+ * here and the static cross build of the arm64 self-test use the same ones.
+ */
+export function kernelCodegenFlags(family: Toolchain['family'], targetPlatform: string, targetArch: string): string[] {
+  const flags = [
+    '-x', 'c++', '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden',
+    '-nostdinc', '-nostdinc++', '-fno-exceptions', '-fno-rtti',
+    '-ffp-contract=off', '-fno-fast-math', '-fwrapv', '-fno-strict-aliasing', '-fsigned-char',
+    '-ftrivial-auto-var-init=pattern', '-fno-omit-frame-pointer', '-g1',
+    '-I', mslIncludeDir(),
+  ];
+  if (!(family === 'clang' && targetPlatform === 'darwin')) flags.push('-fstack-clash-protection');
+  if (family === 'clang') flags.push('-Wno-unknown-warning-option', '-Wno-ignored-attributes');
+  if (targetArch === 'x64') flags.push('-march=x86-64-v2');
+  return flags;
+}
+
 export function findToolchain(): Toolchain {
   if (cached) return cached;
   const cxx = process.env.GPUOS_CXX ?? process.env.CXX ?? 'c++';
@@ -49,16 +67,7 @@ export function findToolchain(): Toolchain {
   const family: Toolchain['family'] = /clang/i.test(probe.stdout) ? 'clang' : 'gcc';
 
   const preprocessFlags = ['-E', '-x', 'c++', '-std=c++17', '-nostdinc', '-nostdinc++', ...KERNEL_DEFINES, '-I', join(mslIncludeDir(), 'preprocess')];
-  const compileFlags = [
-    '-x', 'c++', '-std=c++17', '-O2', '-fPIC', '-shared', '-fvisibility=hidden',
-    '-nostdinc', '-nostdinc++', '-fno-exceptions', '-fno-rtti',
-    '-ffp-contract=off', '-fno-fast-math', '-fwrapv', '-fno-strict-aliasing', '-fsigned-char',
-    '-ftrivial-auto-var-init=pattern', '-fno-omit-frame-pointer', '-g1',
-    '-I', mslIncludeDir(),
-  ];
-  if (!(family === 'clang' && platform() === 'darwin')) compileFlags.push('-fstack-clash-protection');
-  if (family === 'clang') compileFlags.push('-Wno-unknown-warning-option', '-Wno-ignored-attributes');
-  if (arch() === 'x64') compileFlags.push('-march=x86-64-v2');
+  const compileFlags = [...kernelCodegenFlags(family, platform(), arch()), '-shared'];
   if (platform() === 'linux') compileFlags.push('-Wl,-z,defs', '-lm');
   if (platform() === 'darwin') compileFlags.push('-undefined', 'error');
 
