@@ -3,7 +3,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#if defined(__APPLE__)
+#include <sys/ucontext.h>  // <ucontext.h> insists on _XOPEN_SOURCE for its deprecated routines
+#else
 #include <ucontext.h>
+#endif
 
 #include <chrono>
 #include <condition_variable>
@@ -44,8 +48,10 @@ std::uintptr_t faulting_pc(void* context) {
   return static_cast<std::uintptr_t>(uc->uc_mcontext.pc);
 #elif defined(__APPLE__) && defined(__x86_64__)
   return static_cast<std::uintptr_t>(uc->uc_mcontext->__ss.__rip);
-#elif defined(__APPLE__) && defined(__aarch64__)
+#elif defined(__APPLE__) && defined(__aarch64__) && defined(__darwin_arm_thread_state64_get_pc)
   return static_cast<std::uintptr_t>(__darwin_arm_thread_state64_get_pc(uc->uc_mcontext->__ss));
+#elif defined(__APPLE__) && defined(__aarch64__)
+  return static_cast<std::uintptr_t>(uc->uc_mcontext->__ss.__pc);
 #else
   (void)uc;
   return 0;
