@@ -23,6 +23,9 @@ thread_local Executor* tls_running __attribute__((tls_model("initial-exec"))) = 
 constexpr std::uint32_t kQuietAtomicLimit = 1u << 22;
 // A runnable thread counts as polling once it has done this many quiet atomics.
 constexpr std::uint32_t kPollingThreshold = 16;
+// Threadgroup arrays are indexed by thread id times a stride: a whole megabyte of guard catches
+// such overruns however far they reach into it.
+constexpr std::size_t kThreadgroupGuardBytes = 1024 * 1024;
 // 16 offsets of 256 bytes spread the fibers' stack tops over a whole 4 KiB page of cache sets.
 constexpr std::uint32_t kStackColours = 16;
 constexpr std::uintptr_t kStackColourBytes = 256;
@@ -78,7 +81,7 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
   thread_count_ = request.threads[0] * request.threads[1] * request.threads[2];
 
   if (!stacks_.ensure(GPUOS_MAX_THREADS_PER_THREADGROUP, request.stack_bytes) ||
-      (!threadgroup_arena_.data() && !threadgroup_arena_.allocate(threadgroup_limit_))) {
+      (!threadgroup_arena_.data() && !threadgroup_arena_.allocate(threadgroup_limit_, kThreadgroupGuardBytes))) {
     Finding finding;
     finding.code = code::kInternal;
     finding.message = "could not map memory for 1024 fiber stacks of " + std::to_string(request.stack_bytes) +

@@ -26,15 +26,16 @@ void* map_inaccessible(std::size_t bytes) {
 }
 }  // namespace
 
-bool GuardedRegion::allocate(std::size_t bytes) {
+bool GuardedRegion::allocate(std::size_t bytes, std::size_t guard_bytes) {
   release();
   const std::size_t page = page_size();
   const std::size_t usable = round_up(bytes == 0 ? 16 : bytes, 16);
   const std::size_t body = round_up(usable, page);
-  mapping_bytes_ = body + 2 * page;
+  guard_bytes_ = round_up(guard_bytes < page ? page : guard_bytes, page);
+  mapping_bytes_ = body + 2 * guard_bytes_;
   mapping_ = map_inaccessible(mapping_bytes_);
   if (!mapping_) return false;
-  char* body_start = static_cast<char*>(mapping_) + page;
+  char* body_start = static_cast<char*>(mapping_) + guard_bytes_;
   if (mprotect(body_start, body, PROT_READ | PROT_WRITE) != 0) {
     release();
     return false;
@@ -48,6 +49,7 @@ void GuardedRegion::release() {
   if (mapping_) munmap(mapping_, mapping_bytes_);
   mapping_ = nullptr;
   mapping_bytes_ = 0;
+  guard_bytes_ = 0;
   data_ = nullptr;
   size_ = 0;
 }
@@ -57,10 +59,12 @@ GuardedRegion& GuardedRegion::operator=(GuardedRegion&& other) noexcept {
     release();
     mapping_ = other.mapping_;
     mapping_bytes_ = other.mapping_bytes_;
+    guard_bytes_ = other.guard_bytes_;
     data_ = other.data_;
     size_ = other.size_;
     other.mapping_ = nullptr;
     other.mapping_bytes_ = 0;
+    other.guard_bytes_ = 0;
     other.data_ = nullptr;
     other.size_ = 0;
   }
@@ -71,8 +75,7 @@ bool GuardedRegion::in_guard(std::uintptr_t address) const {
   if (!mapping_) return false;
   const auto begin = reinterpret_cast<std::uintptr_t>(mapping_);
   const auto end = begin + mapping_bytes_;
-  const std::size_t page = page_size();
-  return (address >= begin && address < begin + page) || (address >= end - page && address < end);
+  return (address >= begin && address < begin + guard_bytes_) || (address >= end - guard_bytes_ && address < end);
 }
 
 bool StackPool::ensure(std::uint32_t count, std::size_t stack_bytes) {

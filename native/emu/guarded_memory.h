@@ -1,4 +1,4 @@
-// Memory with inaccessible guard pages around it, so that an access just past either end faults
+// Memory with inaccessible guards around it, so that an access just past either end faults
 // and the emulator can name what was overrun (a buffer, threadgroup memory, a fiber's stack)
 // instead of silently corrupting a neighbour. The idea is Electric Fence's: the usable bytes end
 // exactly at the trailing guard page (rounded to 16-byte alignment), so even a one-element
@@ -15,9 +15,12 @@ std::size_t page_size();
 class GuardedRegion {
  public:
   GuardedRegion() = default;
-  // Maps `bytes` usable bytes (rounded up to 16) with a guard page before and after. Returns
-  // false when the system refuses the mapping.
-  bool allocate(std::size_t bytes);
+  // Maps `bytes` usable bytes (rounded up to 16) with `guard_bytes` of inaccessible memory
+  // before and after (rounded up to pages). Wide guards catch strided overruns too, which would
+  // jump a single page and land in whatever mapping happens to be next; they cost address space,
+  // not memory. Returns false when the system refuses the mapping.
+  bool allocate(std::size_t bytes, std::size_t guard_bytes = kDefaultGuardBytes);
+  static constexpr std::size_t kDefaultGuardBytes = 64 * 1024;
   void release();
   ~GuardedRegion() { release(); }
   GuardedRegion(const GuardedRegion&) = delete;
@@ -27,7 +30,7 @@ class GuardedRegion {
 
   void* data() const { return data_; }
   std::size_t size() const { return size_; }
-  // True when address lies in one of the two guard pages.
+  // True when address lies in one of the two guards.
   bool in_guard(std::uintptr_t address) const;
   // Byte offset of address relative to data() (negative below it).
   std::int64_t offset_of(std::uintptr_t address) const {
@@ -37,6 +40,7 @@ class GuardedRegion {
  private:
   void* mapping_ = nullptr;
   std::size_t mapping_bytes_ = 0;
+  std::size_t guard_bytes_ = 0;
   void* data_ = nullptr;
   std::size_t size_ = 0;
 };

@@ -44,7 +44,8 @@ class Translation {
     // (A hexadecimal floating literal always ends in its decimal exponent, so a trailing f is
     // the suffix there too.)
     if (last == 'f' || last == 'F') return text;
-    if (last == 'h' || last == 'H') return "::half(" + text.substr(0, text.size() - 1) + "f)";
+    // A half literal goes through double, not float, so it is rounded to half exactly once.
+    if (last == 'h' || last == 'H') return "::half::from_literal(" + text.substr(0, text.size() - 1) + ")";
     if (last == 'l' || last == 'L') return text;  // rejected by the scan
     // MSL has no double: an unsuffixed floating literal is a float.
     return text + "f";

@@ -15,7 +15,7 @@ describe('what the translator rewrites', () => {
   it('gives floating literals MSL types: unsuffixed is float, h is half', async () => {
     const cpp = await translated('kernel void k(device float* p [[buffer(0)]]) { p[0] = 0.5 + 1e-3 + 2.f + 0x1.8p1; half h = 1.5h; p[1] = h; }\n');
     expect(cpp).toContain('0.5f + 1e-3f + 2.f + 0x1.8p1f');
-    expect(cpp).toContain('::half(1.5f)');
+    expect(cpp).toContain('::half::from_literal(1.5)');
     expect(cpp).not.toMatch(/0\.5 [^f]/);
   });
 

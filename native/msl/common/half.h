@@ -38,6 +38,37 @@ constexpr GPUOS_FUNC ushort float_to_half_bits(float value) {
   return static_cast<ushort>(sign | result);
 }
 
+// A decimal literal with the h suffix is rounded to half once: the translator hands it over as a
+// double (53 significand bits, more than the 2*11+2 that make decimal -> double -> half equal to
+// decimal -> half), never as a float, whose rounding could land exactly on a half tie.
+constexpr GPUOS_FUNC ushort double_to_half_bits(double value) {
+  const unsigned long long x = bit_cast<unsigned long long>(value);
+  const uint sign = static_cast<uint>(x >> 48) & 0x8000u;
+  const unsigned long long magnitude = x & 0x7fffffffffffffffull;
+  if (magnitude >= 0x7ff0000000000000ull) {
+    return static_cast<ushort>(sign | 0x7c00u | (magnitude > 0x7ff0000000000000ull ? (0x200u | static_cast<uint>((magnitude >> 42) & 0x3ffu)) : 0u));
+  }
+  if (magnitude >= 0x40effe0000000000ull) return static_cast<ushort>(sign | 0x7c00u);  // rounds past 65504
+  const int exponent = static_cast<int>(magnitude >> 52);
+  const unsigned long long mantissa = (magnitude & 0xfffffffffffffull) | (exponent != 0 ? (1ull << 52) : 0ull);
+  unsigned long long result = 0;
+  unsigned long long remainder = 0;
+  unsigned long long halfway = 0;
+  if (exponent >= 1009) {  // a normal half: unbiased exponent >= -14
+    result = (static_cast<unsigned long long>(exponent - 1008) << 10) | ((mantissa >> 42) & 0x3ffu);
+    remainder = mantissa & ((1ull << 42) - 1);
+    halfway = 1ull << 41;
+  } else {  // a subnormal half, in units of 2^-24
+    const int shift = 1051 - exponent;
+    if (shift >= 64) return static_cast<ushort>(sign);
+    result = mantissa >> shift;
+    remainder = mantissa & ((1ull << shift) - 1);
+    halfway = 1ull << (shift - 1);
+  }
+  if (remainder > halfway || (remainder == halfway && (result & 1u))) ++result;  // may carry into inf
+  return static_cast<ushort>(sign | static_cast<uint>(result));
+}
+
 constexpr GPUOS_FUNC float half_bits_to_float(ushort bits) {
   const uint sign = static_cast<uint>(bits & 0x8000u) << 16;
   const uint exponent = (bits >> 10) & 0x1fu;
@@ -62,16 +93,32 @@ struct half {
   constexpr GPUOS_FUNC half(I value) : bits_(metal::detail::float_to_half_bits(static_cast<float>(value))) {}
   constexpr GPUOS_FUNC operator float() const { return metal::detail::half_bits_to_float(bits_); }
 
+  // The translator writes `1.5h` as half::from_literal(1.5): one rounding, decimal to half.
+  static constexpr GPUOS_FUNC half from_literal(double value) {
+    return from_bits(metal::detail::double_to_half_bits(value));
+  }
+
   static constexpr GPUOS_FUNC half from_bits(ushort bits) {
     half h{};
     h.bits_ = bits;
     return h;
   }
 
-  GPUOS_FUNC half& operator+=(half o) { return *this = half(float(*this) + float(o)); }
-  GPUOS_FUNC half& operator-=(half o) { return *this = half(float(*this) - float(o)); }
-  GPUOS_FUNC half& operator*=(half o) { return *this = half(float(*this) * float(o)); }
-  GPUOS_FUNC half& operator/=(half o) { return *this = half(float(*this) / float(o)); }
+  // h op= x is h = h op x, so the operand's type decides the arithmetic, as for the binary
+  // operators below: a float operand gives a float result rounded to half once (not the float
+  // rounded to half first), an integer operand converts to half first.
+#define GPUOS_HALF_COMPOUND(op)                                                                     \
+  GPUOS_FUNC half& operator op##=(half o) { return *this = half(float(*this) op float(o)); }       \
+  GPUOS_FUNC half& operator op##=(float o) { return *this = half(float(*this) op o); }             \
+  template <class I, class = metal::detail::enable_if_t<metal::detail::is_integer<I>::value>>      \
+  GPUOS_FUNC half& operator op##=(I o) {                                                           \
+    return *this = half(float(*this) op float(half(o)));                                           \
+  }
+  GPUOS_HALF_COMPOUND(+)
+  GPUOS_HALF_COMPOUND(-)
+  GPUOS_HALF_COMPOUND(*)
+  GPUOS_HALF_COMPOUND(/)
+#undef GPUOS_HALF_COMPOUND
   GPUOS_FUNC half& operator++() { return *this += half(1.0f); }
   GPUOS_FUNC half& operator--() { return *this -= half(1.0f); }
   GPUOS_FUNC half operator++(int) {

@@ -68,6 +68,46 @@ GPUOS_FUNC float smoothstep_float(float edge0, float edge1, float x) {
   return t * t * (3.0f - 2.0f * t);
 }
 
+// sin(πx), cos(πx) and tan(πx). Multiplying x by a rounded π first would miss every exact zero
+// (sinpi(1) would be -8.7e-8) and lose all accuracy for large x; instead x = n/2 + r is split
+// exactly (2x and its rounding are exact in double), so |r| <= 1/4, and sin/cos(πr) are computed
+// in double and rounded once. Zeros follow the OpenCL rules Metal inherits: sinpi(n) and
+// tanpi(n) have the sign the formulas give, cospi(n + 1/2) is +0, tanpi(n + 1/2) is ±inf.
+GPUOS_FUNC void sincospi_double(float x, double& sine, double& cosine) {
+  const double twice = 2.0 * static_cast<double>(x);
+  const double n = __builtin_rint(twice);
+  const double r = (twice - n) * 0.5;
+  const double pi = 3.14159265358979323846;
+  const double s = __builtin_sin(pi * r);
+  const double c = __builtin_cos(pi * r);
+  switch (static_cast<int>(__builtin_fmod(n, 4.0)) & 3) {
+    case 0: sine = s; cosine = c; break;
+    case 1: sine = c; cosine = -s; break;
+    case 2: sine = -s; cosine = -c; break;
+    default: sine = -c; cosine = s; break;
+  }
+}
+GPUOS_FUNC float sinpi_float(float x) {
+  if (!__builtin_isfinite(x)) return x - x;  // NaN
+  double s, c;
+  sincospi_double(x, s, c);
+  return s == 0.0 ? __builtin_copysignf(0.0f, x) : static_cast<float>(s);
+}
+GPUOS_FUNC float cospi_float(float x) {
+  if (!__builtin_isfinite(x)) return x - x;
+  double s, c;
+  sincospi_double(x, s, c);
+  return c == 0.0 ? 0.0f : static_cast<float>(c);
+}
+GPUOS_FUNC float tanpi_float(float x) {
+  if (!__builtin_isfinite(x)) return x - x;
+  double s, c;
+  sincospi_double(x, s, c);
+  if (s == 0.0) s = __builtin_copysign(0.0, static_cast<double>(x));
+  if (c == 0.0) c = 0.0;
+  return static_cast<float>(s / c);
+}
+
 template <class T>
 struct unsigned_of;
 template <> struct unsigned_of<char> { using type = uchar; };
@@ -116,6 +156,17 @@ constexpr GPUOS_FUNC T multiply_high(T x, T y) {
   } else {
     return static_cast<T>((static_cast<long>(x) * static_cast<long>(y)) >> bit_width<T>());
   }
+}
+// (x + y) >> 1 and (x + y + 1) >> 1 without forming x + y, which overflows for 64-bit types:
+// with x = 2a + p and y = 2b + q, the halved sum is a + b + (p & q), rounded up a + b + (p | q).
+// >> on a negative value is arithmetic (floor), as GCC and Clang define it.
+template <class T>
+constexpr GPUOS_FUNC T halving_add(T x, T y) {
+  return static_cast<T>((x >> 1) + (y >> 1) + (x & y & T(1)));
+}
+template <class T>
+constexpr GPUOS_FUNC T rounding_halving_add(T x, T y) {
+  return static_cast<T>((x >> 1) + (y >> 1) + ((x | y) & T(1)));
 }
 template <class T>
 constexpr GPUOS_FUNC T saturating_add(T x, T y) {
@@ -180,7 +231,17 @@ GPUOS_FLOAT_FUNCTION_1(ceil, __builtin_ceilf(x))
 GPUOS_FLOAT_FUNCTION_1(trunc, __builtin_truncf(x))
 GPUOS_FLOAT_FUNCTION_1(round, __builtin_roundf(x))
 GPUOS_FLOAT_FUNCTION_1(rint, __builtin_rintf(x))
-GPUOS_FLOAT_FUNCTION_1(fract, detail::fract_float(x))
+// fract is clamped below 1 in the result's own type: for half, rounding the float result (at most
+// 0x1.fffffep-1) to half can give 1.0, so the half form clamps again, to 0x1.ffcp-1.
+GPUOS_FUNC float fract(float x) { return detail::fract_float(x); }
+GPUOS_FUNC half fract(half h) {
+  const half r = half(detail::fract_float(float(h)));
+  return r < half::from_bits(0x3bff) ? r : (r != r ? r : half::from_bits(0x3bff));
+}
+template <class V, detail::enable_vector_call<V> = 0, detail::enable_if_t<detail::is_float_operand<V>::value, int> = 0>
+GPUOS_FUNC auto fract(const V& v) {
+  return detail::map([](auto e) { return fract(e); }, v);
+}
 GPUOS_FLOAT_FUNCTION_1(sin, __builtin_sinf(x))
 GPUOS_FLOAT_FUNCTION_1(cos, __builtin_cosf(x))
 GPUOS_FLOAT_FUNCTION_1(tan, __builtin_tanf(x))
@@ -193,9 +254,9 @@ GPUOS_FLOAT_FUNCTION_1(tanh, __builtin_tanhf(x))
 GPUOS_FLOAT_FUNCTION_1(asinh, __builtin_asinhf(x))
 GPUOS_FLOAT_FUNCTION_1(acosh, __builtin_acoshf(x))
 GPUOS_FLOAT_FUNCTION_1(atanh, __builtin_atanhf(x))
-GPUOS_FLOAT_FUNCTION_1(sinpi, __builtin_sinf(x * 3.14159265358979323846f))
-GPUOS_FLOAT_FUNCTION_1(cospi, __builtin_cosf(x * 3.14159265358979323846f))
-GPUOS_FLOAT_FUNCTION_1(tanpi, __builtin_tanf(x * 3.14159265358979323846f))
+GPUOS_FLOAT_FUNCTION_1(sinpi, detail::sinpi_float(x))
+GPUOS_FLOAT_FUNCTION_1(cospi, detail::cospi_float(x))
+GPUOS_FLOAT_FUNCTION_1(tanpi, detail::tanpi_float(x))
 GPUOS_FLOAT_FUNCTION_1(exp, __builtin_expf(x))
 GPUOS_FLOAT_FUNCTION_1(exp2, __builtin_exp2f(x))
 GPUOS_FLOAT_FUNCTION_1(exp10, __builtin_powf(10.0f, x))
@@ -221,6 +282,11 @@ GPUOS_FLOAT_FUNCTION_3(smoothstep, detail::smoothstep_float(x, y, z))
 
 GPUOS_FUNC float abs(float x) { return __builtin_fabsf(x); }
 GPUOS_FUNC half abs(half x) { return fabs(x); }
+// abs(float4) and abs(half3) are MSL too; the integer vector form is declared further down.
+template <class V, detail::enable_vector_call<V> = 0, detail::enable_if_t<detail::is_float_operand<V>::value, int> = 0>
+GPUOS_FUNC auto abs(const V& v) {
+  return detail::map([](auto e) { return fabs(e); }, v);
+}
 GPUOS_FUNC float ldexp(float x, int k) { return __builtin_ldexpf(x, k); }
 GPUOS_FUNC float frexp(float x, int& exponent) { return __builtin_frexpf(x, &exponent); }
 GPUOS_FUNC float modf(float x, float& integral) { return __builtin_modff(x, &integral); }
@@ -313,8 +379,8 @@ GPUOS_INTEGER_FUNCTION_1(reverse_bits, detail::reverse_bits_of(u))
   }
 
 GPUOS_INTEGER_FUNCTION_2(absdiff, x > y ? U(U(x) - U(y)) : U(U(y) - U(x)))
-GPUOS_INTEGER_FUNCTION_2(hadd, (static_cast<long>(x) + static_cast<long>(y)) >> 1)
-GPUOS_INTEGER_FUNCTION_2(rhadd, (static_cast<long>(x) + static_cast<long>(y) + 1) >> 1)
+GPUOS_INTEGER_FUNCTION_2(hadd, detail::halving_add(x, y))
+GPUOS_INTEGER_FUNCTION_2(rhadd, detail::rounding_halving_add(x, y))
 GPUOS_INTEGER_FUNCTION_2(rotate, detail::rotate_left(U(x), static_cast<int>(U(y) % detail::bit_width<T>())))
 GPUOS_INTEGER_FUNCTION_2(mulhi, detail::multiply_high(x, y))
 GPUOS_INTEGER_FUNCTION_2(addsat, detail::saturating_add(x, y))
@@ -339,6 +405,16 @@ GPUOS_FUNC T insert_bits(T base, T insert, uint offset, uint bits) {
   if (bits == 0) return base;
   const U mask = static_cast<U>((bits >= uint(detail::bit_width<T>()) ? U(~U(0)) : U((U(1) << bits) - 1)) << offset);
   return static_cast<T>((static_cast<U>(base) & static_cast<U>(~mask)) | ((static_cast<U>(insert) << offset) & mask));
+}
+// The vector forms: the same field of every component.
+template <class V, detail::enable_vector_call<V> = 0, detail::enable_if_t<detail::is_integer_operand<V>::value, int> = 0>
+GPUOS_FUNC auto extract_bits(const V& x, uint offset, uint bits) {
+  return detail::map([offset, bits](auto e) { return extract_bits(e, offset, bits); }, x);
+}
+template <class A, class B, detail::enable_vector_call<A, B> = 0,
+          detail::enable_if_t<detail::is_integer_operand<A>::value && detail::is_integer_operand<B>::value, int> = 0>
+GPUOS_FUNC auto insert_bits(const A& base, const B& insert, uint offset, uint bits) {
+  return detail::map([offset, bits](auto p, auto q) { return insert_bits(p, q, offset, bits); }, base, insert);
 }
 
 
@@ -452,10 +528,16 @@ GPUOS_FUNC auto select(const A& a, const B& b, const C& c) {
   return result;
 }
 
-// as_type<T>(x): reinterpret the bits.
+// as_type<T>(x): reinterpret the bits. A copy of the bytes, not detail::bit_cast: vectors are not
+// trivially copyable (their swizzle members need a user-provided assignment), and
+// __builtin_bit_cast rejects them. The sizes must match, as in MSL (float4 -> float3 is allowed:
+// both are 16 bytes).
 template <class To, class From>
 GPUOS_FUNC To as_type(const From& from) {
-  return detail::bit_cast<To>(from);
+  static_assert(sizeof(To) == sizeof(From), "as_type needs types of the same size");
+  To to;
+  __builtin_memcpy(static_cast<void*>(&to), static_cast<const void*>(&from), sizeof(To));
+  return to;
 }
 
 #undef GPUOS_FLOAT_FUNCTION_1
