@@ -2,6 +2,15 @@
 
 namespace gpuos::addon {
 
+const napi_type_tag kDeviceBufferTag = {0x6770756f73627566ull, 0x6465766963654275ull};   // "gpuosbuf", "deviceBu"
+const napi_type_tag kKernelLibraryTag = {0x6770756f736b6c69ull, 0x6b65726e656c4c69ull};  // "gpuosbli", "kernelLi"
+
+void check_tag(Napi::Value value, const napi_type_tag& tag, const std::string& what) {
+  if (!value.IsObject() || !value.As<Napi::Object>().CheckTypeTag(&tag)) {
+    throw_error(value.Env(), "E_INVALID_ARGUMENT", what + " is not a " + (&tag == &kDeviceBufferTag ? "DeviceBuffer" : "KernelLibrary"));
+  }
+}
+
 void throw_error(Napi::Env env, const char* code, const std::string& message) {
   Napi::Error error = Napi::Error::New(env, message);
   error.Set("code", Napi::String::New(env, code));
@@ -32,6 +41,9 @@ Napi::Object finding_to_js(Napi::Env env, const gpuos::emu::Finding& finding) {
     group.Set("threads", threads);
     group.Set("operation", Napi::String::New(env, report.operation));
     group.Set("site", report.site ? Napi::Value(site_to_js(env, report.site)) : env.Null());
+    Napi::Array path = Napi::Array::New(env, report.call_path.size());
+    for (std::size_t c = 0; c < report.call_path.size(); ++c) path.Set(c, site_to_js(env, report.call_path[c]));
+    group.Set("callPath", path);
     groups.Set(g, group);
   }
   out.Set("groups", groups);
@@ -84,7 +96,9 @@ std::uint64_t read_unsigned(Napi::Object object, const char* key, std::uint64_t 
   }
   if (!value.IsNumber()) throw_error(object.Env(), "E_INVALID_ARGUMENT", std::string(key) + " must be a number");
   const double number = value.As<Napi::Number>().DoubleValue();
-  if (!(number >= 0) || number > static_cast<double>(max) || number != static_cast<double>(static_cast<std::uint64_t>(number))) {
+  // Compare before converting: a double of 2^64 or more has no uint64_t value (undefined behaviour).
+  if (!(number >= 0) || number >= 18446744073709551616.0 || number > static_cast<double>(max) ||
+      number != static_cast<double>(static_cast<std::uint64_t>(number))) {
     throw_error(object.Env(), "E_INVALID_ARGUMENT", std::string(key) + " must be an integer between 0 and " + std::to_string(max));
   }
   return static_cast<std::uint64_t>(number);

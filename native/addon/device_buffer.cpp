@@ -23,7 +23,17 @@ DeviceBuffer::DeviceBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<De
   if (!region_.allocate(static_cast<std::size_t>(bytes))) {
     throw_error(env, "E_OUT_OF_MEMORY", "could not map " + std::to_string(static_cast<std::uint64_t>(bytes)) + " bytes");
   }
+  info.This().As<Napi::Object>().TypeTag(&kDeviceBufferTag);
+  account(env, true);
 }
+
+void DeviceBuffer::account(Napi::Env env, bool mapped) {
+  const std::int64_t bytes = mapped ? static_cast<std::int64_t>(region_.size()) : 0;
+  if (bytes != accounted_bytes_) Napi::MemoryManagement::AdjustExternalMemory(env, bytes - accounted_bytes_);
+  accounted_bytes_ = bytes;
+}
+
+void DeviceBuffer::Finalize(Napi::Env env) { account(env, false); }
 
 void DeviceBuffer::check_usable(Napi::Env env, const char* action) const {
   if (released()) throw_error(env, "E_BUFFER_RELEASED", std::string("cannot ") + action + " a released DeviceBuffer");
@@ -86,6 +96,7 @@ Napi::Value DeviceBuffer::fill(const Napi::CallbackInfo& info) {
 Napi::Value DeviceBuffer::release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (in_flight > 0) throw_error(env, "E_BUFFER_BUSY", "cannot release a DeviceBuffer while a dispatch that binds it is running");
+  account(env, false);
   region_.release();
   return env.Undefined();
 }

@@ -15,6 +15,7 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
 
   static Napi::Function define(Napi::Env env);
   explicit DeviceBuffer(const Napi::CallbackInfo& info);
+  void Finalize(Napi::Env env) override;
 
   const gpuos::emu::GuardedRegion& region() const { return region_; }
   bool released() const { return region_.data() == nullptr; }
@@ -28,6 +29,9 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
   Napi::Value fill(const Napi::CallbackInfo& info);
   Napi::Value release(const Napi::CallbackInfo& info);
   void check_usable(Napi::Env env, const char* action) const;
+  // Tells V8 about the mapping, so a program that drops buffers gets them collected.
+  void account(Napi::Env env, bool mapped);
+  std::int64_t accounted_bytes_ = 0;
 
   gpuos::emu::GuardedRegion region_;
 };

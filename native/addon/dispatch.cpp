@@ -25,6 +25,7 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsString() || !info[2].IsObject()) {
     throw_error(env, "E_INVALID_ARGUMENT", "dispatch(library, kernelName, options)");
   }
+  check_tag(info[0], kKernelLibraryTag, "the first argument");
   Napi::Object library_object = info[0].As<Napi::Object>();
   KernelLibrary* library = KernelLibrary::Unwrap(library_object);
   const std::string name = info[1].As<Napi::String>().Utf8Value();
@@ -43,7 +44,11 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   for (uint32_t axis = 0; axis < 3; ++axis) {
     Napi::Value extent = threads.As<Napi::Array>().Get(axis);
     if (!extent.IsNumber()) throw_error(env, "E_INVALID_ARGUMENT", "threads must hold numbers");
-    request.threads[axis] = extent.As<Napi::Number>().Uint32Value();
+    const double number = extent.As<Napi::Number>().DoubleValue();
+    if (!(number >= 1) || number > GPUOS_MAX_THREADS_PER_THREADGROUP || number != static_cast<double>(static_cast<std::uint32_t>(number))) {
+      throw_error(env, "E_INVALID_ARGUMENT", "threads must hold integers from 1 to 1024");
+    }
+    request.threads[axis] = static_cast<std::uint32_t>(number);
   }
 
   Napi::Value buffers = options.Get("buffers");
@@ -53,7 +58,7 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   for (uint32_t i = 0; i < buffer_array.Length(); ++i) {
     Napi::Value value = buffer_array.Get(i);
     if (value.IsUndefined() || value.IsNull()) continue;
-    if (!value.IsObject()) throw_error(env, "E_INVALID_ARGUMENT", "buffers[" + std::to_string(i) + "] is not a DeviceBuffer");
+    check_tag(value, kDeviceBufferTag, "buffers[" + std::to_string(i) + "]");
     DeviceBuffer* buffer = DeviceBuffer::Unwrap(value.As<Napi::Object>());
     if (buffer->released()) throw_error(env, "E_BUFFER_RELEASED", "buffers[" + std::to_string(i) + "] was released");
     // One dispatch at a time per buffer: two threadgroups running on two threads of the pool
@@ -74,7 +79,11 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
     Napi::Value value = threadgroup_array.Get(i);
     if (value.IsUndefined() || value.IsNull()) continue;
     if (!value.IsNumber()) throw_error(env, "E_INVALID_ARGUMENT", "threadgroupMemory entries must be numbers");
-    request.threadgroup_memory_bytes[i] = value.As<Napi::Number>().Uint32Value();
+    const double bytes = value.As<Napi::Number>().DoubleValue();
+    if (!(bytes >= 0) || bytes > GPUOS_THREADGROUP_MEMORY_LIMIT_BYTES || bytes != static_cast<double>(static_cast<std::uint32_t>(bytes))) {
+      throw_error(env, "E_INVALID_ARGUMENT", "threadgroupMemory entries must be integers from 0 to 32768");
+    }
+    request.threadgroup_memory_bytes[i] = static_cast<std::uint32_t>(bytes);
   }
 
   request.seed = read_unsigned(options, "seed", 1, ~0ull);

@@ -13,6 +13,7 @@ KernelLibrary::KernelLibrary(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   if (info.Length() < 1 || !info[0].IsString()) throw_error(env, "E_INVALID_ARGUMENT", "KernelLibrary(path: string)");
   std::string error;
   if (!library_.load(info[0].As<Napi::String>().Utf8Value(), error)) throw_error(env, "E_KERNEL_LOAD", error);
+  info.This().As<Napi::Object>().TypeTag(&kKernelLibraryTag);
 }
 
 namespace {

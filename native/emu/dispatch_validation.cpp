@@ -23,7 +23,10 @@ bool validate_dispatch(const DispatchRequest& request, Finding& error) {
 
   std::uint64_t threads = 1;
   for (std::uint32_t extent : request.threads) {
-    if (extent == 0) return fail(error, code::kInvalidDispatch, prefix + "every dimension of threads must be at least 1");
+    // Each extent is bounded first, so the product cannot wrap.
+    if (extent == 0 || extent > GPUOS_MAX_THREADS_PER_THREADGROUP) {
+      return fail(error, code::kInvalidDispatch, prefix + "every dimension of threads must be from 1 to 1024");
+    }
     threads *= extent;
   }
   if (threads > GPUOS_MAX_THREADS_PER_THREADGROUP) {
@@ -84,7 +87,7 @@ bool validate_dispatch(const DispatchRequest& request, Finding& error) {
       }
       if (request.threadgroup_memory_bytes[param.index] == 0) {
         return fail(error, code::kInvalidDispatch,
-                    prefix + param_label(param, "threadgroup") + " has no length set; pass threadgroupMemory { " +
+                    prefix + param_label(param, "threadgroup") + " has no length (0 bytes); pass threadgroupMemory { " +
                         std::to_string(param.index) + ": bytes }");
       }
     }

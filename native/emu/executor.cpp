@@ -20,9 +20,11 @@ thread_local Executor* tls_running __attribute__((tls_model("initial-exec"))) = 
 // Atomic operations in a row, across the threadgroup, with nothing changing anywhere (no memory
 // change by an atomic, no thread blocking, returning or being released). Past this, if every
 // runnable thread is polling, the threadgroup is deadlocked on a spin-wait.
-constexpr std::uint32_t kQuietAtomicLimit = 1u << 22;
-// A runnable thread counts as polling once it has done this many quiet atomics.
-constexpr std::uint32_t kPollingThreshold = 16;
+constexpr std::uint32_t kQuietAtomicLimit = 1u << 24;
+// A runnable thread is polling once it has seen the same value at the same word from the same
+// atomic this many times in a row. High enough that a bounded loop of loads is not mistaken for a
+// spin-wait; a real deadlock is still reported in well under a second.
+constexpr std::uint32_t kPollingThreshold = 1u << 16;
 // Threadgroup arrays are indexed by thread id times a stride: a whole megabyte of guard catches
 // such overruns however far they reach into it.
 constexpr std::size_t kThreadgroupGuardBytes = 1024 * 1024;
@@ -57,11 +59,13 @@ DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
   install_fault_handlers();
   ensure_alternate_signal_stack();
   watchdog_fired_ = false;
+  const bool registered = register_running_executor(this);
   const std::uint64_t watchdog = watchdog_arm(watchdog_flag(), request.watchdog_ms);
   tls_running = this;
   run_fibers();
   tls_running = nullptr;
   watchdog_disarm(watchdog);
+  if (registered) unregister_running_executor();
 
   collect(outcome);
   stats_.elapsed_ns = static_cast<std::uint64_t>(
@@ -84,14 +88,18 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
       (!threadgroup_arena_.data() && !threadgroup_arena_.allocate(threadgroup_limit_, kThreadgroupGuardBytes))) {
     Finding finding;
     finding.code = code::kInternal;
-    finding.message = "could not map memory for 1024 fiber stacks of " + std::to_string(request.stack_bytes) +
-                      " bytes; lower stackBytes or raise the process's address-space limit";
+    finding.message = threadgroup_arena_.data()
+                          ? "could not map memory for 1024 fiber stacks of " + std::to_string(request.stack_bytes) +
+                                " bytes; lower stackBytes or raise the process's address-space limit"
+                          : std::string("could not map the threadgroup memory arena; raise the process's address-space limit");
     outcome.findings.push_back(std::move(finding));
     return false;
   }
   if (fibers_.empty()) {
     fibers_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
     thread_ids_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
+    call_paths_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
+    spins_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
     runnable_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
     barrier_waiters_.resize(GPUOS_MAX_THREADS_PER_THREADGROUP);
   }
@@ -104,6 +112,7 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
     fiber.index = t;
     fiber.simdgroup = static_cast<std::uint16_t>(t / GPUOS_SIMD_WIDTH);
     fiber.lane = static_cast<std::uint8_t>(t % GPUOS_SIMD_WIDTH);
+    if (call_paths_used_) call_paths_[t].depth = 0;  // a stopped dispatch can leave paths open
     gpuos_thread_ids& ids = thread_ids_[t];
     ids.index = t;
     ids.position[0] = t % width;
@@ -127,13 +136,21 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
     group.live_mask = group.size == 32 ? ~0u : (1u << group.size) - 1;
     group.running = group.size;
     group.waiting_mask = 0;
+    // A non-strict read of an inactive lane returns what its slot holds: make that the same for
+    // every dispatch, not whatever the previous dispatch on this OS thread left there. (Strict
+    // dispatches stop at such a read, so they never see it.)
+    if (!request.strict) std::memset(group.values, 0, sizeof group.values);
   }
+  call_paths_used_ = false;
 
   rng_.reseed(request.seed);
-  epoch_ = 1;
+  // The epoch only ever grows, across dispatches too, so spin state left by an earlier dispatch
+  // can never look current and needs no reset.
+  ++epoch_;
   quiet_atomics_ = 0;
   barrier_waiting_ = 0;
   barrier_site_ = nullptr;
+  barrier_path_hash_ = 0;
   barrier_mixed_ = false;
   stop_reason_ = StopReason::kNone;
   simd_problem_ = {};
@@ -257,7 +274,8 @@ void Executor::threadgroup_barrier(std::uint32_t /*mem_flags*/, const gpuos_sour
   self->wait_operation = "threadgroup_barrier";
   if (barrier_waiting_ == 0) {
     barrier_site_ = site;
-  } else if (site != barrier_site_) {
+    barrier_path_hash_ = self->path_hash;
+  } else if (site != barrier_site_ || self->path_hash != barrier_path_hash_) {
     barrier_mixed_ = true;
   }
   barrier_waiters_[barrier_waiting_++] = self;
@@ -281,6 +299,7 @@ void Executor::release_barrier() {
   }
   barrier_waiting_ = 0;
   barrier_site_ = nullptr;
+  barrier_path_hash_ = 0;
   barrier_mixed_ = false;
   ++stats_.threadgroup_barriers;
   progress();
@@ -296,6 +315,7 @@ const void* Executor::simd_call(const gpuos_simd_call* call) {
   std::memcpy(group.values[lane], call->value, call->size < GPUOS_SIMD_SLOT_BYTES ? call->size : GPUOS_SIMD_SLOT_BYTES);
   group.args[lane] = call->arg;
   group.calls[lane] = call;
+  group.path_hashes[lane] = self->path_hash;
   group.waiting_mask |= 1u << lane;
   self->state = FiberState::kAtSimdCall;
   self->wait_site = call->site;
@@ -315,32 +335,80 @@ void Executor::lane_blocked(Fiber* fiber) {
   if (--group.running == 0 && group.waiting_mask != 0) resolve_simd_calls(group, fiber->simdgroup);
 }
 
-void Executor::resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup) {
-  while (group.waiting_mask != 0) {
-    const gpuos_simd_call* reference = group.calls[lowest_lane(group.waiting_mask)];
-    std::uint32_t active = 0;
-    for (std::uint32_t pending = group.waiting_mask; pending != 0; pending &= pending - 1) {
-      const std::uint32_t lane = lowest_lane(pending);
-      const gpuos_simd_call* call = group.calls[lane];
-      // The same call site, instantiated for the same type: lanes at different call sites (the
-      // two sides of a divergent branch) run as separate instructions with separate active sets.
-      if (call->site == reference->site && call->resolve == reference->resolve && call->size == reference->size) {
-        active |= 1u << lane;
-      }
-    }
-    const gpuos_simd_lanes lanes{active, group.live_mask, group.size, group.values, group.args, group.results};
-    gpuos_simd_problem problem{};
-    if (reference->resolve(&lanes, &problem) != GPUOS_SIMD_OK && request_->strict &&
-        stop_reason_ == StopReason::kNone) {
-      simd_problem_ = {problem, reference, simdgroup, active, group.args[lowest_lane(active)]};
-      stop_reason_ = StopReason::kSimdProblem;
-    }
-    group.waiting_mask &= ~active;
-    group.running += static_cast<std::uint32_t>(__builtin_popcount(active));
-    ++stats_.simd_rendezvous;
-    Fiber* base = &fibers_[simdgroup * GPUOS_SIMD_WIDTH];
-    for (std::uint32_t m = active; m != 0; m &= m - 1) make_runnable(base + lowest_lane(m));
+namespace {
+
+// Source order of two call sites: file, then line, then column.
+int compare_sites(const gpuos_source_site* a, const gpuos_source_site* b) {
+  if (a == b) return 0;
+  if (!a || !b) return a ? 1 : -1;
+  if (a->file != b->file) {
+    const int by_file = std::strcmp(a->file ? a->file : "", b->file ? b->file : "");
+    if (by_file != 0) return by_file;
   }
+  if (a->line != b->line) return a->line < b->line ? -1 : 1;
+  if (a->column != b->column) return a->column < b->column ? -1 : 1;
+  return 0;
+}
+
+}  // namespace
+
+// Which waiting call comes first in program order: the calls leading to it (outermost first),
+// then the call site itself, each in source order.
+bool Executor::earlier_in_program(const Fiber& a, const gpuos_source_site* site_a, const Fiber& b,
+                                  const gpuos_source_site* site_b) const {
+  const CallPath& path_a = call_paths_[a.index];
+  const CallPath& path_b = call_paths_[b.index];
+  const std::uint32_t depth_a = std::min(path_a.depth, CallPath::kCapacity);
+  const std::uint32_t depth_b = std::min(path_b.depth, CallPath::kCapacity);
+  for (std::uint32_t i = 0; i < depth_a && i < depth_b; ++i) {
+    const int order = compare_sites(path_a.sites[i], path_b.sites[i]);
+    if (order != 0) return order < 0;
+  }
+  // One path is a prefix of the other: compare the site against the next call on the longer one.
+  const gpuos_source_site* next_a = depth_a > depth_b ? path_a.sites[depth_b] : site_a;
+  const gpuos_source_site* next_b = depth_b > depth_a ? path_b.sites[depth_a] : site_b;
+  return compare_sites(next_a, next_b) < 0;
+}
+
+void Executor::resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup) {
+  // Lanes waiting at different calls: run only the call that comes first in program order, the
+  // way SIMT hardware runs the lowest-addressed path first. Its lanes then go on, and the ones
+  // headed for a later call (reconverging after a branch) reach it before it runs, as on a GPU.
+  Fiber* base = &fibers_[simdgroup * GPUOS_SIMD_WIDTH];
+  std::uint32_t first = lowest_lane(group.waiting_mask);
+  bool one_site = true;  // the common case: every waiting lane at the same call
+  for (std::uint32_t pending = group.waiting_mask & (group.waiting_mask - 1); pending != 0 && one_site; pending &= pending - 1) {
+    const std::uint32_t lane = lowest_lane(pending);
+    one_site = group.calls[lane]->site == group.calls[first]->site && group.path_hashes[lane] == group.path_hashes[first];
+  }
+  for (std::uint32_t pending = group.waiting_mask & (group.waiting_mask - 1); pending != 0 && !one_site; pending &= pending - 1) {
+    const std::uint32_t lane = lowest_lane(pending);
+    if (earlier_in_program(base[lane], group.calls[lane]->site, base[first], group.calls[first]->site)) first = lane;
+  }
+  const gpuos_simd_call* reference = group.calls[first];
+  const std::uint64_t reference_path = group.path_hashes[first];
+  std::uint32_t active = 0;
+  for (std::uint32_t pending = group.waiting_mask; pending != 0; pending &= pending - 1) {
+    const std::uint32_t lane = lowest_lane(pending);
+    const gpuos_simd_call* call = group.calls[lane];
+    // The same call site, reached through the same helper calls, instantiated for the same
+    // type: lanes at different call sites (the two sides of a divergent branch, two calls of
+    // one helper) run as separate instructions with separate active sets.
+    if (call->site == reference->site && group.path_hashes[lane] == reference_path &&
+        call->resolve == reference->resolve && call->size == reference->size) {
+      active |= 1u << lane;
+    }
+  }
+  const gpuos_simd_lanes lanes{active, group.live_mask, group.size, group.values, group.args, group.results};
+  gpuos_simd_problem problem{};
+  if (reference->resolve(&lanes, &problem) != GPUOS_SIMD_OK && request_->strict && stop_reason_ == StopReason::kNone) {
+    simd_problem_ = {problem, reference, simdgroup, active, group.args[lowest_lane(active)]};
+    stop_reason_ = StopReason::kSimdProblem;
+  }
+  group.waiting_mask &= ~active;
+  group.running += static_cast<std::uint32_t>(__builtin_popcount(active));
+  ++stats_.simd_rendezvous;
+  for (std::uint32_t m = active; m != 0; m &= m - 1) make_runnable(base + lowest_lane(m));
   progress();
 }
 
@@ -370,18 +438,19 @@ void* Executor::threadgroup_variable(std::uint32_t slot, std::size_t size, std::
 // ---------------------------------------------------------------------------------------------
 // atomics: preemption points and spin-wait detection
 
-void Executor::atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site) {
+void Executor::atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site,
+                                const volatile void* address, std::uint64_t observed) {
   ++stats_.atomic_operations;
   Fiber* self = current_;
   if (changed_memory) {
     progress();
   } else {
-    if (self->spin_epoch != epoch_) {
-      self->spin_epoch = epoch_;
-      self->spin_polls = 0;
+    SpinState& spin = spins_[self->index];
+    if (spin.epoch == epoch_ && spin.site == site && spin.address == address && spin.value == observed) {
+      ++spin.repeats;
+    } else {
+      spin = SpinState{epoch_, site, address, observed, 1};
     }
-    ++self->spin_polls;
-    self->spin_site = site;
     if (++quiet_atomics_ >= kQuietAtomicLimit && (quiet_atomics_ & 4095u) == 0 && all_runnable_spinning()) {
       stop(StopReason::kSpinDeadlock);
     }
@@ -394,15 +463,48 @@ void Executor::atomic_performed(std::uint32_t changed_memory, const gpuos_source
   switch_away(self);
 }
 
+bool Executor::spinning(const Fiber* fiber) const {
+  const SpinState& spin = spins_[fiber->index];
+  return spin.epoch == epoch_ && spin.repeats >= kPollingThreshold;
+}
+
 bool Executor::all_runnable_spinning() const {
-  auto polling = [this](const Fiber* fiber) {
-    return fiber->spin_epoch == epoch_ && fiber->spin_polls >= kPollingThreshold;
-  };
-  if (current_ && !polling(current_)) return false;
+  if (current_ && !spinning(current_)) return false;
   for (std::uint32_t i = 0; i < runnable_count_; ++i) {
-    if (!polling(runnable_[i])) return false;
+    if (!spinning(runnable_[i])) return false;
   }
   return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// call paths through synchronising helpers
+
+std::uint64_t Executor::path_hash_of(const CallPath& path) {
+  std::uint64_t hash = 0;
+  for (std::uint32_t i = 0; i < path.depth; ++i) {
+    std::uint64_t mix = hash ^ reinterpret_cast<std::uintptr_t>(path.sites[i]);
+    hash = splitmix64(mix);
+  }
+  return hash;
+}
+
+void Executor::enter_call(const gpuos_source_site* call_site) {
+  call_paths_used_ = true;
+  Fiber* self = current_;
+  CallPath& path = call_paths_[self->index];
+  if (path.depth >= CallPath::kCapacity) {
+    pending_variable_ = {nullptr, 0, nullptr, call_site};
+    stop(StopReason::kCallTooDeep);
+  }
+  path.sites[path.depth++] = call_site;
+  self->path_hash = path_hash_of(path);
+}
+
+void Executor::leave_call() {
+  Fiber* self = current_;
+  CallPath& path = call_paths_[self->index];
+  if (path.depth > 0) --path.depth;
+  self->path_hash = path_hash_of(path);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,16 +54,15 @@ struct DispatchOutcome {
 enum class FiberState : std::uint8_t { kRunnable, kRunning, kAtBarrier, kAtSimdCall, kExited };
 
 // One GPU thread. Exactly one cache line: the scheduler touches a fiber on every switch, and
-// 1024 of them must stay cache-resident. Its ids live apart (Executor::thread_ids_), read once.
+// 1024 of them must stay cache-resident. Its ids, call path and spin state live apart.
 struct alignas(64) Fiber {
   void* sp = nullptr;
   const gpuos_source_site* wait_site = nullptr;   // where it is blocked
   const char* wait_operation = nullptr;
   const gpuos_source_site* last_site = nullptr;   // last synchronisation point it passed
-  // Spin detection: atomics performed since the last time anything in the threadgroup changed.
-  std::uint64_t spin_epoch = 0;
-  const gpuos_source_site* spin_site = nullptr;
-  std::uint32_t spin_polls = 0;
+  // The call path it is at: 0 at kernel scope, else a hash of the call sites of the synchronising
+  // helpers it is inside. A barrier or SIMD-group call is identified by (site, path_hash).
+  std::uint64_t path_hash = 0;
   std::uint32_t index = 0;
   std::uint16_t simdgroup = 0;
   std::uint8_t lane = 0;
@@ -71,12 +70,29 @@ struct alignas(64) Fiber {
 };
 static_assert(sizeof(Fiber) == 64, "a fiber's scheduling state is one cache line");
 
+// Calls of synchronising helpers a thread is inside, outermost first.
+struct CallPath {
+  static constexpr std::uint32_t kCapacity = 64;
+  std::uint32_t depth = 0;
+  const gpuos_source_site* sites[kCapacity] = {};
+};
+
+// What a thread's last atomics looked like, for telling a hopeless spin-wait from progress.
+struct SpinState {
+  std::uint64_t epoch = 0;  // the threadgroup epoch the repeats were counted in
+  const gpuos_source_site* site = nullptr;
+  const volatile void* address = nullptr;
+  std::uint64_t value = 0;
+  std::uint32_t repeats = 0;  // consecutive atomics at this site on this word seeing this value
+};
+
 struct SimdGroup {
   std::uint32_t size = 0;          // lanes (32, fewer in a partial last group)
   std::uint32_t live_mask = 0;     // lanes that have not returned
   std::uint32_t running = 0;       // live lanes not blocked anywhere
   std::uint32_t waiting_mask = 0;  // lanes blocked in a SIMD-group call
   const gpuos_simd_call* calls[GPUOS_SIMD_WIDTH] = {};
+  std::uint64_t path_hashes[GPUOS_SIMD_WIDTH] = {};
   alignas(64) unsigned char values[GPUOS_SIMD_WIDTH][GPUOS_SIMD_SLOT_BYTES] = {};
   std::uint32_t args[GPUOS_SIMD_WIDTH] = {};
   alignas(64) unsigned char results[GPUOS_SIMD_WIDTH][GPUOS_SIMD_SLOT_BYTES] = {};
@@ -93,6 +109,7 @@ enum class StopReason : std::uint8_t {
   kSimdProblem,
   kThreadgroupMemoryLimit,
   kTooManyThreadgroupVariables,
+  kCallTooDeep,
   kFault,
   kWatchdog,
 };
@@ -112,7 +129,16 @@ class Executor {
   const void* simd_call(const gpuos_simd_call* call);
   void* threadgroup_variable(std::uint32_t slot, std::size_t size, std::size_t align, const char* name,
                              const gpuos_source_site* site);
-  void atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site);
+  void atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site, const volatile void* address,
+                        std::uint64_t observed);
+  void enter_call(const gpuos_source_site* call_site);
+  void leave_call();
+  // Leaving runtime code: a watchdog that fired while it ran takes effect here.
+  void check_watchdog() {
+    if (watchdog_fired_) stop(StopReason::kWatchdog);
+  }
+
+  [[noreturn]] void stop(StopReason reason);
 
   // ---- used by the signal handlers (faults.cpp); async-signal-safe ----
   bool running_fibers() const { return in_fibers_; }
@@ -156,7 +182,6 @@ class Executor {
   Fiber* pick_runnable();
   void make_runnable(Fiber* fiber);
   void switch_away(Fiber* self);
-  [[noreturn]] void stop(StopReason reason);
   void progress() {
     ++epoch_;
     quiet_atomics_ = 0;
@@ -166,9 +191,13 @@ class Executor {
   SimdGroup& group_of(const Fiber* fiber) { return groups_[fiber->simdgroup]; }
   void lane_blocked(Fiber* fiber);
   void resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup);
+  bool earlier_in_program(const Fiber& a, const gpuos_source_site* site_a, const Fiber& b,
+                          const gpuos_source_site* site_b) const;
   void release_barrier();
   [[noreturn]] void fiber_exited(Fiber* fiber);
   bool all_runnable_spinning() const;
+  bool spinning(const Fiber* fiber) const;
+  static std::uint64_t path_hash_of(const CallPath& path);
 
   // reports
   Finding report_stop() const;
@@ -179,6 +208,7 @@ class Executor {
   Finding report_threadgroup_memory() const;
   Finding report_fault() const;
   std::vector<ThreadGroupReport> group_threads_by_wait() const;
+  std::vector<const gpuos_source_site*> call_path_of(const Fiber& fiber) const;
   std::string seed_note() const;
 
   const DispatchRequest* request_ = nullptr;
@@ -190,6 +220,9 @@ class Executor {
   StackPool stacks_;
   std::vector<Fiber> fibers_;
   std::vector<gpuos_thread_ids> thread_ids_;
+  std::vector<CallPath> call_paths_;
+  bool call_paths_used_ = true;  // the last dispatch entered a helper call (paths may be open)
+  std::vector<SpinState> spins_;
   std::vector<Fiber*> runnable_;
   std::uint32_t runnable_count_ = 0;
   std::uint32_t thread_count_ = 0;
@@ -204,6 +237,7 @@ class Executor {
   std::vector<Fiber*> barrier_waiters_;
   std::uint32_t barrier_waiting_ = 0;
   const gpuos_source_site* barrier_site_ = nullptr;
+  std::uint64_t barrier_path_hash_ = 0;
   bool barrier_mixed_ = false;
 
   // threadgroup memory

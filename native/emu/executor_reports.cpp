@@ -15,7 +15,7 @@ std::string describe_group(const ThreadGroupReport& group) {
   std::string out = "  " + std::string(group.threads.size() == 1 ? "thread " : "threads ") +
                     format_thread_set(group.threads) + ": ";
   out += group.operation;
-  if (group.site) out += " at " + format_site(group.site);
+  if (group.site) out += " at " + format_site_with_path(group.site, group.call_path);
   return out;
 }
 
@@ -35,26 +35,34 @@ std::string lanes_text(std::uint32_t mask) {
 
 std::string Executor::seed_note() const { return "seed " + std::to_string(request_->seed); }
 
+std::vector<const gpuos_source_site*> Executor::call_path_of(const Fiber& fiber) const {
+  const CallPath& path = call_paths_[fiber.index];
+  return std::vector<const gpuos_source_site*>(path.sites, path.sites + std::min(path.depth, CallPath::kCapacity));
+}
+
 std::vector<ThreadGroupReport> Executor::group_threads_by_wait() const {
   std::vector<ThreadGroupReport> groups;
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
     const Fiber& fiber = fibers_[t];
     std::string operation;
     const gpuos_source_site* site = nullptr;
+    std::vector<const gpuos_source_site*> path;
     switch (fiber.state) {
       case FiberState::kAtBarrier:
       case FiberState::kAtSimdCall:
         operation = std::string("waiting at ") + fiber.wait_operation;
         site = fiber.wait_site;
+        path = call_path_of(fiber);
         break;
       case FiberState::kExited:
         operation = "returned";
         break;
       case FiberState::kRunnable:
       case FiberState::kRunning:
-        if (stop_reason_ == StopReason::kSpinDeadlock && fiber.spin_epoch == epoch_ && fiber.spin_site) {
+        if (stop_reason_ == StopReason::kSpinDeadlock && spinning(&fiber)) {
           operation = "spinning on an atomic";
-          site = fiber.spin_site;
+          site = spins_[fiber.index].site;
+          path = call_path_of(fiber);
         } else if (fiber.state == FiberState::kRunning) {
           operation = "running";
         } else {
@@ -64,13 +72,13 @@ std::vector<ThreadGroupReport> Executor::group_threads_by_wait() const {
     }
     ThreadGroupReport* match = nullptr;
     for (ThreadGroupReport& group : groups) {
-      if (group.site == site && group.operation == operation) {
+      if (group.site == site && group.operation == operation && group.call_path == path) {
         match = &group;
         break;
       }
     }
     if (!match) {
-      groups.push_back({{}, operation, site});
+      groups.push_back({{}, operation, site, path});
       match = &groups.back();
     }
     match->threads.push_back(t);
@@ -95,6 +103,16 @@ Finding Executor::report_stop() const {
     case StopReason::kThreadgroupMemoryLimit:
     case StopReason::kTooManyThreadgroupVariables:
       return report_threadgroup_memory();
+    case StopReason::kCallTooDeep: {
+      Finding finding;
+      finding.code = code::kCallTooDeep;
+      finding.groups = group_threads_by_wait();
+      finding.message = "kernel '" + std::string(kernel_->name) + "': calls of helpers that synchronise nest deeper than " +
+                        std::to_string(CallPath::kCapacity) + " (at " + format_site(pending_variable_.site) + "; " +
+                        seed_note() + "). Deep recursion through a function with barriers or SIMD-group calls is "
+                                      "not supported.";
+      return finding;
+    }
     case StopReason::kFault:
       return report_fault();
     case StopReason::kWatchdog: {
@@ -149,13 +167,17 @@ Finding Executor::report_exit_before_barrier() const {
   finding.groups = group_threads_by_wait();
   std::vector<std::uint32_t> returned;
   std::vector<std::uint32_t> waiting;
+  std::vector<const gpuos_source_site*> barrier_path;
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
     if (fibers_[t].state == FiberState::kExited) returned.push_back(t);
-    if (fibers_[t].state == FiberState::kAtBarrier) waiting.push_back(t);
+    if (fibers_[t].state == FiberState::kAtBarrier) {
+      if (waiting.empty()) barrier_path = call_path_of(fibers_[t]);
+      waiting.push_back(t);
+    }
   }
   finding.message = "kernel '" + std::string(kernel_->name) + "': " +
                     (returned.size() == 1 ? "thread " : "threads ") + format_thread_set(returned) +
-                    " returned before threadgroup_barrier at " + format_site(barrier_site_) + ", where " +
+                    " returned before threadgroup_barrier at " + format_site_with_path(barrier_site_, barrier_path) + ", where " +
                     (waiting.size() == 1 ? "thread " : "threads ") + format_thread_set(waiting) + " wait (" +
                     seed_note() +
                     ").\nApple GPUs release a barrier without the threads that returned; strict mode reports it "
@@ -170,10 +192,11 @@ Finding Executor::report_simd_problem() const {
   const gpuos_simd_problem& problem = simd_problem_.problem;
   const gpuos_simd_call* call = simd_problem_.call;
   const std::uint32_t base = simd_problem_.simdgroup * GPUOS_SIMD_WIDTH;
-  const std::string where = std::string(call->operation) + " at " + format_site(call->site);
+  const std::string where = std::string(call->operation) + " at " +
+                            format_site_with_path(call->site, call_path_of(fibers_[base + problem.lane]));
   const std::string lane = "lane " + std::to_string(problem.lane) + " (thread " + std::to_string(base + problem.lane) +
                            ") of SIMD-group " + std::to_string(simd_problem_.simdgroup);
-  finding.groups.push_back({{}, std::string("in ") + call->operation, call->site});
+  finding.groups.push_back({{}, std::string("in ") + call->operation, call->site, call_path_of(fibers_[base + problem.lane])});
   for (std::uint32_t m = simd_problem_.active_mask; m != 0; m &= m - 1) {
     finding.groups.back().threads.push_back(base + static_cast<std::uint32_t>(__builtin_ctz(m)));
   }
@@ -231,7 +254,7 @@ Finding Executor::report_threadgroup_memory() const {
   for (std::uint32_t bytes : request_->threadgroup_memory_bytes) bound_bytes += bytes;
   if (bound_bytes) listing += "\n  [[threadgroup(n)]] buffers: " + std::to_string(bound_bytes) + " bytes";
   total += bound_bytes;
-  finding.groups.push_back({{}, "declaring threadgroup memory", failed.site});
+  finding.groups.push_back({{}, "declaring threadgroup memory", failed.site, {}});
   finding.message = "kernel '" + std::string(kernel_->name) + "' needs at least " + std::to_string(total) +
                     " bytes of threadgroup memory, more than the " + std::to_string(threadgroup_limit_) +
                     " bytes an Apple GPU threadgroup has:" + listing +
@@ -252,7 +275,7 @@ Finding Executor::report_fault() const {
   const std::string who = thread >= 0 ? "thread " + std::to_string(thread) : std::string("the emulator");
   std::string after;
   if (thread >= 0) {
-    finding.groups.push_back({{static_cast<std::uint32_t>(thread)}, "faulted", nullptr});
+    finding.groups.push_back({{static_cast<std::uint32_t>(thread)}, "faulted", nullptr, {}});
     const gpuos_source_site* last = fibers_[static_cast<std::size_t>(thread)].last_site;
     after = last ? " after " + format_site(last) : std::string(" before its first barrier");
   }

@@ -9,6 +9,7 @@
 #include <ucontext.h>
 #endif
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -39,6 +40,35 @@ int watchdog_signal() {
 }
 
 struct sigaction previous_actions[NSIG];
+
+// Executors with fibers running, by OS thread. Written only by their own thread around a
+// dispatch, read lock-free by signal handlers.
+constexpr int kMaxRunningExecutors = 256;
+struct RunningExecutor {
+  std::atomic<std::uintptr_t> thread{0};
+  std::atomic<Executor*> executor{nullptr};
+};
+RunningExecutor running_executors[kMaxRunningExecutors];
+
+std::uintptr_t thread_key() {
+  pthread_t self = pthread_self();
+  std::uintptr_t key = 0;
+  static_assert(sizeof(self) <= sizeof(key), "pthread_t must fit in a word");
+  __builtin_memcpy(&key, &self, sizeof(self));
+  return key;
+}
+
+Executor* executor_for_this_thread() {
+  const std::uintptr_t key = thread_key();
+  for (RunningExecutor& slot : running_executors) {
+    if (slot.thread.load(std::memory_order_acquire) == key) return slot.executor.load(std::memory_order_acquire);
+  }
+  return nullptr;
+}
+
+// Watchdog signals sent and not yet taken by our handler: anything else arriving on that signal
+// (on macOS it is SIGUSR2, which applications use too) belongs to whoever handled it before us.
+std::atomic<int> watchdog_signals_in_flight{0};
 
 std::uintptr_t faulting_pc(void* context) {
   auto* uc = static_cast<ucontext_t*>(context);
@@ -74,7 +104,7 @@ void pass_to_previous_handler(int signal, siginfo_t* info, void* context) {
 }
 
 void on_trap(int signal, siginfo_t* info, void* context) {
-  Executor* executor = running_executor();
+  Executor* executor = executor_for_this_thread();
   if (executor && executor->running_fibers()) {
     executor->jump_out_of_fault(signal, info->si_code, reinterpret_cast<std::uintptr_t>(info->si_addr),
                                 faulting_pc(context));
@@ -82,10 +112,18 @@ void on_trap(int signal, siginfo_t* info, void* context) {
   pass_to_previous_handler(signal, info, context);
 }
 
-void on_watchdog(int, siginfo_t*, void* context) {
-  Executor* executor = running_executor();
+void on_watchdog(int signal, siginfo_t* info, void* context) {
+  int in_flight = watchdog_signals_in_flight.load();
+  bool ours = false;
+  while (in_flight > 0 && !(ours = watchdog_signals_in_flight.compare_exchange_weak(in_flight, in_flight - 1))) {
+  }
+  if (!ours) {
+    pass_to_previous_handler(signal, info, context);
+    return;
+  }
+  Executor* executor = executor_for_this_thread();
   // Inside the runtime's own code the jump could leave the scheduler half-updated; the runtime
-  // sees the flag at its next scheduling point instead.
+  // honours the flag when it returns to kernel code instead (RuntimeScope).
   if (executor && executor->running_fibers() && executor->watchdog_fired() && !executor->in_runtime_code()) {
     executor->jump_out_for_watchdog(faulting_pc(context));
   }
@@ -120,10 +158,13 @@ class Watchdog {
  private:
   struct Arm {
     std::uint64_t token;
-    std::chrono::steady_clock::time_point deadline;
+    std::chrono::steady_clock::time_point deadline;  // the next time to signal
     pthread_t thread;
     volatile bool* fired;
   };
+  // A fired watchdog signals again at this interval until the dispatch is disarmed: one signal
+  // can land while the fiber is inside runtime code, where it is only noted.
+  static constexpr std::chrono::milliseconds kResignal{50};
 
   std::chrono::steady_clock::time_point earliest_deadline() const {
     auto earliest = arms_.front().deadline;
@@ -140,14 +181,12 @@ class Watchdog {
       }
       wake_.wait_until(lock, earliest_deadline());
       const auto now = std::chrono::steady_clock::now();
-      for (auto it = arms_.begin(); it != arms_.end();) {
-        if (it->deadline <= now) {
-          *it->fired = true;
-          pthread_kill(it->thread, watchdog_signal());
-          it = arms_.erase(it);
-        } else {
-          ++it;
-        }
+      for (Arm& arm : arms_) {
+        if (arm.deadline > now) continue;
+        *arm.fired = true;
+        watchdog_signals_in_flight.fetch_add(1);
+        if (pthread_kill(arm.thread, watchdog_signal()) != 0) watchdog_signals_in_flight.fetch_sub(1);
+        arm.deadline = now + kResignal;
       }
     }
   }
@@ -170,16 +209,20 @@ Watchdog& watchdog() {
 void install_fault_handlers() {
   static std::once_flag once;
   std::call_once(once, [] {
+    // Each handler blocks the other's signals, so a watchdog signal cannot interrupt a fault
+    // being recorded (and overwrite it), nor the other way round.
     struct sigaction action {};
     action.sa_sigaction = &on_trap;
     action.sa_flags = SA_SIGINFO | SA_ONSTACK;
     sigemptyset(&action.sa_mask);
+    sigaddset(&action.sa_mask, watchdog_signal());
     for (int signal : kTrapSignals) sigaction(signal, &action, &previous_actions[signal]);
 
     struct sigaction wake {};
     wake.sa_sigaction = &on_watchdog;
     wake.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
     sigemptyset(&wake.sa_mask);
+    for (int signal : kTrapSignals) sigaddset(&wake.sa_mask, signal);
     sigaction(watchdog_signal(), &wake, &previous_actions[watchdog_signal()]);
   });
 }
@@ -201,6 +244,29 @@ void ensure_alternate_signal_stack() {
   stack.ss_flags = 0;
   // The memory lives as long as the thread may take signals: it is never unmapped.
   done = sigaltstack(&stack, nullptr) == 0;
+}
+
+bool register_running_executor(Executor* executor) {
+  const std::uintptr_t key = thread_key();
+  for (RunningExecutor& slot : running_executors) {
+    std::uintptr_t expected = 0;
+    if (slot.thread.compare_exchange_strong(expected, key)) {
+      slot.executor.store(executor, std::memory_order_release);
+      return true;
+    }
+  }
+  return false;
+}
+
+void unregister_running_executor() {
+  const std::uintptr_t key = thread_key();
+  for (RunningExecutor& slot : running_executors) {
+    if (slot.thread.load(std::memory_order_acquire) == key) {
+      slot.executor.store(nullptr, std::memory_order_release);
+      slot.thread.store(0, std::memory_order_release);
+      return;
+    }
+  }
 }
 
 std::uint64_t watchdog_arm(volatile bool* fired, std::uint32_t timeout_ms) { return watchdog().arm(fired, timeout_ms); }

@@ -11,10 +11,18 @@
 
 namespace gpuos::emu {
 
+class Executor;
+
 // Installs the process-wide handlers once; later calls do nothing.
 void install_fault_handlers();
 // Gives the calling thread an alternate signal stack if it has none.
 void ensure_alternate_signal_stack();
+
+// Registers `executor` as running fibers on the calling thread, so the signal handlers can find it
+// without touching thread-local storage (whose first use may allocate on some platforms, which a
+// signal handler must not). Returns false when all slots are taken (then faults are not caught).
+bool register_running_executor(Executor* executor);
+void unregister_running_executor();
 
 // Arms the watchdog for the calling thread: after timeout_ms it sets *fired and signals the
 // thread so that a fiber stuck in an endless loop is stopped. Returns a token for disarm.

@@ -32,4 +32,16 @@ std::string format_site(const gpuos_source_site* site) {
   return short_file(site->file) + ":" + std::to_string(site->line);
 }
 
+std::string format_site_with_path(const gpuos_source_site* site, const std::vector<const gpuos_source_site*>& path) {
+  std::string out = format_site(site);
+  if (path.empty()) return out;
+  // Innermost call first, so the line reads like a backtrace.
+  out += " (in a helper called at ";
+  for (auto it = path.rbegin(); it != path.rend(); ++it) {
+    if (it != path.rbegin()) out += ", from ";
+    out += format_site(*it);
+  }
+  return out + ")";
+}
+
 }  // namespace gpuos::emu

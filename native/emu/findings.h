@@ -29,6 +29,7 @@ inline constexpr const char* kInvalidAccess = "E_INVALID_ACCESS";
 inline constexpr const char* kArithmeticFault = "E_ARITHMETIC_FAULT";
 inline constexpr const char* kWatchdog = "E_WATCHDOG";
 inline constexpr const char* kInvalidDispatch = "E_INVALID_DISPATCH";
+inline constexpr const char* kCallTooDeep = "E_CALL_TOO_DEEP";
 inline constexpr const char* kInternal = "E_INTERNAL";
 }  // namespace code
 
@@ -38,6 +39,8 @@ struct ThreadGroupReport {
   std::vector<std::uint32_t> threads;
   std::string operation;                     // "threadgroup_barrier", "simd_sum", "running", "returned"
   const gpuos_source_site* site = nullptr;   // null when not at a call site
+  // The calls of synchronising helpers that led to `site`, outermost first (empty at kernel scope).
+  std::vector<const gpuos_source_site*> call_path;
 };
 
 struct Finding {
@@ -58,6 +61,8 @@ struct Finding {
 std::string format_thread_set(std::vector<std::uint32_t> threads);
 // "scan.metal:14" (or "<unknown location>").
 std::string format_site(const gpuos_source_site* site);
+// "scan.metal:14 (in a helper called at scan.metal:30)" for a site reached through helper calls.
+std::string format_site_with_path(const gpuos_source_site* site, const std::vector<const gpuos_source_site*>& path);
 // Basename of a path, for short messages; full paths stay in the structured site.
 std::string short_file(const char* path);
 

@@ -83,7 +83,8 @@ bool StackPool::ensure(std::uint32_t count, std::size_t stack_bytes) {
   stack_bytes = round_up(stack_bytes, page);
   if (base_ && count <= count_ && stack_bytes == stack_bytes_) return true;
   release();
-  const std::size_t slot = stack_bytes + page;
+  guard_bytes_ = round_up(kGuardBytes, page);
+  const std::size_t slot = stack_bytes + guard_bytes_;
   void* mapping = map_inaccessible(slot * count);
   if (!mapping) return false;
   base_ = static_cast<char*>(mapping);
@@ -105,6 +106,7 @@ void StackPool::release() {
   count_ = 0;
   stack_bytes_ = 0;
   slot_bytes_ = 0;
+  guard_bytes_ = 0;
 }
 
 std::int64_t StackPool::guard_owner(std::uintptr_t address) const {
@@ -113,7 +115,7 @@ std::int64_t StackPool::guard_owner(std::uintptr_t address) const {
   if (address < begin || address >= begin + slot_bytes_ * count_) return -1;
   const std::size_t slot = (address - begin) / slot_bytes_;
   const std::size_t within = (address - begin) % slot_bytes_;
-  return within < page_size() ? static_cast<std::int64_t>(slot) : -1;
+  return within < guard_bytes_ ? static_cast<std::int64_t>(slot) : -1;
 }
 
 }  // namespace gpuos::emu

@@ -45,8 +45,11 @@ class GuardedRegion {
   std::size_t size_ = 0;
 };
 
-// One contiguous mapping holding `count` fiber stacks, each `stack_bytes` long with a guard page
-// below it (stacks grow down). Stacks are reused across dispatches: mapping and protecting 1024
+// One contiguous mapping holding `count` fiber stacks, each `stack_bytes` long with 64 KiB of
+// guard below it (stacks grow down). GCC's stack-clash protection on arm64 assumes a 64 KiB
+// guard and may move the stack pointer that far without touching a page; and clang on macOS
+// does not probe at all. A guard this wide makes a frame of up to 64 KiB fault in it instead
+// of landing in the neighbouring fiber's stack. Stacks are reused across dispatches: mapping and protecting 1024
 // of them costs far more than a dispatch.
 class StackPool {
  public:
@@ -58,7 +61,8 @@ class StackPool {
   bool ensure(std::uint32_t count, std::size_t stack_bytes);
   void release();
 
-  void* stack_low(std::uint32_t index) const { return base_ + index * slot_bytes_ + page_size(); }
+  static constexpr std::size_t kGuardBytes = 64 * 1024;
+  void* stack_low(std::uint32_t index) const { return base_ + index * slot_bytes_ + guard_bytes_; }
   void* stack_high(std::uint32_t index) const { return base_ + (index + 1) * slot_bytes_; }
   std::size_t stack_bytes() const { return stack_bytes_; }
   // Index of the stack whose guard page holds address, or -1.
@@ -69,6 +73,7 @@ class StackPool {
   std::uint32_t count_ = 0;
   std::size_t stack_bytes_ = 0;
   std::size_t slot_bytes_ = 0;
+  std::size_t guard_bytes_ = 0;
 };
 
 }  // namespace gpuos::emu

@@ -9,7 +9,12 @@ namespace {
 class RuntimeScope {
  public:
   explicit RuntimeScope(Executor* executor) : executor_(executor) { executor_->set_in_runtime(true); }
-  ~RuntimeScope() { executor_->set_in_runtime(false); }
+  ~RuntimeScope() {
+    // The watchdog only jumps out of kernel code; a signal that landed in here is honoured now,
+    // before the thread goes back to a loop that may never call the runtime again.
+    executor_->check_watchdog();
+    executor_->set_in_runtime(false);
+  }
   RuntimeScope(const RuntimeScope&) = delete;
   RuntimeScope& operator=(const RuntimeScope&) = delete;
 
@@ -36,14 +41,28 @@ void* rt_threadgroup_variable(gpuos_u32 slot, gpuos_size size, gpuos_size align,
   return executor->threadgroup_variable(slot, size, align, name, site);
 }
 
-void rt_atomic_performed(gpuos_u32 changed_memory, const gpuos_source_site* site) {
+void rt_atomic_performed(gpuos_u32 changed_memory, const gpuos_source_site* site, const volatile void* address,
+                         gpuos_u64 observed) {
   Executor* executor = running_executor();
   RuntimeScope scope(executor);
-  executor->atomic_performed(changed_memory, site);
+  executor->atomic_performed(changed_memory, site, address, observed);
+}
+
+void rt_enter_call(const gpuos_source_site* call_site) {
+  Executor* executor = running_executor();
+  RuntimeScope scope(executor);
+  executor->enter_call(call_site);
+}
+
+void rt_leave_call() {
+  Executor* executor = running_executor();
+  RuntimeScope scope(executor);
+  executor->leave_call();
 }
 
 const gpuos_emu_runtime kRuntime = {
-    GPUOS_EMU_ABI_VERSION, &rt_threadgroup_barrier, &rt_simd_call, &rt_threadgroup_variable, &rt_atomic_performed,
+    GPUOS_EMU_ABI_VERSION, &rt_threadgroup_barrier, &rt_simd_call,  &rt_threadgroup_variable,
+    &rt_atomic_performed,  &rt_enter_call,          &rt_leave_call,
 };
 
 }  // namespace

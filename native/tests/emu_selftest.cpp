@@ -29,6 +29,8 @@ const gpuos_kernel_library* gpuos_library_divergent_barrier(void);
 const gpuos_kernel_library* gpuos_library_deadlock(void);
 const gpuos_kernel_library* gpuos_library_out_of_bounds(void);
 const gpuos_kernel_library* gpuos_library_stack_overflow(void);
+const gpuos_kernel_library* gpuos_library_stack_big_frame(void);
+const gpuos_kernel_library* gpuos_library_simd_helper_reconverge(void);
 }
 
 namespace {
@@ -138,7 +140,8 @@ std::string first_code(const DispatchOutcome& outcome) {
 
 void check_kernels() {
   KernelLibrary reduce_library, scan_library, loop_library, atomics_library, branches_library;
-  KernelLibrary divergent_library, deadlock_library, oob_library, overflow_library;
+  KernelLibrary divergent_library, deadlock_library, oob_library, overflow_library, big_frame_library;
+  KernelLibrary reconverge_library;
 
   {  // reduce_sum: 0.5 * sum(0..1023) for every seed
     const gpuos_kernel_desc* kernel = kernel_of(gpuos_library_reduce_sum, reduce_library);
@@ -216,6 +219,17 @@ void check_kernels() {
     }
     check("simd_divergent_branches: each side of a branch is its own active set", ok);
   }
+  {  // helper calls as call sites, across divergence and reconvergence
+    const gpuos_kernel_desc* kernel = kernel_of(gpuos_library_simd_helper_reconverge, reconverge_library);
+    Buffer out(64 * 3 * 4);
+    const DispatchOutcome outcome = run(kernel, 64, {out.binding()});
+    bool ok = outcome.ok;
+    for (int t = 0; t < 64 && ok; ++t) {
+      const int* v = out.as<int>() + t * 3;
+      ok = v[0] == (t % 32 < 16 ? 16 : 0) && v[1] == 3200 && v[2] == 112;
+    }
+    check("simd_helper_reconverge: two calls of one helper are two call sites", ok);
+  }
   {  // rejected kernels
     Buffer output(4096), flag(4), sink(16);
     const DispatchOutcome divergent = run(kernel_of(gpuos_library_divergent_barrier, divergent_library), 1024, {output.binding()});
@@ -228,6 +242,16 @@ void check_kernels() {
           first_code(oob));
     const DispatchOutcome overflow = run(kernel_of(gpuos_library_stack_overflow, overflow_library), 64, {sink.binding()});
     check("stack_overflow is caught on the alternate signal stack", first_code(overflow) == "E_STACK_OVERFLOW", first_code(overflow));
+    {
+      DispatchRequest request;
+      request.kernel = kernel_of(gpuos_library_stack_big_frame, big_frame_library);
+      request.threads[0] = 4;
+      request.stack_bytes = 32 * 1024;
+      request.buffers[0] = sink.binding();
+      const DispatchOutcome big = thread_executor().dispatch(request);
+      check("a frame larger than a page lands in the stack guard, not the neighbour's stack",
+            first_code(big) == "E_STACK_OVERFLOW", first_code(big));
+    }
     // And the executor still works after faults.
     Buffer input(4096), output2(4), params(8);
     for (int i = 0; i < 1024; ++i) input.as<float>()[i] = 1.0f;

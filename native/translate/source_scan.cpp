@@ -1,6 +1,9 @@
 #include "source_scan.h"
 
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 
@@ -19,6 +22,13 @@ struct Scope {
   std::size_t statement_start = 0;
   int nesting = 0;  // open ( and [ within the current statement
   std::size_t kernel = 0;
+  std::size_t function = kNoToken;  // index into Scanner::functions_, for namespace-scope functions
+};
+
+struct FunctionSite {
+  std::string name;
+  std::size_t body_open;
+  std::size_t body_close;
 };
 
 // Diagnostics stop being useful after a screenful.
@@ -59,6 +69,7 @@ class Scanner {
       const Token& token = tokens_[i];
       if (token.kind == TokenKind::kDirective) continue;
       Scope& scope = scopes_.back();
+      if (i == scope.statement_start && scope.nesting == 0) statement_start(i);
       if (is_attribute_start(i)) {
         attribute_groups_.push_back(parse_attribute_group(i));
         i = matches_[i];
@@ -66,7 +77,7 @@ class Scanner {
       }
       if (token.kind == TokenKind::kIdentifier) {
         check_identifier(i);
-        if (i == scope.statement_start && token.is("threadgroup")) threadgroup_statement(i);
+        if (token.is("threadgroup")) threadgroup_tokens_.push_back(i);
         continue;
       }
       if (token.kind == TokenKind::kNumber) {
@@ -88,6 +99,8 @@ class Scanner {
       }
     }
     check_leftover_attributes();
+    check_threadgroup_qualifiers();
+    find_synchronising_calls();
     return std::move(result_);
   }
 
@@ -255,8 +268,12 @@ class Scanner {
         scope.named_namespace = !scope.name.empty();
       } else if (is(first, "extern") && first + 1 < i && tokens_[first + 1].kind == TokenKind::kString) {
         scope.kind = ScopeKind::kNamespace;  // a linkage block: transparent
-      } else if (function_parameters(begin, i) != kNoToken) {
+      } else if (const std::size_t parameters = function_parameters(begin, i); parameters != kNoToken) {
         scope.kind = ScopeKind::kFunction;
+        if (parent.kind == ScopeKind::kNamespace && !has_kernel_marker(begin, i) && tokens_[parameters - 1].is_identifier()) {
+          scope.function = functions_.size();
+          functions_.push_back({tokens_[parameters - 1].text, i, kNoToken});
+        }
         if (parent.kind == ScopeKind::kNamespace && has_kernel_marker(begin, i)) {
           scope.kind = ScopeKind::kKernel;
           scope.kernel = result_.kernels.size();
@@ -281,6 +298,7 @@ class Scanner {
       return;
     }
     if (closed.kind == ScopeKind::kKernel) result_.kernels[closed.kernel].body_close = i;
+    if (closed.kind == ScopeKind::kFunction && closed.function != kNoToken) functions_[closed.function].body_close = i;
     Scope& parent = scopes_.back();
     const bool ends_statement = closed.kind == ScopeKind::kNamespace || closed.kind == ScopeKind::kFunction ||
                                 closed.kind == ScopeKind::kKernel || closed.kind == ScopeKind::kBlock;
@@ -383,23 +401,57 @@ class Scanner {
   }
 
   // Metal gives buffer and threadgroup arguments without an index attribute the lowest index not
-  // taken, in the order they are declared (Apple's own add_arrays sample relies on it).
+  // taken, in the order they are declared (Apple's own add_arrays sample relies on it). That needs
+  // every explicit index to be a number; an expression could name any slot.
   void assign_implicit_indices(KernelSite& kernel) {
     for (ParamBinding binding : {ParamBinding::kBuffer, ParamBinding::kThreadgroup}) {
-      std::set<unsigned long> taken;
+      const char* space = binding == ParamBinding::kBuffer ? "buffer" : "threadgroup";
+      const std::string where = "kernel '" + kernel.function_name + "': ";
+      std::map<unsigned long long, std::string> taken;
+      const ParamSite* expression = nullptr;
+      const ParamSite* implicit = nullptr;
       for (const ParamSite& param : kernel.params) {
-        if (param.binding != binding || param.index.empty()) continue;
-        const std::string& text = tokens_[param.index.begin].text;
-        if (param.index.end == param.index.begin + 1 && !text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
-          taken.insert(std::stoul(text, nullptr, 0));
+        if (param.binding != binding) continue;
+        if (param.index.empty()) {
+          if (!implicit) implicit = &param;
+          continue;
+        }
+        const Token& first = tokens_[param.index.begin];
+        if (param.index.end != param.index.begin + 1 || first.kind != TokenKind::kNumber) {
+          if (!expression) expression = &param;
+          continue;
+        }
+        char* stop = nullptr;
+        errno = 0;
+        const unsigned long long value = std::strtoull(first.text.c_str(), &stop, 0);
+        const bool unsigned_suffix = stop && (*stop == 'u' || *stop == 'U') && stop[1] == '\0';
+        if (errno != 0 || !stop || (*stop != '\0' && !unsigned_suffix) || value > 30) {
+          report(param.index.begin, where + space + " index " + first.text + " of '" + param.name + "' is not an index from 0 to 30");
+          continue;
+        }
+        const auto [slot, inserted] = taken.emplace(value, param.name);
+        if (!inserted) {
+          report(param.index.begin, where + space + " arguments '" + slot->second + "' and '" + param.name +
+                                        "' both use index " + std::to_string(value));
         }
       }
-      unsigned long next = 0;
+      if (implicit && expression) {
+        report(tokens_.size() > kernel.name_token ? kernel.name_token : 0,
+               where + "'" + implicit->name + "' has no [[" + space + "(n)]] while '" + expression->name +
+                   "' uses an index expression; Metal's implicit numbering cannot be checked against an "
+                   "expression, so give every " + space + " argument an explicit index");
+        continue;
+      }
+      unsigned long long next = 0;
       for (ParamSite& param : kernel.params) {
         if (param.binding != binding || !param.index.empty()) continue;
         while (taken.count(next)) ++next;
+        if (next > 30) {
+          report(kernel.name_token, where + "more than 31 " + space + " arguments");
+          break;
+        }
         param.implicit_index = std::to_string(next);
-        taken.insert(next);
+        taken.emplace(next, param.name);
       }
     }
   }
@@ -477,9 +529,65 @@ class Scanner {
     kernel.params.push_back(std::move(param));
   }
 
+  // ---- statements ----
+
+  bool in_function_body() const {
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
+      if (it->kind == ScopeKind::kFunction || it->kind == ScopeKind::kKernel) return true;
+      if (it->kind == ScopeKind::kNamespace || it->kind == ScopeKind::kClass) return false;
+    }
+    return false;
+  }
+
+  // The first token of a statement: a threadgroup declaration (possibly behind attributes and
+  // cv-qualifiers), or a writable static variable, which MSL forbids and which would be one
+  // variable shared by every thread of every dispatch here.
+  void statement_start(std::size_t begin) {
+    std::size_t i = begin;
+    bool is_static = false;
+    bool is_constant = false;
+    std::string qualifiers;
+    while (i < tokens_.size()) {
+      if (is_attribute_start(i)) {
+        i = matches_[i] + 1;
+        continue;
+      }
+      const Token& token = tokens_[i];
+      if (token.is("volatile") || token.is("const")) {
+        qualifiers += token.text + " ";
+        is_constant = is_constant || token.is("const");
+      } else if (token.is("static") || token.is("thread_local")) {
+        is_static = true;
+      } else if (token.is("constexpr") || token.is("constant")) {
+        is_constant = true;
+      } else {
+        break;
+      }
+      ++i;
+    }
+    if (is(i, "threadgroup")) {
+      threadgroup_statement(begin, i, qualifiers);
+    } else if (is_static && !is_constant && in_function_body()) {
+      check_static_variable(i);
+    }
+  }
+
+  void check_static_variable(std::size_t begin) {
+    std::size_t name = kNoToken;
+    for (std::size_t i = begin; i < tokens_.size() && !is(i, ";"); ++i) {
+      if (is(i, "(")) return;  // a function declaration
+      if (is(i, "=") || is(i, "[") || is(i, "{")) break;
+      if (tokens_[i].is_identifier()) name = i;
+    }
+    if (name == kNoToken) return;
+    report(name, "static variable '" + tokens_[name].text +
+                     "' is one variable shared by every thread and every dispatch; MSL does not allow it. Use "
+                     "threadgroup memory, or make it constant");
+  }
+
   // ---- threadgroup declarations ----
 
-  void threadgroup_statement(std::size_t at) {
+  void threadgroup_statement(std::size_t statement_begin, std::size_t at, const std::string& qualifiers) {
     std::size_t semicolon = at + 1;
     while (semicolon < tokens_.size() && !is(semicolon, ";")) {
       if (is(semicolon, "(") || is(semicolon, "[") || is(semicolon, "{")) semicolon = matches_[semicolon];
@@ -506,6 +614,8 @@ class Scanner {
     }
 
     ThreadgroupVariableSite site;
+    site.statement_begin = statement_begin;
+    site.qualifiers = qualifiers;
     site.threadgroup_token = at;
     site.semicolon = semicolon;
     std::size_t pointers = 0;
@@ -522,6 +632,7 @@ class Scanner {
         if (is(i, "=")) {
           if (indirect) break;  // `threadgroup T* p = …`: an initialised pointer is fine
           report(i, "threadgroup variables cannot have initializers; assign them in the kernel, then barrier");
+          handled_threadgroup_tokens_.insert(at);
           return;
         }
         if (depth == 0 && tokens_[i].is_identifier()) name = i;
@@ -532,6 +643,7 @@ class Scanner {
       }
       if (name == kNoToken || (s == 0 && name == segment.begin)) {
         report(segment.begin, "cannot read this threadgroup declaration; write it as `threadgroup T name[N];`");
+        handled_threadgroup_tokens_.insert(at);
         return;
       }
       if (s == 0) site.type = {segment.begin, name};
@@ -541,6 +653,7 @@ class Scanner {
       site.declarators.push_back(std::move(declarator));
     }
     if (pointers == segments.size()) return;  // `threadgroup T* p = …`: just an address space
+    handled_threadgroup_tokens_.insert(at);
     if (pointers != 0) {
       report(at, "declare threadgroup variables and pointers to threadgroup memory in separate statements");
       return;
@@ -562,23 +675,67 @@ class Scanner {
     result_.threadgroup_variables.push_back(std::move(site));
   }
 
+  // Every `threadgroup` the translation drops must qualify a pointer or a reference; anywhere
+  // else, dropping it would silently make thread-private memory of what the author meant to share.
+  void check_threadgroup_qualifiers() {
+    for (std::size_t at : threadgroup_tokens_) {
+      if (handled_threadgroup_tokens_.count(at) || qualifies_indirection(at)) continue;
+      report(at, "this `threadgroup` is neither a kernel-scope variable declaration nor a pointer or reference to "
+                 "threadgroup memory; declare shared arrays as a statement of their own in the kernel "
+                 "(`threadgroup T name[N];`)");
+    }
+  }
+
+  bool qualifies_indirection(std::size_t at) const {
+    int angle = 0;
+    for (std::size_t i = at + 1; i < tokens_.size(); ++i) {
+      if (is(i, "*") || is(i, "&") || is(i, "&&")) return true;
+      if (is(i, "<")) ++angle;
+      if (is(i, ">")) {
+        if (angle == 0) return false;
+        --angle;
+      }
+      if (is(i, "(") || is(i, "[")) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, ";") || is(i, ")") || is(i, ",") || is(i, "=") || is(i, "{") || is(i, "}")) return false;
+    }
+    return false;
+  }
+
   // ---- program scope ----
 
   void check_program_scope_declaration(std::size_t begin, std::size_t end) {
     const std::size_t first = first_meaningful(begin, end);
     if (first >= end) return;
-    static const char* const kNotVariables[] = {"typedef", "using",  "static_assert", "template", "namespace",
-                                                "struct",  "class",  "union",         "enum",     "friend",
-                                                "extern",  "inline"};
+    static const char* const kNotVariables[] = {"typedef", "using", "static_assert", "template", "namespace", "friend", "extern"};
     for (const char* word : kNotVariables) {
       if (tokens_[first].is(word)) return;
+    }
+    // After a struct/class/union/enum definition, the declarators (if any) follow its body.
+    std::size_t declarators = first;
+    for (std::size_t i = first; i < end; ++i) {
+      if (!(is(i, "struct") || is(i, "class") || is(i, "union") || is(i, "enum"))) continue;
+      std::size_t body = i + 1;
+      while (body < end && !is(body, "{") && !is(body, ";")) ++body;
+      if (body < end && is(body, "{")) {
+        declarators = matches_[body] + 1;
+      } else {
+        declarators = i + 2;  // `struct Tag name;`
+      }
+      break;
     }
     std::size_t name = kNoToken;
     bool constant = false;
     for (std::size_t i = first; i < end; ++i) {
+      if (is(i, "constant") || is(i, "constexpr") || is(i, "const")) constant = true;
+      if (i < declarators) {
+        if (is(i, "{")) i = matches_[i];
+        continue;
+      }
       if (is(i, "(")) return;  // a function declaration
       if (is(i, "=") || is(i, "[") || is(i, "{")) break;
-      if (is(i, "constant") || is(i, "constexpr") || is(i, "const")) constant = true;
       if (is(i, "threadgroup")) {
         report(i, "threadgroup variables must be declared inside a kernel function");
         return;
@@ -589,6 +746,80 @@ class Scanner {
     report(name, "program-scope variable '" + tokens_[name].text +
                      "' must be declared in the constant address space (`constant`); MSL requires it, and a "
                      "writable global would be shared by every dispatch");
+  }
+
+  // ---- calls of helpers that synchronise ----
+
+  static bool is_synchronising_builtin(const std::string& name) {
+    static const char* const kBuiltins[] = {
+        "threadgroup_barrier", "simdgroup_barrier", "simd_sum", "simd_product", "simd_min", "simd_max", "simd_and",
+        "simd_or", "simd_xor", "simd_prefix_exclusive_sum", "simd_prefix_inclusive_sum",
+        "simd_prefix_exclusive_product", "simd_prefix_inclusive_product", "simd_ballot", "simd_all", "simd_any",
+        "simd_broadcast", "simd_broadcast_first", "simd_shuffle", "simd_shuffle_up", "simd_shuffle_down",
+        "simd_shuffle_xor", "simd_shuffle_rotate_up", "simd_shuffle_rotate_down", "simd_is_first",
+        "simd_active_threads_mask"};
+    for (const char* builtin : kBuiltins) {
+      if (name == builtin) return true;
+    }
+    return false;
+  }
+
+  // The '(' of a call `name(…)` or `name<…>(…)` starting at `name`, or kNoToken.
+  std::size_t call_parenthesis(std::size_t name) const {
+    std::size_t i = name + 1;
+    if (is(i, "<")) {
+      int depth = 0;
+      for (; i < tokens_.size(); ++i) {
+        if (is(i, "<")) ++depth;
+        if (is(i, ">") && --depth == 0) break;
+        if (is(i, ">>") && (depth -= 2) <= 0) break;
+        if (is(i, ";") || is(i, "{") || is(i, "}")) return kNoToken;
+        if (is(i, "(") || is(i, "[")) i = matches_[i];
+      }
+      ++i;
+    }
+    return is(i, "(") ? i : kNoToken;
+  }
+
+  void find_synchronising_calls() {
+    // Which functions synchronise: those that call a barrier or SIMD-group function, or another
+    // function that does (by name, to a fixed point; overloads count together).
+    std::set<std::string> synchronising;
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (const FunctionSite& function : functions_) {
+        if (synchronising.count(function.name) || function.body_close == kNoToken) continue;
+        for (std::size_t i = function.body_open + 1; i < function.body_close; ++i) {
+          const Token& token = tokens_[i];
+          if (!token.is_identifier() || call_parenthesis(i) == kNoToken) continue;
+          if (is_synchronising_builtin(token.text) || synchronising.count(token.text)) {
+            synchronising.insert(function.name);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+    if (synchronising.empty()) return;
+    auto bracket_calls_in = [&](std::size_t open, std::size_t close) {
+      for (std::size_t i = open + 1; i < close; ++i) {
+        const Token& token = tokens_[i];
+        if (!token.is_identifier() || !synchronising.count(token.text)) continue;
+        if (i > 0 && (tokens_[i - 1].is(".") || tokens_[i - 1].is("->"))) continue;  // member calls: not tracked
+        const std::size_t paren = call_parenthesis(i);
+        if (paren == kNoToken) continue;
+        std::size_t begin = i;  // include a qualification: a::b::name, ::name
+        while (begin >= 2 && tokens_[begin - 1].is("::") && tokens_[begin - 2].is_identifier()) begin -= 2;
+        if (begin >= 1 && tokens_[begin - 1].is("::")) --begin;
+        result_.synchronising_calls.push_back({begin, matches_[paren]});
+      }
+    };
+    for (const FunctionSite& function : functions_) {
+      if (function.body_close != kNoToken) bracket_calls_in(function.body_open, function.body_close);
+    }
+    for (const KernelSite& kernel : result_.kernels) {
+      if (kernel.body_close != kNoToken) bracket_calls_in(kernel.body_open, kernel.body_close);
+    }
   }
 
   void check_leftover_attributes() {
@@ -610,6 +841,9 @@ class Scanner {
   std::vector<AttributeGroup> attribute_groups_;
   std::set<std::size_t> consumed_attributes_;
   std::set<std::string> reported_identifiers_;
+  std::vector<std::size_t> threadgroup_tokens_;
+  std::set<std::size_t> handled_threadgroup_tokens_;
+  std::vector<FunctionSite> functions_;
   ScanResult result_;
 };
 

@@ -61,6 +61,8 @@ struct Declarator {
 };
 
 struct ThreadgroupVariableSite {
+  std::size_t statement_begin = kNoToken;  // the declaration's first token (attributes, volatile, …)
+  std::string qualifiers;                  // cv-qualifiers written before `threadgroup`
   std::size_t threadgroup_token = kNoToken;
   std::size_t semicolon = kNoToken;
   TokenRange type;
@@ -68,9 +70,17 @@ struct ThreadgroupVariableSite {
   std::size_t kernel = 0;  // index into ScanResult::kernels
 };
 
+// A call of a user function that contains barriers or SIMD-group calls (directly or through
+// other calls): the translation brackets it so the emulator knows which call a barrier belongs to.
+struct SynchronisingCall {
+  std::size_t begin = kNoToken;        // first token of the callee's (qualified) name
+  std::size_t close_paren = kNoToken;  // the call's closing parenthesis
+};
+
 struct ScanResult {
   std::vector<KernelSite> kernels;
   std::vector<ThreadgroupVariableSite> threadgroup_variables;
+  std::vector<SynchronisingCall> synchronising_calls;
 };
 
 // Scans the stream; problems are appended to `diagnostics`.

@@ -24,6 +24,7 @@ class Translation {
   TranslationResult run() {
     plan_kernels();
     plan_threadgroup_variables();
+    plan_synchronising_calls();
     TranslationResult result;
     result.ok = true;
     result.cpp = emit();
@@ -144,9 +145,31 @@ class Translation {
     } else {
       out += " static const ::gpuos_param_desc __gpuos_params_" + suffix + "[] = {" + params + "};";
     }
+    out += index_checks(kernel);
     const std::string max_threads =
         kernel.max_total_threads.empty() ? "0u" : "static_cast<unsigned>(" + translate_range(kernel.max_total_threads) + ")";
     out += " static const unsigned __gpuos_max_threads_" + suffix + " = " + max_threads + ";";
+    return out;
+  }
+
+  // Index expressions are only known to the C++ compiler: have it check them.
+  std::string index_checks(const KernelSite& kernel) const {
+    std::string out;
+    for (std::size_t a = 0; a < kernel.params.size(); ++a) {
+      const ParamSite& first = kernel.params[a];
+      if (first.binding == ParamBinding::kBuiltin) continue;
+      const char* space = first.binding == ParamBinding::kBuffer ? "buffer" : "threadgroup";
+      out += " static_assert(static_cast<unsigned long long>(" + index_text(first) + ") <= 30u, " +
+             CppEmitter::c_string("kernel '" + kernel.function_name + "': " + space + " index of '" + first.name +
+                                  "' must be from 0 to 30") + ");";
+      for (std::size_t b = a + 1; b < kernel.params.size(); ++b) {
+        const ParamSite& second = kernel.params[b];
+        if (second.binding != first.binding) continue;
+        out += " static_assert((" + index_text(first) + ") != (" + index_text(second) + "), " +
+               CppEmitter::c_string("kernel '" + kernel.function_name + "': " + space + " arguments '" + first.name +
+                                    "' and '" + second.name + "' use the same index") + ");";
+      }
+    }
     return out;
   }
 
@@ -189,7 +212,7 @@ class Translation {
   void plan_threadgroup_variables() {
     std::map<std::size_t, unsigned> next_slot;
     for (const ThreadgroupVariableSite& site : scan_.threadgroup_variables) {
-      const std::string type = translate_range(site.type);
+      const std::string type = site.qualifiers + translate_range(site.type);
       std::string text;
       for (const Declarator& declarator : site.declarators) {
         const unsigned slot = next_slot[site.kernel]++;
@@ -197,7 +220,16 @@ class Translation {
                 translate_range(declarator.dimensions) + ">(" + std::to_string(slot) + "u, " +
                 CppEmitter::c_string(declarator.name) + "); ";
       }
-      replacements_[site.threadgroup_token] = {site.semicolon + 1, text};
+      replacements_[site.statement_begin] = {site.semicolon + 1, text};
+    }
+  }
+
+  // `helper(args)` becomes `(::gpuos_glue::CallScope(__builtin_source_location()), helper(args))`:
+  // the temporary brackets the call, and the comma keeps its value and type.
+  void plan_synchronising_calls() {
+    for (const SynchronisingCall& call : scan_.synchronising_calls) {
+      before_[call.begin] += "(::gpuos_glue::CallScope(__builtin_source_location()), ";
+      after_[call.close_paren] += ")";
     }
   }
 
@@ -207,9 +239,11 @@ class Translation {
     CppEmitter emitter(stream_.files);
     std::string out = "#include \"" + options_.prelude + "\"\n";
     for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      const auto before = before_.find(i);
+      const std::string prefix = before == before_.end() ? std::string() : before->second;
       const auto replacement = replacements_.find(i);
       if (replacement != replacements_.end()) {
-        emitter.token(tokens_[i], replacement->second.text);
+        emitter.token(tokens_[i], prefix + replacement->second.text);
         const std::size_t last = replacement->second.end - 1;
         const auto after = after_.find(last);
         if (after != after_.end()) emitter.append(after->second);
@@ -220,7 +254,7 @@ class Translation {
         emitter.directive(tokens_[i]);
         continue;
       }
-      emitter.token(tokens_[i], translate_token(i));
+      emitter.token(tokens_[i], prefix + translate_token(i));
       const auto after = after_.find(i);
       if (after != after_.end()) emitter.append(after->second);
     }
@@ -255,6 +289,7 @@ class Translation {
   const ScanResult& scan_;
   const TranslateOptions& options_;
   std::map<std::size_t, Replacement> replacements_;
+  std::map<std::size_t, std::string> before_;
   std::map<std::size_t, std::string> after_;
 };
 

@@ -109,18 +109,24 @@ function readSource(options: CompileKernelOptions): { text: string; sourceName: 
 }
 
 async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, dir: string, key: string, libraryPath: string): Promise<void> {
-  // The translated C++ stays beside the library: it is what to read when a kernel misbehaves.
-  const cppPath = join(dir, `${key}.cpp`);
-  writeFileSync(cppPath, translated.cpp);
-  const temporary = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  const compiled = await runProcess(toolchain.cxx, [...toolchain.compileFlags, '-o', temporary, cppPath], {
+  // Everything is written under names private to this process, then renamed into place: other
+  // processes compiling the same kernel at the same moment never see a half-written file (an
+  // empty .cpp compiles fine into a library with no kernels in it).
+  const unique = `${key}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  const temporarySource = join(dir, `${unique}.cpp`);
+  const temporaryLibrary = join(dir, `${unique}.so.tmp`);
+  writeFileSync(temporarySource, translated.cpp);
+  const compiled = await runProcess(toolchain.cxx, [...toolchain.compileFlags, '-o', temporaryLibrary, temporarySource], {
     maxOutputBytes: 4 * 1024 * 1024,
   });
+  // The translated C++ stays beside the library: it is what to read when a kernel misbehaves.
+  const cppPath = join(dir, `${key}.cpp`);
+  renameSync(temporarySource, cppPath);
   if (compiled.spawnError) throw new ToolchainError(`cannot run ${toolchain.cxx}: ${compiled.spawnError.message}`, { cause: compiled.spawnError });
   if (compiled.status !== 0) {
-    rmSync(temporary, { force: true });
-    const output = `${compiled.stderr}\n(translated source: ${cppPath})`;
-    throw new KernelCompileError(translated.sourceName, 'compile', parseCompilerErrors(compiled.stderr), output);
+    rmSync(temporaryLibrary, { force: true });
+    const stderr = compiled.stderr.replaceAll(temporarySource, cppPath);
+    throw new KernelCompileError(translated.sourceName, 'compile', parseCompilerErrors(stderr), `${stderr}\n(translated source: ${cppPath})`);
   }
-  renameSync(temporary, libraryPath);
+  renameSync(temporaryLibrary, libraryPath);
 }

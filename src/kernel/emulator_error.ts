@@ -15,6 +15,7 @@ export type EmulatorErrorCode =
   | 'E_ARITHMETIC_FAULT'
   | 'E_WATCHDOG'
   | 'E_INVALID_DISPATCH'
+  | 'E_CALL_TOO_DEEP'
   | 'E_INTERNAL';
 
 export interface SourceSite {
@@ -27,9 +28,11 @@ export interface SourceSite {
 /** Threads doing the same thing at the same place when the dispatch stopped. */
 export interface ThreadGroupReport {
   threads: number[];
-  /** "waiting at threadgroup_barrier", "returned", "running", "spinning on an atomic", … */
+  /** "waiting at threadgroup_barrier", "returned", "running", "ready to run", "spinning on an atomic", … */
   operation: string;
   site: SourceSite | null;
+  /** Calls of helpers that synchronise which led to `site`, outermost first. */
+  callPath: SourceSite[];
 }
 
 export interface Finding {

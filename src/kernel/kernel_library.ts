@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { normalizeDispatchOptions, type DispatchOptions } from './dispatch_options.js';
 import { EmulatorError, type EmulatorErrorCode, type Finding } from './emulator_error.js';
 import { callNative, nativeAddon, toGpuosError, type NativeKernelInfo, type NativeKernelLibrary, type NativeOutcome, type NativeStats } from './native.js';
-import { symbolize } from './symbolize.js';
+import { symbolize, symbolizeSync, type SymbolizedLocation } from './symbolize.js';
 
 export interface DispatchResult {
   kernel: string;
@@ -62,25 +62,29 @@ export class Kernel {
     } catch (error) {
       throw toGpuosError(error);
     }
-    return this.settle(outcome, native.seed, native.threads);
+    if (!outcome.ok) {
+      const findings = await Promise.all(
+        outcome.findings.map(async (f) => withSourceLocation(f, f.fault ? await symbolize(f.fault.library, f.fault.pcOffset) : undefined)),
+      );
+      throw new EmulatorError(this.name, native.seed, findings);
+    }
+    return { kernel: this.name, seed: native.seed, threads: native.threads, stats: outcome.stats };
   }
 
   dispatchSync(options: DispatchOptions): DispatchResult {
     const native = normalizeDispatchOptions(options, this.info.params);
     const outcome = callNative(() => nativeAddon().dispatchSync(this.library.native, this.name, native));
-    return this.settle(outcome, native.seed, native.threads);
-  }
-
-  private settle(outcome: NativeOutcome, seed: bigint, threads: [number, number, number]): DispatchResult {
-    if (!outcome.ok) throw new EmulatorError(this.name, seed, outcome.findings.map(withSourceLocation));
-    return { kernel: this.name, seed, threads, stats: outcome.stats };
+    if (!outcome.ok) {
+      const findings = outcome.findings.map((f) => withSourceLocation(f, f.fault ? symbolizeSync(f.fault.library, f.fault.pcOffset) : undefined));
+      throw new EmulatorError(this.name, native.seed, findings);
+    }
+    return { kernel: this.name, seed: native.seed, threads: native.threads, stats: outcome.stats };
   }
 }
 
-function withSourceLocation(native: NativeOutcome['findings'][number]): Finding {
+function withSourceLocation(native: NativeOutcome['findings'][number], source: SymbolizedLocation | undefined): Finding {
   const finding: Finding = { ...native, code: native.code as EmulatorErrorCode };
   if (native.fault) {
-    const source = symbolize(native.fault.library, native.fault.pcOffset);
     finding.fault = { ...native.fault, ...(source ? { source } : {}) };
     if (source) finding.message = finding.message.replace(/\.\n|\.$/, ` (at ${source.file}:${source.line}).\n`).trimEnd();
   }

@@ -21,6 +21,7 @@ export interface NativeThreadGroup {
   threads: number[];
   operation: string;
   site: NativeSourceSite | null;
+  callPath: NativeSourceSite[];
 }
 
 export interface NativeFinding {

@@ -6,24 +6,42 @@
 import { spawnSync } from 'node:child_process';
 import { platform } from 'node:os';
 
+import { runProcess } from './process_runner.js';
+
 export interface SymbolizedLocation {
   file: string;
   line: number;
   function: string;
 }
 
-export function symbolize(library: string, pcOffset: bigint): SymbolizedLocation | undefined {
-  if (!library || pcOffset <= 0n) return undefined;
+function command(library: string, pcOffset: bigint): [string, string[]] {
   const address = `0x${pcOffset.toString(16)}`;
+  return platform() === 'darwin' ? ['atos', ['-o', library, '-l', '0x0', address]] : ['addr2line', ['-e', library, '-f', '-C', address]];
+}
+
+function parse(stdout: string): SymbolizedLocation | undefined {
   if (platform() === 'darwin') {
-    const result = spawnSync('atos', ['-o', library, '-l', '0x0', address], { encoding: 'utf8', timeout: 10_000 });
-    const match = result.status === 0 ? /^(.*?) \(in .*?\) \((.*?):(\d+)\)/.exec(result.stdout.trim()) : null;
+    const match = /^(.*?) \(in .*?\) \((.*?):(\d+)\)/.exec(stdout.trim());
     return match ? { function: match[1] ?? '', file: match[2] ?? '', line: Number(match[3]) } : undefined;
   }
-  const result = spawnSync('addr2line', ['-e', library, '-f', '-C', address], { encoding: 'utf8', timeout: 10_000 });
-  if (result.status !== 0) return undefined;
-  const [fn, where] = result.stdout.trim().split('\n');
+  const [fn, where] = stdout.trim().split('\n');
   const match = where ? /^(.*):(\d+)(?: \(discriminator \d+\))?$/.exec(where) : null;
   if (!match || match[2] === '0') return undefined;
   return { function: fn ?? '', file: match[1] ?? '', line: Number(match[2]) };
+}
+
+/** For dispatchSync: blocks, as the dispatch itself did. */
+export function symbolizeSync(library: string, pcOffset: bigint): SymbolizedLocation | undefined {
+  if (!library || pcOffset <= 0n) return undefined;
+  const [tool, args] = command(library, pcOffset);
+  const result = spawnSync(tool, args, { encoding: 'utf8', timeout: 10_000 });
+  return result.status === 0 ? parse(result.stdout) : undefined;
+}
+
+/** For dispatch: never blocks the event loop. */
+export async function symbolize(library: string, pcOffset: bigint): Promise<SymbolizedLocation | undefined> {
+  if (!library || pcOffset <= 0n) return undefined;
+  const [tool, args] = command(library, pcOffset);
+  const result = await runProcess(tool, args, { maxOutputBytes: 1 << 16 });
+  return result.status === 0 ? parse(result.stdout) : undefined;
 }

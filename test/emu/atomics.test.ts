@@ -55,3 +55,17 @@ describe('atomics: every operation from 1024 threads, in any order', () => {
     expect(lastWriter.size).toBeGreaterThan(1);
   });
 });
+
+describe('spin-wait detection', () => {
+  it('does not mistake millions of unchanged atomic loads in bounded loops for a deadlock', async () => {
+    const kernel = await testKernel('bounded_atomic_polls');
+    const rounds = 4500;
+    const out = new DeviceBuffer(4096);
+    const result = await kernel.dispatch({
+      threads: 1024,
+      buffers: { word: DeviceBuffer.from(new Uint32Array([3])), out, rounds: DeviceBuffer.from(new Uint32Array([rounds])) },
+    });
+    expect(result.stats.atomicOperations).toBe(1024 * rounds);
+    expect(Array.from(new Set(out.readUint32()))).toEqual([3 * rounds]);
+  });
+});

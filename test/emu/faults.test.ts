@@ -66,7 +66,28 @@ describe('faults inside kernel code become findings, never crashes', () => {
     expect(error.message).toContain('thread 5: running');
     expect(error.message).toMatch(new RegExp(`threads [0-9, -]+: waiting at threadgroup_barrier at endless_loop\\.metal:${lineOf('endless_loop', 'threadgroup_barrier')}`));
     const running = error.findings[0]!.groups.filter((g) => g.operation === 'running');
-    expect(running).toEqual([{ threads: [5], operation: 'running', site: null }]);
+    expect(running).toEqual([{ threads: [5], operation: 'running', site: null, callPath: [] }]);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('the watchdog', () => {
+  it('stops a loop that keeps calling into the emulator runtime, every time', async () => {
+    const kernel = await testKernel('endless_loop_in_runtime');
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const started = Date.now();
+      const error = await expectEmulatorError(() => kernel.dispatch({ threads: 32, watchdogMs: 100, buffers: { flag: new DeviceBuffer(8) } }));
+      expect(error.code).toBe('E_WATCHDOG');
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+  });
+});
+
+describe('stack guards', () => {
+  it('turn a frame larger than a page into a stack overflow of that thread', async () => {
+    const kernel = await testKernel('stack_big_frame');
+    const error = await expectEmulatorError(() => kernel.dispatch({ threads: 4, stackBytes: 32 * 1024, buffers: { sink: new DeviceBuffer(64) } }));
+    expect(error.code).toBe('E_STACK_OVERFLOW');
+    expect(error.message).toMatch(/thread \d overflowed its 32768-byte stack/);
   });
 });

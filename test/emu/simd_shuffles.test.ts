@@ -85,3 +85,47 @@ describe('SIMD-group functions in divergent code', () => {
     expect(error.message).toContain('are elsewhere or returned');
   });
 });
+
+describe('SIMD-group calls inside helper functions', () => {
+  it('treats two calls of one helper as two call sites, across divergence and reconvergence', async () => {
+    const kernel = await testKernel('simd_helper_reconverge');
+    const out = new DeviceBuffer(64 * 3 * 4);
+    await kernel.dispatch({ threads: 64, buffers: { out } });
+    const values = out.readInt32();
+    for (let t = 0; t < 64; t++) {
+      const lane = t % 32;
+      // Merged call sites would give 1616 and 1600 instead.
+      expect({ t, values: Array.from(values.subarray(t * 3, t * 3 + 3)) }).toEqual({ t, values: [lane < 16 ? 16 : 0, 3200, 112] });
+    }
+  });
+
+  it('reports a helper with a barrier called from both sides of a branch, with both call paths', async () => {
+    const kernel = await testKernel('barrier_in_helper_divergent');
+    const error = await expectEmulatorError(() => kernel.dispatch({ threads: 128, buffers: { out: new DeviceBuffer(512) } }));
+    expect(error.code).toBe('E_BARRIER_DIVERGENCE');
+    const barrier = lineOf('barrier_in_helper_divergent', 'threadgroup_barrier');
+    expect(error.message).toContain(
+      `threads 0-63: waiting at threadgroup_barrier at barrier_in_helper_divergent.metal:${barrier} (in a helper called at barrier_in_helper_divergent.metal:${lineOf('barrier_in_helper_divergent', 'sync_all();', 1)})`,
+    );
+    expect(error.message).toContain(`(in a helper called at barrier_in_helper_divergent.metal:${lineOf('barrier_in_helper_divergent', 'sync_all();', 2)})`);
+    expect(error.findings[0]!.groups[0]!.callPath).toHaveLength(1);
+  });
+});
+
+describe('non-strict reads of inactive lanes', () => {
+  it('return the same value whatever ran before on that thread', async () => {
+    const kernel = await testKernel('shuffle_inactive_lane');
+    const input = new Uint32Array(1000).fill(1);
+    const run = () => {
+      const output = new DeviceBuffer(4000);
+      kernel.dispatchSync({ threads: 1000, strict: false, buffers: { input: DeviceBuffer.from(input), output } });
+      return Array.from(output.readUint32().subarray(992));
+    };
+    const first = run();
+    (await testKernel('prefix_scan')).dispatchSync({
+      threads: 1024,
+      buffers: { input: DeviceBuffer.from(Uint32Array.from({ length: 1024 }, (_, i) => i * 7)), output: new DeviceBuffer(4096) },
+    });
+    expect(run()).toEqual(first);
+  });
+});

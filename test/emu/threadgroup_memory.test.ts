@@ -17,7 +17,7 @@ describe('threadgroup memory', () => {
     const output = new DeviceBuffer(4096);
     const missing = await expectEmulatorError(() => kernel.dispatch({ threads: 16, buffers: { output } }));
     expect(missing.code).toBe('E_INVALID_DISPATCH');
-    expect(missing.message).toContain("threadgroup(0) 'scratch' has no length set");
+    expect(missing.message).toContain("threadgroup(0) 'scratch' has no length (0 bytes)");
     await expect(kernel.dispatch({ threads: 16, buffers: { output }, threadgroupMemory: [20] })).rejects.toThrow(InvalidArgumentError);
     await expect(kernel.dispatch({ threads: 16, buffers: { output }, threadgroupMemory: [40000] })).rejects.toThrow(/from 0 to 32768/);
     // Declared + bound memory past 32 KiB is caught when the kernel-scope array is allocated.

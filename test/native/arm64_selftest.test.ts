@@ -18,6 +18,8 @@ function expectAllPassed(output: string, architecture: string): void {
   expect(output).toContain('PASS deadlock is reported');
   expect(output).toContain('PASS out_of_bounds is caught by the guard page');
   expect(output).toContain('PASS stack_overflow is caught on the alternate signal stack');
+  expect(output).toContain('PASS a frame larger than a page lands in the stack guard');
+  expect(output).toContain('PASS simd_helper_reconverge: two calls of one helper are two call sites');
   expect(output).toContain('ALL PASSED: 0 failures');
 }
 

@@ -19,6 +19,8 @@ export const SELFTEST_KERNELS = [
   'deadlock',
   'out_of_bounds',
   'stack_overflow',
+  'stack_big_frame',
+  'simd_helper_reconverge',
 ] as const;
 
 const EMULATOR_SOURCES = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KernelSubsetError, translateKernel } from '../../src/index.js';
+import { compileKernel, DeviceBuffer, KernelCompileError, KernelSubsetError, translateKernel } from '../../src/index.js';
 
 /** Translates `source` expecting rejection; returns the diagnostics as "line: message". */
 async function rejected(source: string): Promise<string[]> {
@@ -100,5 +100,58 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
       fileName: 'subset.metal',
     });
     expect(translated.cpp).toContain('texture_count');
+  });
+});
+
+describe('inputs the translator once miscompiled silently', () => {
+  it('shares threadgroup arrays declared behind attributes or qualifiers', async () => {
+    for (const prefix of ['[[maybe_unused]] ', 'volatile ']) {
+      const library = await compileKernel({
+        fileName: 'prefixed.metal',
+        source: `${PRELUDE}kernel void k(device int* out [[buffer(0)]], uint i [[thread_index_in_threadgroup]]) {\n  ${prefix}threadgroup int tile[64];\n  tile[i] = i + 100;\n  threadgroup_barrier(mem_flags::mem_threadgroup);\n  out[i] = tile[63 - i];\n}\n`,
+      });
+      const out = new DeviceBuffer(256);
+      const result = await library.kernel().dispatch({ threads: 64, buffers: [out] });
+      expect(Array.from(out.readInt32())).toEqual(Array.from({ length: 64 }, (_, i) => 163 - i));
+      expect(result.stats.threadgroupMemoryBytes).toBe(256);
+    }
+  });
+
+  it('rejects any other threadgroup qualifier it would have to drop', async () => {
+    expect(await rejected(`${PRELUDE}kernel void k(device int* out [[buffer(0)]]) {\n  for (threadgroup int i = 0; i < 4; ++i) out[i] = i;\n}\n`)).toEqual([
+      expect.stringMatching(/^4: this `threadgroup` is neither a kernel-scope variable declaration nor a pointer or reference/),
+    ]);
+  });
+
+  it('rejects writable statics and globals, in any form', async () => {
+    const lines = await rejected(
+      `${PRELUDE}inline int g_count = 0;\nstruct { int n; } g_struct;\nkernel void k(device int* out [[buffer(0)]]) {\n  static int calls = 0;\n  static constexpr int limit = 4;\n  out[0] = ++calls + limit;\n}\n`,
+    );
+    expect(lines).toEqual([
+      expect.stringMatching(/^3: program-scope variable 'g_count' must be declared in the constant address space/),
+      expect.stringMatching(/^4: program-scope variable 'g_struct' must be declared in the constant address space/),
+      expect.stringMatching(/^6: static variable 'calls' is one variable shared by every thread and every dispatch/),
+    ]);
+  });
+
+  it('rejects implicit buffer indices next to index expressions, duplicate and out-of-range indices', async () => {
+    expect(
+      await rejected(`${PRELUDE}constant uint kIn = 0;\nkernel void k(device const int* in [[buffer(kIn)]], device int* out) { out[0] = in[0]; }\n`),
+    ).toEqual([expect.stringMatching(/'out' has no \[\[buffer\(n\)\]\] while 'in' uses an index expression/)]);
+    expect(await rejected(`${PRELUDE}kernel void k(device int* a [[buffer(1)]], device int* b [[buffer(1)]]) {}\n`)).toEqual([
+      "3: kernel 'k': buffer arguments 'a' and 'b' both use index 1",
+    ]);
+    expect(await rejected(`${PRELUDE}kernel void k(device int* a [[buffer(99999999999999999999999)]], device int* b) {}\n`)).toEqual([
+      "3: kernel 'k': buffer index 99999999999999999999999 of 'a' is not an index from 0 to 30",
+    ]);
+  });
+
+  it('has the compiler check index expressions for clashes', async () => {
+    const error = await compileKernel({
+      fileName: 'clash.metal',
+      source: `${PRELUDE}constant uint kA = 2;\nconstant uint kB = 2;\nkernel void k(device int* a [[buffer(kA)]], device int* b [[buffer(kB)]]) { a[0] = b[0]; }\n`,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KernelCompileError);
+    expect((error as KernelCompileError).message).toContain("kernel 'k': buffer arguments 'a' and 'b' use the same index");
   });
 });

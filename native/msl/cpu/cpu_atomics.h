@@ -36,8 +36,16 @@ template <class T>
 GPUOS_FUNC bool same_bits(const T& a, const T& b) {
   return __builtin_memcmp(&a, &b, sizeof(T)) == 0;
 }
-GPUOS_FUNC void atomic_done(bool changed, const void* site) {
-  gpuos_glue::runtime->atomic_performed(changed ? 1u : 0u, static_cast<const gpuos_source_site*>(site));
+template <class T>
+GPUOS_FUNC gpuos_u64 bits_of(const T& value) {
+  gpuos_u64 bits = 0;
+  __builtin_memcpy(&bits, &value, sizeof(T) < sizeof(bits) ? sizeof(T) : sizeof(bits));
+  return bits;
+}
+template <class T>
+GPUOS_FUNC void atomic_done(bool changed, const void* site, const volatile atomic<T>* object, const T& observed) {
+  gpuos_glue::runtime->atomic_performed(changed ? 1u : 0u, static_cast<const gpuos_source_site*>(site), object,
+                                        bits_of(observed));
 }
 }  // namespace detail
 
@@ -46,13 +54,13 @@ GPUOS_FUNC void atomic_store_explicit(volatile atomic<T>* object, typename detai
                                       memory_order, GPUOS_CALL_SITE) {
   const T before = object->value_;
   object->value_ = desired;
-  detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site);
+  detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site, object, before);
 }
 
 template <class T>
 GPUOS_FUNC T atomic_load_explicit(const volatile atomic<T>* object, memory_order, GPUOS_CALL_SITE) {
   const T value = object->value_;
-  detail::atomic_done(false, gpuos_call_site);
+  detail::atomic_done(false, gpuos_call_site, object, value);
   return value;
 }
 
@@ -61,7 +69,7 @@ GPUOS_FUNC T atomic_exchange_explicit(volatile atomic<T>* object, typename detai
                                       memory_order, GPUOS_CALL_SITE) {
   const T before = object->value_;
   object->value_ = desired;
-  detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site);
+  detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site, object, before);
   return before;
 }
 
@@ -76,7 +84,7 @@ GPUOS_FUNC bool atomic_compare_exchange_weak_explicit(volatile atomic<T>* object
   } else {
     *expected = before;
   }
-  detail::atomic_done(matched && !detail::same_bits(before, desired), gpuos_call_site);
+  detail::atomic_done(matched && !detail::same_bits(before, desired), gpuos_call_site, object, before);
   return matched;
 }
 
@@ -87,7 +95,7 @@ GPUOS_FUNC bool atomic_compare_exchange_weak_explicit(volatile atomic<T>* object
     const T before = object->value_;                                                                          \
     const T after = static_cast<T>(expression);                                                               \
     object->value_ = after;                                                                                   \
-    detail::atomic_done(!detail::same_bits(before, after), gpuos_call_site);                                  \
+    detail::atomic_done(!detail::same_bits(before, after), gpuos_call_site, object, before);                  \
     return before;                                                                                            \
   }
 GPUOS_ATOMIC_FETCH(atomic_fetch_add_explicit, before + operand)

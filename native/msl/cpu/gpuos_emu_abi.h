@@ -10,7 +10,7 @@
 #ifndef GPUOS_EMU_ABI_H
 #define GPUOS_EMU_ABI_H
 
-#define GPUOS_EMU_ABI_VERSION 1u
+#define GPUOS_EMU_ABI_VERSION 2u
 
 /* Apple GPUs: 32 lanes per SIMD-group, at most 1024 threads and 32 KiB of threadgroup memory. */
 #define GPUOS_SIMD_WIDTH 32u
@@ -21,6 +21,8 @@
 #define GPUOS_MAX_THREADGROUP_BINDINGS 31u
 /* Kernel-scope threadgroup variables a kernel may declare. */
 #define GPUOS_MAX_THREADGROUP_VARIABLES 256u
+/* Nested calls of synchronising helper functions a report spells out (deeper ones still count). */
+#define GPUOS_MAX_CALL_DEPTH 16u
 /* A SIMD-group function moves at most 32 bytes per lane (a 4-component 64-bit vector). */
 #define GPUOS_SIMD_SLOT_BYTES 32u
 
@@ -93,8 +95,17 @@ typedef struct gpuos_emu_runtime {
   /* Storage of a kernel-scope threadgroup variable, shared by all threads of the threadgroup. */
   void* (*threadgroup_variable)(gpuos_u32 slot, gpuos_size size, gpuos_size align, const char* name,
                                 const gpuos_source_site* site);
-  /* Called after every atomic operation: a point where the scheduler may run another thread. */
-  void (*atomic_performed)(gpuos_u32 changed_memory, const gpuos_source_site* site);
+  /* Called after every atomic operation: a point where the scheduler may run another thread.
+     `address` and `observed` (the value the operation saw, as bits) tell a thread polling the
+     same unchanged word from one making progress. */
+  void (*atomic_performed)(gpuos_u32 changed_memory, const gpuos_source_site* site, const volatile void* address,
+                           gpuos_u64 observed);
+  /* Around every call of a user function that contains barriers or SIMD-group calls: the
+     translator brackets such calls, so a call site is identified by its source position and the
+     source positions of the calls that led to it. Two calls of one helper are then two call
+     sites, as two call instructions are on a GPU, however the compiler inlined or duplicated it. */
+  void (*enter_call)(const gpuos_source_site* call_site);
+  void (*leave_call)(void);
 } gpuos_emu_runtime;
 
 /* ---- what a kernel library describes about itself ---- */

@@ -107,6 +107,19 @@ GPUOS_FUNC P bind_builtin(const gpuos_launch* launch, const gpuos_thread_ids* id
   }
 }
 
+// The translator wraps each call of a synchronising user function as
+// `(::gpuos_glue::CallScope(__builtin_source_location()), helper(args))`: the temporary lives
+// for the whole call, so the emulator knows which call of the helper a barrier or SIMD-group call
+// inside it belongs to.
+struct CallScope {
+  explicit GPUOS_FUNC CallScope(const void* call_site) {
+    runtime->enter_call(static_cast<const gpuos_source_site*>(call_site));
+  }
+  GPUOS_FUNC ~CallScope() { runtime->leave_call(); }
+  CallScope(const CallScope&) = delete;
+  CallScope& operator=(const CallScope&) = delete;
+};
+
 // A kernel-scope `threadgroup T name[...]`: one storage for the whole threadgroup, allocated the
 // first time any thread reaches the declaration.
 template <class T>
