@@ -6,6 +6,7 @@
 #include "dispatch.h"
 #include "kernel_library.h"
 #include "microbench.h"
+#include "os_abi.h"
 #include "translate.h"
 
 namespace {
@@ -17,6 +18,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("dispatchSync", Napi::Function::New(env, gpuos::addon::dispatch_sync, "dispatchSync"));
   exports.Set("translate", Napi::Function::New(env, gpuos::addon::translate, "translate"));
   exports.Set("measureContextSwitch", Napi::Function::New(env, gpuos::addon::measure_context_switch, "measureContextSwitch"));
+  exports.Set("osAbiLayout", Napi::Function::New(env, gpuos::addon::os_abi_layout, "osAbiLayout"));
   exports.Set("emulatorAbiVersion", Napi::Number::New(env, GPUOS_EMU_ABI_VERSION));
   return exports;
 }

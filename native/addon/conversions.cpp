@@ -82,6 +82,18 @@ Napi::Object outcome_to_js(Napi::Env env, const gpuos::emu::DispatchOutcome& out
   js_stats.Set("threadgroupMemoryBytes", Napi::Number::New(env, stats.threadgroup_memory_bytes));
   js_stats.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(stats.elapsed_ns)));
   out.Set("stats", js_stats);
+  if (!outcome.barrier_timeline.empty()) {
+    Napi::Array timeline = Napi::Array::New(env, outcome.barrier_timeline.size());
+    for (std::size_t i = 0; i < outcome.barrier_timeline.size(); ++i) {
+      const gpuos::emu::BarrierMark& mark = outcome.barrier_timeline[i];
+      Napi::Object js_mark = Napi::Object::New(env);
+      js_mark.Set("file", mark.site ? Napi::Value(Napi::String::New(env, mark.site->file)) : env.Null());
+      js_mark.Set("line", Napi::Number::New(env, mark.site ? mark.site->line : 0));
+      js_mark.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(mark.elapsed_ns)));
+      timeline.Set(i, js_mark);
+    }
+    out.Set("barrierTimeline", timeline);
+  }
   return out;
 }
 

@@ -90,6 +90,7 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   request.strict = !options.Get("strict").IsBoolean() || options.Get("strict").As<Napi::Boolean>().Value();
   request.watchdog_ms = static_cast<std::uint32_t>(read_unsigned(options, "watchdogMs", request.watchdog_ms, 0xffffffffu));
   request.stack_bytes = static_cast<std::size_t>(read_unsigned(options, "stackBytes", request.stack_bytes, 1ull << 40));
+  request.profile = options.Get("profile").IsBoolean() && options.Get("profile").As<Napi::Boolean>().Value();
   return prepared;
 }
 

@@ -52,7 +52,8 @@ Executor::Executor() = default;
 Executor::~Executor() = default;
 
 DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
-  const auto started = std::chrono::steady_clock::now();
+  started_ = std::chrono::steady_clock::now();
+  barrier_timeline_.clear();
   DispatchOutcome outcome;
   if (!prepare(request, outcome)) return outcome;
 
@@ -69,8 +70,9 @@ DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
 
   collect(outcome);
   stats_.elapsed_ns = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started).count());
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started_).count());
   outcome.stats = stats_;
+  outcome.barrier_timeline = std::move(barrier_timeline_);
   return outcome;
 }
 
@@ -298,6 +300,10 @@ void Executor::release_barrier() {
     ++group_of(fiber).running;
   }
   barrier_waiting_ = 0;
+  if (request_->profile && barrier_timeline_.size() < kMaxBarrierMarks) {
+    const auto now = std::chrono::steady_clock::now();
+    barrier_timeline_.push_back({barrier_site_, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count())});
+  }
   barrier_site_ = nullptr;
   barrier_path_hash_ = 0;
   barrier_mixed_ = false;

@@ -7,6 +7,7 @@
 // why each rule is what it is.
 #pragma once
 
+#include <chrono>
 #include <csetjmp>
 #include <cstdint>
 #include <string>
@@ -34,7 +35,19 @@ struct DispatchRequest {
   bool strict = true;
   std::uint32_t watchdog_ms = 20000;
   std::size_t stack_bytes = 128 * 1024;
+  // Record when each threadgroup barrier released (for per-phase profiles; costs a clock read
+  // per barrier, so it is off by default).
+  bool profile = false;
 };
+
+// One released barrier: where it is in the source and when it released, since the dispatch began.
+struct BarrierMark {
+  const gpuos_source_site* site = nullptr;
+  std::uint64_t elapsed_ns = 0;
+};
+
+// A profile keeps at most this many marks; a kernel looping over barriers does not grow it further.
+inline constexpr std::size_t kMaxBarrierMarks = 1u << 16;
 
 struct DispatchStats {
   std::uint64_t context_switches = 0;
@@ -49,6 +62,7 @@ struct DispatchOutcome {
   bool ok = false;
   std::vector<Finding> findings;  // when !ok, findings[0] is why
   DispatchStats stats;
+  std::vector<BarrierMark> barrier_timeline;  // when request.profile
 };
 
 enum class FiberState : std::uint8_t { kRunnable, kRunning, kAtBarrier, kAtSimdCall, kExited };
@@ -259,6 +273,8 @@ class Executor {
   volatile bool in_runtime_ = true;
   volatile bool watchdog_fired_ = false;
   DispatchStats stats_{};
+  std::chrono::steady_clock::time_point started_{};
+  std::vector<BarrierMark> barrier_timeline_;
 };
 
 // The executor running on this OS thread (one per thread, created on first use).

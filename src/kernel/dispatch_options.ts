@@ -30,6 +30,8 @@ export interface DispatchOptions {
   watchdogMs?: number;
   /** Stack per thread (default 131072 bytes). */
   stackBytes?: number;
+  /** Record when each threadgroup barrier released (DispatchResult.barrierTimeline); default false. */
+  profile?: boolean;
 }
 
 function integer(name: string, value: unknown, min: number, max: number): number {
@@ -105,6 +107,7 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
     if (value % 16 !== 0) throw new InvalidArgumentError(`${label} must be a multiple of 16 bytes (Metal's rule), got ${value}`);
   });
   if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
+  if (options.profile !== undefined && typeof options.profile !== 'boolean') throw new InvalidArgumentError('profile must be a boolean');
   return {
     threads: normalizeThreads(options.threads),
     buffers: buffers.map((buffer): NativeDeviceBuffer | undefined => buffer?.native),
@@ -113,5 +116,6 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
     strict: options.strict ?? true,
     watchdogMs: options.watchdogMs === undefined ? DEFAULT_WATCHDOG_MS : integer('watchdogMs', options.watchdogMs, 1, 86_400_000),
     stackBytes: options.stackBytes === undefined ? DEFAULT_STACK_BYTES : integer('stackBytes', options.stackBytes, 16 * 1024, 64 * 1024 * 1024),
+    profile: options.profile ?? false,
   };
 }

@@ -11,4 +11,5 @@ export {
 } from './dispatch_options.js';
 export { EmulatorError, type EmulatorErrorCode, type Finding, type SourceSite, type ThreadGroupReport } from './emulator_error.js';
 export { Kernel, KernelLibrary, type DispatchResult } from './kernel_library.js';
+export type { BarrierMark, NativeStats as DispatchStats } from './native.js';
 export { findToolchain, type Toolchain } from './toolchain.js';

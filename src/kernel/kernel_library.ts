@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { normalizeDispatchOptions, type DispatchOptions } from './dispatch_options.js';
 import { EmulatorError, type EmulatorErrorCode, type Finding } from './emulator_error.js';
-import { callNative, nativeAddon, toGpuosError, type NativeKernelInfo, type NativeKernelLibrary, type NativeOutcome, type NativeStats } from './native.js';
+import { callNative, nativeAddon, toGpuosError, type NativeKernelInfo, type NativeKernelLibrary, type NativeOutcome, type NativeStats, type BarrierMark } from './native.js';
 import { symbolize, symbolizeSync, type SymbolizedLocation } from './symbolize.js';
 
 export interface DispatchResult {
@@ -13,6 +13,8 @@ export interface DispatchResult {
   seed: bigint;
   threads: [number, number, number];
   stats: NativeStats;
+  /** When dispatched with profile: true. */
+  barrierTimeline?: BarrierMark[];
 }
 
 export class KernelLibrary {
@@ -68,7 +70,7 @@ export class Kernel {
       );
       throw new EmulatorError(this.name, native.seed, findings);
     }
-    return { kernel: this.name, seed: native.seed, threads: native.threads, stats: outcome.stats };
+    return resultOf(this.name, native, outcome);
   }
 
   dispatchSync(options: DispatchOptions): DispatchResult {
@@ -78,8 +80,14 @@ export class Kernel {
       const findings = outcome.findings.map((f) => withSourceLocation(f, f.fault ? symbolizeSync(f.fault.library, f.fault.pcOffset) : undefined));
       throw new EmulatorError(this.name, native.seed, findings);
     }
-    return { kernel: this.name, seed: native.seed, threads: native.threads, stats: outcome.stats };
+    return resultOf(this.name, native, outcome);
   }
+}
+
+function resultOf(kernel: string, native: { seed: bigint; threads: [number, number, number] }, outcome: NativeOutcome): DispatchResult {
+  const result: DispatchResult = { kernel, seed: native.seed, threads: native.threads, stats: outcome.stats };
+  if (outcome.barrierTimeline) result.barrierTimeline = outcome.barrierTimeline;
+  return result;
 }
 
 function withSourceLocation(native: NativeOutcome['findings'][number], source: SymbolizedLocation | undefined): Finding {

@@ -41,10 +41,19 @@ export interface NativeStats {
   elapsedNs: number;
 }
 
+/** A threadgroup barrier's release: its source site, and when, since the dispatch began. */
+export interface BarrierMark {
+  file: string | null;
+  line: number;
+  elapsedNs: number;
+}
+
 export interface NativeOutcome {
   ok: boolean;
   findings: NativeFinding[];
   stats: NativeStats;
+  /** Present when the dispatch was profiled (at most 65536 marks). */
+  barrierTimeline?: BarrierMark[];
 }
 
 export interface NativeDispatchOptions {
@@ -55,6 +64,7 @@ export interface NativeDispatchOptions {
   strict: boolean;
   watchdogMs: number;
   stackBytes: number;
+  profile: boolean;
 }
 
 export interface NativeDeviceBuffer {
@@ -106,6 +116,10 @@ export interface NativeAddon {
   dispatchSync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): NativeOutcome;
   translate(preprocessed: string, sourceName: string): NativeTranslation;
   measureContextSwitch(roundTrips: number): number;
+  osAbiLayout(): {
+    structs: Record<string, { size: number; align: number; fields: { name: string; type: string; offset: number; size: number; count: number }[] }>;
+    constants: Record<string, number>;
+  };
   emulatorAbiVersion: number;
 }
 

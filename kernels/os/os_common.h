@@ -1,0 +1,119 @@
+// What every phase of the OS kernel shares: the SIMD-group roles, the threadgroup scratch, and
+// integer helpers. Everything that decides a pixel or a layout position is integer or fixed-point
+// arithmetic, so a frame is bit-identical on the CPU emulator, CUDA and Metal.
+#pragma once
+
+// ---- SIMD-group roles (PRD "Thread allocation"); a phase's work runs on its groups ----
+#define OS_SIMD_INPUT 0u
+#define OS_SIMD_HIT_FIRST 1u      // hit testing and event dispatch: SIMD-groups 1-2
+#define OS_SIMD_HIT_LAST 2u
+#define OS_SIMD_LAYOUT_FIRST 3u   // layout: 3-6
+#define OS_SIMD_LAYOUT_LAST 6u
+#define OS_SIMD_STATE_FIRST 7u    // animations, visibility and the draw-order sort: 7-10
+#define OS_SIMD_STATE_LAST 10u
+#define OS_SIMD_GEOMETRY_FIRST 11u  // geometry: 11-20
+#define OS_SIMD_GEOMETRY_LAST 20u
+#define OS_SIMD_RENDER_FIRST 21u  // tile rendering: 21-30
+#define OS_SIMD_RENDER_LAST 30u
+#define OS_SIMD_FINALIZE 31u
+
+#define OS_LAYOUT_THREADS ((OS_SIMD_LAYOUT_LAST - OS_SIMD_LAYOUT_FIRST + 1u) * 32u)
+#define OS_STATE_THREADS ((OS_SIMD_STATE_LAST - OS_SIMD_STATE_FIRST + 1u) * 32u)
+#define OS_GEOMETRY_THREADS ((OS_SIMD_GEOMETRY_LAST - OS_SIMD_GEOMETRY_FIRST + 1u) * 32u)
+#define OS_RENDER_THREADS ((OS_SIMD_RENDER_LAST - OS_SIMD_RENDER_FIRST + 1u) * 32u)
+#define OS_RENDER_GROUPS (OS_SIMD_RENDER_LAST - OS_SIMD_RENDER_FIRST + 1u)
+#define OS_GEOMETRY_GROUPS (OS_SIMD_GEOMETRY_LAST - OS_SIMD_GEOMETRY_FIRST + 1u)
+
+// The one thread that applies events in order (the first lane of the hit-testing groups).
+#define OS_DISPATCH_THREAD (OS_SIMD_HIT_FIRST * 32u)
+
+// ---- threadgroup scratch: per frame, well inside the 32 KiB an Apple threadgroup has ----
+struct os_scratch {
+  gpuos_input_event events[GPUOS_EVENTS_PER_FRAME];  // this frame's valid events, in order
+  uint event_count;
+  uint hit_key[2];                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
+  short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for
+  short preferred_h[GPUOS_MAX_WIDGETS];
+  ushort subtree[GPUOS_MAX_WIDGETS];     // widgets in each subtree, itself included
+  uint depth_partial[OS_LAYOUT_THREADS / 32u];  // deepest level seen by each layout SIMD-group
+  uint max_depth;
+  uint draw_order[GPUOS_MAX_WIDGETS];    // sorted keys: (z << 16) | widget; invisible ones last
+  uint visible_count;
+  uint primitive_count;
+  uint tiles_rendered[OS_RENDER_GROUPS];
+  uint glyphs_drawn[OS_GEOMETRY_GROUPS];   // characters of text at least partly visible
+};
+
+// ---- small integer helpers ----
+static inline int os_min(int a, int b) { return a < b ? a : b; }
+static inline int os_max(int a, int b) { return a > b ? a : b; }
+static inline int os_clamp(int v, int lo, int hi) { return os_min(os_max(v, lo), hi); }
+
+// Exact floor(sqrt(v)) for 32-bit integers: no floating point, so every backend agrees.
+static inline uint os_isqrt(uint v) {
+  uint result = 0;
+  uint bit = 1u << 30;
+  while (bit > v) bit >>= 2;
+  while (bit != 0) {
+    if (v >= result + bit) {
+      v -= result + bit;
+      result = (result >> 1) + bit;
+    } else {
+      result >>= 1;
+    }
+    bit >>= 2;
+  }
+  return result;
+}
+
+// 64-bit time and frame counters travel as two 32-bit halves (portable across MSL, CUDA, C++).
+static inline ulong os_u64(uint low, uint high) { return (ulong(high) << 32) | ulong(low); }
+
+// ---- colour: RGBA8, R in the low byte ----
+static inline uint os_channel(uint color, uint shift) { return (color >> shift) & 0xffu; }
+
+static inline uint os_rgba(uint r, uint g, uint b, uint a) { return r | (g << 8) | (b << 16) | (a << 24); }
+
+// Linear mix of two colours, t in 0..65535.
+static inline uint os_mix_color(uint from, uint to, uint t) {
+  uint out = 0;
+  for (uint shift = 0; shift < 32; shift += 8) {
+    const int a = int(os_channel(from, shift));
+    const int b = int(os_channel(to, shift));
+    out |= uint(a + (((b - a) * int(t)) >> 16)) << shift;
+  }
+  return out;
+}
+
+// Source-over blend of `color` (straight alpha) at coverage 0..255 onto an opaque pixel.
+static inline uint os_blend(uint dst, uint color, uint coverage) {
+  const uint alpha = (os_channel(color, 24) * coverage + 127u) / 255u;
+  if (alpha == 0) return dst;
+  const uint keep = 255u - alpha;
+  const uint r = (os_channel(color, 0) * alpha + os_channel(dst, 0) * keep + 127u) / 255u;
+  const uint g = (os_channel(color, 8) * alpha + os_channel(dst, 8) * keep + 127u) / 255u;
+  const uint b = (os_channel(color, 16) * alpha + os_channel(dst, 16) * keep + 127u) / 255u;
+  return os_rgba(r, g, b, 255u);
+}
+
+// ---- tile signatures for damage tracking: a 64-bit mix of everything a tile's pixels depend on ----
+static inline ulong os_hash_mix(ulong hash, uint value) {
+  hash ^= ulong(value) + 0x9e3779b97f4a7c15ul + (hash << 6) + (hash >> 2);
+  hash *= 0xbf58476d1ce4e5b9ul;
+  return hash ^ (hash >> 31);
+}
+
+// ---- widget kinds ----
+static inline bool os_is_container(uint kind) {
+  return kind == GPUOS_WIDGET_ROW || kind == GPUOS_WIDGET_COLUMN || kind == GPUOS_WIDGET_SCROLL_VIEW;
+}
+static inline bool os_is_interactive(uint kind) {
+  return kind == GPUOS_WIDGET_BUTTON || kind == GPUOS_WIDGET_TOGGLE || kind == GPUOS_WIDGET_SLIDER ||
+         kind == GPUOS_WIDGET_TEXT_FIELD;
+}
+// Containers lay children out along x (row) or y (column, scroll view).
+static inline bool os_horizontal(uint kind) { return kind == GPUOS_WIDGET_ROW; }
+
+// ---- the built-in font ----
+static inline int os_font_advance(uint font) { return font == GPUOS_FONT_TITLE ? GPUOS_FONT_TITLE_CELL_W : GPUOS_FONT_BODY_CELL_W; }
+static inline int os_font_line(uint font) { return font == GPUOS_FONT_TITLE ? GPUOS_FONT_TITLE_CELL_H : GPUOS_FONT_BODY_CELL_H; }

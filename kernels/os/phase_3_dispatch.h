@@ -1,0 +1,291 @@
+// Phase 3, event dispatch (one thread, after each event's hit test) and state updates (SIMD-groups
+// 7-10): hover, press, click (press and release on the same widget), focus by click and by
+// Tab/Shift-Tab, slider drags and keys, text editing, wheel scrolling; then the animations, eased
+// by the frame's delta time (never a clock).
+#pragma once
+
+static inline bool os_widget_enabled(device const gpuos_widget& widget) {
+  return (widget.flags & (GPUOS_WIDGET_HIDDEN | GPUOS_WIDGET_DISABLED)) == 0;
+}
+
+// The widget an event on `hit` acts on: the nearest enabled interactive ancestor (a click on a
+// button's label is a click on the button).
+static uint os_interactive_ancestor(device const gpuos_os_state* os, uint widget) {
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
+    device const gpuos_widget& w = os->widgets[widget];
+    if (os_is_interactive(w.kind) && os_widget_enabled(w)) return widget;
+    widget = w.parent;
+  }
+  return GPUOS_NO_WIDGET;
+}
+
+static uint os_scroll_view_ancestor(device const gpuos_os_state* os, uint widget) {
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
+    device const gpuos_widget& w = os->widgets[widget];
+    if (w.kind == GPUOS_WIDGET_SCROLL_VIEW && os_widget_enabled(w)) return widget;
+    widget = w.parent;
+  }
+  return GPUOS_NO_WIDGET;
+}
+
+static void os_set_flag(device gpuos_os_state* os, uint widget, uint flag, bool on) {
+  if (widget >= min(os->widget_count, GPUOS_MAX_WIDGETS)) return;
+  device gpuos_widget& w = os->widgets[widget];
+  w.state = on ? (w.state | flag) : (w.state & ~flag);
+}
+
+static void os_set_hovered(device gpuos_os_state* os, uint widget) {
+  device gpuos_frame_state& frame = os->frame[0];
+  if (frame.hovered == widget) return;
+  os_set_flag(os, frame.hovered, GPUOS_STATE_HOVERED, false);
+  os_set_flag(os, widget, GPUOS_STATE_HOVERED, true);
+  frame.hovered = ushort(widget);
+}
+
+static void os_set_focused(device gpuos_os_state* os, uint widget) {
+  device gpuos_frame_state& frame = os->frame[0];
+  if (frame.focused == widget) return;
+  os_set_flag(os, frame.focused, GPUOS_STATE_FOCUSED, false);
+  os_set_flag(os, widget, GPUOS_STATE_FOCUSED, true);
+  frame.focused = ushort(widget);
+  if (widget < GPUOS_MAX_WIDGETS && os->widgets[widget].kind == GPUOS_WIDGET_TEXT_FIELD) {
+    os->widgets[widget].caret = os->widgets[widget].text_length;
+  }
+}
+
+static void os_activate(device gpuos_os_state* os, uint widget) {
+  device gpuos_widget& w = os->widgets[widget];
+  if (w.kind == GPUOS_WIDGET_TOGGLE) w.state ^= GPUOS_STATE_CHECKED;
+  if (w.kind == GPUOS_WIDGET_BUTTON || w.kind == GPUOS_WIDGET_TOGGLE) w.activations += 1;
+}
+
+static void os_set_slider(device gpuos_widget& slider, int value) {
+  const int step = max(slider.value_step, 1);
+  value = os_clamp(value, slider.value_min, max(slider.value_max, slider.value_min));
+  value = slider.value_min + ((value - slider.value_min + step / 2) / step) * step;
+  slider.value = os_clamp(value, slider.value_min, max(slider.value_max, slider.value_min));
+}
+
+// The value under pointer x: the track runs between the thumb's centre at either end.
+static void os_drag_slider(device gpuos_os_state* os, uint widget, float px) {
+  device gpuos_widget& slider = os->widgets[widget];
+  device const gpuos_widget_layout& box = os->layout[widget];
+  const int thumb = box.h;
+  const int track = max(box.w - thumb, 1);
+  const int offset = os_clamp(int(floor(px)) - (box.x + thumb / 2), 0, track);
+  const int range = max(slider.value_max - slider.value_min, 0);
+  os_set_slider(slider, slider.value_min + int((long(offset) * range + track / 2) / track));
+}
+
+static void os_place_caret(device gpuos_os_state* os, uint widget, float px) {
+  device gpuos_widget& field = os->widgets[widget];
+  device const gpuos_widget_layout& box = os->layout[widget];
+  const int advance = os_font_advance(field.font);
+  const int column = (int(floor(px)) - (box.x + field.padding_left) + advance / 2) / advance;
+  field.caret = ushort(os_clamp(column, 0, field.text_length));
+}
+
+static void os_edit_text(device gpuos_os_state* os, uint widget, uint key, uint character) {
+  device gpuos_widget& field = os->widgets[widget];
+  device uint8_t* text = os->text + field.text_offset;
+  const uint length = min(uint(field.text_length), uint(field.text_capacity));
+  uint caret = min(uint(field.caret), length);
+  if (character != 0) {
+    if (length >= field.text_capacity) return;
+    for (uint i = length; i > caret; --i) text[i] = text[i - 1];
+    text[caret] = uint8_t(character);
+    field.text_length = ushort(length + 1);
+    field.caret = ushort(caret + 1);
+    return;
+  }
+  if (key == GPUOS_KEY_BACKSPACE && caret > 0) {
+    for (uint i = caret - 1; i + 1 < length; ++i) text[i] = text[i + 1];
+    field.text_length = ushort(length - 1);
+    caret -= 1;
+  } else if (key == GPUOS_KEY_DELETE && caret < length) {
+    for (uint i = caret; i + 1 < length; ++i) text[i] = text[i + 1];
+    field.text_length = ushort(length - 1);
+  } else if (key == GPUOS_KEY_LEFT && caret > 0) {
+    caret -= 1;
+  } else if (key == GPUOS_KEY_RIGHT && caret < length) {
+    caret += 1;
+  } else if (key == GPUOS_KEY_HOME) {
+    caret = 0;
+  } else if (key == GPUOS_KEY_END) {
+    caret = length;
+  }
+  field.caret = ushort(caret);
+}
+
+// Tab moves focus to the next focusable widget in paint order, Shift-Tab to the previous; both wrap.
+static void os_move_focus(device gpuos_os_state* os, bool backwards) {
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  const uint current = os->frame[0].focused;
+  const int from = current < count ? int(os->layout[current].z) : (backwards ? int(GPUOS_MAX_WIDGETS) : -1);
+  int best = -1;
+  int best_z = 0;
+  int wrap = -1;
+  int wrap_z = 0;
+  for (uint widget = 0; widget < count; ++widget) {
+    device const gpuos_widget& w = os->widgets[widget];
+    if (!os_is_interactive(w.kind) || !os_widget_enabled(w) || os->layout[widget].visible == 0) continue;
+    const int z = int(os->layout[widget].z);
+    const bool after = backwards ? z < from : z > from;
+    const bool closer = backwards ? z > best_z : z < best_z;
+    const bool farther = backwards ? z > wrap_z : z < wrap_z;
+    if (after && (best < 0 || closer)) {
+      best = int(widget);
+      best_z = z;
+    }
+    if (wrap < 0 || farther) {
+      wrap = int(widget);
+      wrap_z = z;
+    }
+  }
+  const int next = best >= 0 ? best : wrap;
+  if (next >= 0) os_set_focused(os, uint(next));
+}
+
+static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event, uint hit) {
+  device gpuos_frame_state& frame = os->frame[0];
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  const uint target = hit < count ? os_interactive_ancestor(os, hit) : GPUOS_NO_WIDGET;
+  switch (event.type) {
+    case GPUOS_EVENT_POINTER_MOVE:
+      frame.cursor_x = event.x;
+      frame.cursor_y = event.y;
+      os_set_hovered(os, target);
+      if (frame.pressed < count && (os->widgets[frame.pressed].state & GPUOS_STATE_DRAGGING) != 0) {
+        os_drag_slider(os, frame.pressed, event.x);
+      }
+      break;
+    case GPUOS_EVENT_POINTER_DOWN:
+      frame.cursor_x = event.x;
+      frame.cursor_y = event.y;
+      frame.cursor_buttons |= GPUOS_BUTTON_PRIMARY;
+      os_set_hovered(os, target);
+      os_set_focused(os, target);
+      frame.pressed = ushort(target);
+      if (target < count) {
+        os_set_flag(os, target, GPUOS_STATE_PRESSED, true);
+        if (os->widgets[target].kind == GPUOS_WIDGET_SLIDER) {
+          os_set_flag(os, target, GPUOS_STATE_DRAGGING, true);
+          os_drag_slider(os, target, event.x);
+        }
+        if (os->widgets[target].kind == GPUOS_WIDGET_TEXT_FIELD) os_place_caret(os, target, event.x);
+      }
+      break;
+    case GPUOS_EVENT_POINTER_UP:
+      frame.cursor_x = event.x;
+      frame.cursor_y = event.y;
+      frame.cursor_buttons &= ~GPUOS_BUTTON_PRIMARY;
+      if (frame.pressed < count) {
+        // A click: pressed and released on the same widget.
+        if (frame.pressed == target && os->widgets[target].kind != GPUOS_WIDGET_SLIDER) os_activate(os, target);
+        os_set_flag(os, frame.pressed, GPUOS_STATE_PRESSED | GPUOS_STATE_DRAGGING, false);
+      }
+      frame.pressed = ushort(GPUOS_NO_WIDGET);
+      os_set_hovered(os, target);
+      break;
+    case GPUOS_EVENT_WHEEL: {
+      const uint view = hit < count ? os_scroll_view_ancestor(os, hit) : GPUOS_NO_WIDGET;
+      if (view < count) {
+        device gpuos_widget& scroller = os->widgets[view];
+        device const gpuos_widget_layout& box = os->layout[view];
+        const int viewport = max(box.h - scroller.padding_top - scroller.padding_bottom, 0);
+        const int limit = max(int(box.content_h) - viewport, 0) * 256;
+        const int delta = int(event.y * 256.0f);
+        scroller.scroll_target = os_clamp(scroller.scroll_target + delta, 0, limit);
+      }
+      break;
+    }
+    case GPUOS_EVENT_KEY_DOWN: {
+      frame.modifiers = event.modifiers;
+      const uint focused = frame.focused;
+      if (event.code == GPUOS_KEY_TAB) {
+        os_move_focus(os, (event.modifiers & GPUOS_MODIFIER_SHIFT) != 0);
+      } else if (focused < count) {
+        device gpuos_widget& w = os->widgets[focused];
+        if (w.kind == GPUOS_WIDGET_TEXT_FIELD) {
+          os_edit_text(os, focused, event.code, 0);
+        } else if (w.kind == GPUOS_WIDGET_SLIDER) {
+          const int step = max(w.value_step, 1);
+          if (event.code == GPUOS_KEY_LEFT || event.code == GPUOS_KEY_DOWN) os_set_slider(w, w.value - step);
+          if (event.code == GPUOS_KEY_RIGHT || event.code == GPUOS_KEY_UP) os_set_slider(w, w.value + step);
+          if (event.code == GPUOS_KEY_HOME) os_set_slider(w, w.value_min);
+          if (event.code == GPUOS_KEY_END) os_set_slider(w, w.value_max);
+        } else if (event.code == GPUOS_KEY_SPACE || event.code == GPUOS_KEY_ENTER) {
+          os_activate(os, focused);
+        }
+      }
+      break;
+    }
+    case GPUOS_EVENT_KEY_UP:
+      frame.modifiers = event.modifiers;
+      break;
+    case GPUOS_EVENT_TEXT:
+      if (frame.focused < count && os->widgets[frame.focused].kind == GPUOS_WIDGET_TEXT_FIELD) {
+        os_edit_text(os, frame.focused, 0, event.code);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+// Every event in order: pointer events are hit-tested in parallel first, then applied by one
+// thread, so each sees the state the previous one left. Called by every thread of the threadgroup
+// (the loop's trip count is in threadgroup memory, read after a barrier: uniform).
+static void os_phase_dispatch(device gpuos_os_state* os, threadgroup os_scratch& scratch, uint tid, uint lane, uint simd) {
+  const uint events = scratch.event_count;
+  for (uint e = 0; e < events; ++e) {
+    const gpuos_input_event event = scratch.events[e];
+    const bool positioned = event.type == GPUOS_EVENT_POINTER_MOVE || event.type == GPUOS_EVENT_POINTER_DOWN ||
+                            event.type == GPUOS_EVENT_POINTER_UP || event.type == GPUOS_EVENT_WHEEL;
+    if (positioned) {
+      // A wheel event scrolls what is under the cursor.
+      const float px = event.type == GPUOS_EVENT_WHEEL ? os->frame[0].cursor_x : event.x;
+      const float py = event.type == GPUOS_EVENT_WHEEL ? os->frame[0].cursor_y : event.y;
+      os_hit_test(os, scratch, px, py, lane, simd);
+      threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
+    if (tid == OS_DISPATCH_THREAD) os_dispatch_event(os, event, positioned ? os_hit_result(scratch) : GPUOS_NO_WIDGET);
+    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
+  }
+}
+
+// Eases `current` towards `target` (0..65535) over `duration_us`.
+static inline uint os_ease(uint current, uint target, uint delta_us, uint duration_us) {
+  const uint step = uint(min(ulong(delta_us) * 65535ul / ulong(duration_us), 65535ul));
+  if (current < target) return min(current + step, target);
+  return current > step ? max(current - step, target) : target;
+}
+
+// Exponential approach of a 1/256 fixed-point value: `fraction` (0..65536) of the gap per frame.
+static inline int os_approach(int current, int target, uint fraction) {
+  const int gap = target - current;
+  if (gap > -64 && gap < 64) return target;  // within a quarter pixel: arrive
+  return current + int((long(gap) * long(fraction)) >> 16);
+}
+
+// Animations: hover and press highlights, smooth scrolling, progress bars. SIMD-groups 7-10, two
+// widgets a lane.
+static void os_phase_animate(device gpuos_os_state* os, uint tid, uint simd) {
+  if (simd < OS_SIMD_STATE_FIRST || simd > OS_SIMD_STATE_LAST) return;
+  const uint delta_us = min(os->input[0].delta_us, 1000000u);
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  // Scrolling covers 1 - (1 - 0.25)^(frames at 60 Hz): about a quarter of the gap per 1/60 s.
+  const uint scroll_fraction = uint(min(ulong(delta_us) * 16384ul / 16667ul, 65536ul));
+  for (uint widget = tid - OS_SIMD_STATE_FIRST * 32u; widget < count; widget += OS_STATE_THREADS) {
+    device gpuos_widget& w = os->widgets[widget];
+    w.hover_anim = ushort(os_ease(w.hover_anim, (w.state & GPUOS_STATE_HOVERED) ? 65535u : 0u, delta_us, 120000u));
+    w.press_anim = ushort(os_ease(w.press_anim, (w.state & GPUOS_STATE_PRESSED) ? 65535u : 0u, delta_us, 80000u));
+    if (w.kind == GPUOS_WIDGET_SCROLL_VIEW) w.scroll_offset = os_approach(w.scroll_offset, w.scroll_target, scroll_fraction);
+    if (w.kind == GPUOS_WIDGET_PROGRESS) {
+      const int target = os_clamp(w.value, w.value_min, w.value_max) * 256;
+      w.display_value = os_approach(w.display_value, target, scroll_fraction);
+    }
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * The OS kernel (kernels/os_kernel.metal), compiled for the CPU emulator once per process and
+ * cached on disk by content like every other kernel.
+ */
+import { join } from 'node:path';
+
+import { compileKernel } from '../kernel/compile.js';
+import type { Kernel } from '../kernel/kernel_library.js';
+import { packageRoot } from '../kernel/package_root.js';
+
+export const OS_KERNEL_NAME = 'gpuos_os_frame';
+/** The kernel's SIMD-group roles assume a full threadgroup. */
+export const OS_THREADS = 1024;
+
+export function osKernelPath(): string {
+  return join(packageRoot(), 'kernels', 'os_kernel.metal');
+}
+
+let pending: Promise<Kernel> | undefined;
+
+export function loadOsKernel(): Promise<Kernel> {
+  pending ??= compileKernel({ path: osKernelPath() })
+    .then((library) => library.kernel(OS_KERNEL_NAME))
+    .catch((error: unknown) => {
+      pending = undefined; // a later call may succeed (e.g. after the toolchain is fixed)
+      throw error;
+    });
+  return pending;
+}

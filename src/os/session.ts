@@ -1,0 +1,341 @@
+/**
+ * A running OS: a scene, a framebuffer, and the device memory the kernel keeps between frames.
+ *
+ *   const session = await openSession({ scene: 'fixtures/scenes/settings.json', width: 1280, height: 720 });
+ *   session.pushEvents([{ type: 'pointerDown', x: 40, y: 90 }, { type: 'pointerUp', x: 40, y: 90 }]);
+ *   await session.step({ deltaUs: 16_667 });
+ *   session.widget('wifi').checked;   // true
+ *   session.writePng('frame.png');
+ *
+ * The host only writes inputs (events into the ring, the frame's time) and reads results; every
+ * decision is the kernel's. Frames are stepped explicitly with the time they represent, so a
+ * session is a pure function of its scene and its inputs: the replayer depends on that.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { writePng, type RgbaImage } from '../golden/png.js';
+import { DeviceBuffer } from '../kernel/device_buffer.js';
+import type { DispatchResult, Kernel } from '../kernel/kernel_library.js';
+import type { BarrierMark, NativeStats } from '../kernel/native.js';
+import { compileScene, loadScene, type CompiledScene } from '../scene/scene_compile.js';
+import { OsAbi } from './abi.js';
+import { buildInitialState } from './initial_state.js';
+import { encodeEvent, RAW_EVENT_BYTES, writeRawEvent, type InputEvent, type RawInputEvent } from './input_events.js';
+import { QueueFullError, SessionStateError } from './os_errors.js';
+import { loadOsKernel, OS_THREADS } from './os_kernel.js';
+import { OsStateView, type FrameState, type WidgetState } from './os_state.js';
+
+export type Backend = 'emulator';
+export const BACKENDS: readonly Backend[] = ['emulator'];
+
+export const DEFAULT_WIDTH = 1280;
+export const DEFAULT_HEIGHT = 720;
+/** One frame at 60 Hz. */
+export const DEFAULT_DELTA_US = 16_667;
+/** Frames longer than a second are clamped by the kernel's animations; the host refuses more than a minute. */
+export const MAX_DELTA_US = 60_000_000;
+
+export interface OpenSessionOptions {
+  /** A scene file's path, a scene object (validated), or a compiled scene. */
+  scene: string | object | CompiledScene;
+  width?: number;
+  height?: number;
+  backend?: Backend;
+  /** Seeds the emulator's thread schedule; every seed must give the same frames. Default 1. */
+  seed?: number | bigint;
+}
+
+export interface StepOptions {
+  /** Time since the previous frame, µs (default: timeUs minus the previous time, else 16667). */
+  deltaUs?: number;
+  /** The frame's session time, µs (default: the previous time plus deltaUs). Never decreases. */
+  timeUs?: number;
+  /** Render every tile instead of only the damaged ones (the pixels must not change). */
+  fullRedraw?: boolean;
+  /** Record when each barrier released (FrameResult.barrierTimeline), for per-phase profiles. */
+  profile?: boolean;
+}
+
+export interface FrameResult {
+  frame: FrameState;
+  stats: NativeStats;
+  seed: bigint;
+  barrierTimeline?: BarrierMark[];
+}
+
+function isCompiledScene(value: unknown): value is CompiledScene {
+  return typeof value === 'object' && value !== null && 'widgets' in value && 'ids' in value && (value as CompiledScene).ids instanceof Map;
+}
+
+function dimension(name: string, value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  }
+  return value;
+}
+
+function seedOf(value: unknown): bigint {
+  if (value === undefined) return 1n;
+  if (typeof value === 'bigint' && value >= 0n && value < 1n << 64n) return value;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  throw new InvalidArgumentError(`seed must be a non-negative integer below 2^64, got ${String(value)}`);
+}
+
+/** The emulator schedule seed for one frame: the session's seed, varied by frame so frames differ. */
+export function frameSeed(sessionSeed: bigint, frameIndex: number): bigint {
+  return BigInt.asUintN(64, sessionSeed * 0x9e3779b97f4a7c15n + BigInt(frameIndex));
+}
+
+export async function openSession(options: OpenSessionOptions): Promise<OsSession> {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('openSession: pass an options object with a scene');
+  const backend = options.backend ?? 'emulator';
+  if (!BACKENDS.includes(backend)) {
+    throw new InvalidArgumentError(`backend must be one of ${BACKENDS.join(', ')}, got ${String(backend)} (the CUDA and Metal backends are not built yet; see README)`);
+  }
+  const abi = OsAbi.get();
+  const width = dimension('width', options.width, DEFAULT_WIDTH, abi.constant('GPUOS_MAX_FRAMEBUFFER_WIDTH'));
+  const height = dimension('height', options.height, DEFAULT_HEIGHT, abi.constant('GPUOS_MAX_FRAMEBUFFER_HEIGHT'));
+  const seed = seedOf(options.seed);
+  const scene = typeof options.scene === 'string' ? loadScene(options.scene) : isCompiledScene(options.scene) ? options.scene : compileScene(options.scene);
+  const kernel = await loadOsKernel();
+  return new OsSession(kernel, scene, width, height, seed, backend);
+}
+
+export class OsSession {
+  private readonly abi = OsAbi.get();
+  private readonly state: DeviceBuffer;
+  private readonly pixels: DeviceBuffer;
+  private readonly tiles: DeviceBuffer;
+  private readonly rowLists: DeviceBuffer;
+  private readonly queueOffset: number;
+  private readonly eventsOffset: number;
+  private readonly capacity: number;
+  private readonly perFrame: number;
+  private view: OsStateView;
+  private framebufferCache: Uint8Array | undefined;
+  private timeUs = 0;
+  private framesStepped = 0;
+  private busy = false;
+  private closed = false;
+
+  /** @internal use openSession */
+  constructor(
+    private readonly kernel: Kernel,
+    readonly scene: CompiledScene,
+    readonly width: number,
+    readonly height: number,
+    readonly seed: bigint,
+    readonly backend: Backend,
+  ) {
+    const tileSize = this.abi.constant('GPUOS_TILE_SIZE');
+    const tileRows = Math.ceil(height / tileSize);
+    const tileCount = Math.ceil(width / tileSize) * tileRows;
+    const initial = buildInitialState(scene, width, height);
+    this.state = DeviceBuffer.from(initial);
+    this.pixels = new DeviceBuffer(width * height * 4);
+    this.tiles = new DeviceBuffer(tileCount * this.abi.struct('gpuos_tile_state').size);
+    // A row list per tile row: its count, then up to every primitive (ushort each).
+    this.rowLists = new DeviceBuffer(tileRows * (this.abi.constant('GPUOS_MAX_PRIMITIVES') + 1) * 2);
+    this.queueOffset = this.abi.offsetOf('gpuos_os_state', ['queue', 0]);
+    this.eventsOffset = this.abi.offsetOf('gpuos_os_state', ['queue', 0, 'events']);
+    this.capacity = this.abi.constant('GPUOS_INPUT_QUEUE_CAPACITY');
+    this.perFrame = this.abi.constant('GPUOS_EVENTS_PER_FRAME');
+    this.view = new OsStateView(initial, scene);
+  }
+
+  /** Frames stepped so far. */
+  get frameCount(): number {
+    return this.framesStepped;
+  }
+
+  /** The session time of the last frame, µs. */
+  get time(): number {
+    return this.timeUs;
+  }
+
+  private usable(what: string): void {
+    if (this.closed) throw new SessionStateError(`${what}: the session is closed`);
+    if (this.busy) throw new SessionStateError(`${what}: a frame is still running; await step() first`);
+  }
+
+  /** Queues typed events (validated); all or nothing. A text event queues one event per character. */
+  pushEvents(events: readonly InputEvent[]): void {
+    this.usable('pushEvents');
+    if (!Array.isArray(events)) throw new InvalidArgumentError('pushEvents: pass an array of events');
+    const raw = events.flatMap((event, i) => encodeEvent(event, this.width, this.height, `events[${i}]`));
+    this.enqueue(raw);
+  }
+
+  /**
+   * Queues events exactly as given, unvalidated: for tests of the kernel's own validation and for
+   * traces. Fields are still coerced to their ABI types (u16, u32, f32).
+   */
+  pushRawEvents(events: readonly RawInputEvent[]): void {
+    this.usable('pushRawEvents');
+    if (!Array.isArray(events)) throw new InvalidArgumentError('pushRawEvents: pass an array of events');
+    events.forEach((event, i) => {
+      for (const key of ['type', 'modifiers', 'code', 'x', 'y'] as const) {
+        if (typeof event?.[key] !== 'number') throw new InvalidArgumentError(`events[${i}].${key} must be a number`);
+      }
+    });
+    this.enqueue(events);
+  }
+
+  private enqueue(events: readonly RawInputEvent[]): void {
+    if (events.length === 0) return;
+    const { head, tail } = this.queueCounters();
+    const pending = (head - tail) >>> 0;
+    const free = pending > this.capacity ? 0 : this.capacity - pending;
+    if (events.length > free) throw new QueueFullError(free, events.length, this.perFrame);
+    const slot = new DataView(new ArrayBuffer(RAW_EVENT_BYTES));
+    events.forEach((event, i) => {
+      writeRawEvent(slot, 0, event);
+      this.state.write(slot, this.eventsOffset + (((head + i) >>> 0) % this.capacity) * RAW_EVENT_BYTES);
+    });
+    // Publish the events by advancing head last, as a producer on the GPU's side of the ring would.
+    this.setQueueCounters({ head: (head + events.length) >>> 0 });
+  }
+
+  /** The ring's counters: the host writes at head, the kernel reads from tail; both wrap at 2^32. */
+  queueCounters(): { head: number; tail: number } {
+    this.usable('queueCounters');
+    const bytes = this.state.read(this.queueOffset, 8);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
+    return { head: view.getUint32(0, true), tail: view.getUint32(4, true) };
+  }
+
+  /** Overwrites the ring's counters: for tests that corrupt them on purpose. */
+  setQueueCounters(counters: { head?: number; tail?: number }): void {
+    this.usable('setQueueCounters');
+    for (const [name, value] of Object.entries(counters)) {
+      if (value === undefined) continue;
+      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InvalidArgumentError(`${name} must be a 32-bit unsigned integer, got ${String(value)}`);
+      const bytes = new Uint8Array(4);
+      new DataView(bytes.buffer).setUint32(0, value, true);
+      this.state.write(bytes, this.queueOffset + (name === 'head' ? 0 : 4));
+    }
+  }
+
+  /** Runs one frame: the kernel consumes up to 32 queued events, lays out, renders. */
+  async step(options: StepOptions = {}): Promise<FrameResult> {
+    const seed = this.prepareFrame(options);
+    this.busy = true;
+    let result: DispatchResult;
+    try {
+      result = await this.kernel.dispatch(this.dispatchOptions(seed, options.profile === true));
+    } finally {
+      this.busy = false;
+    }
+    return this.finishFrame(result);
+  }
+
+  /** step(), on the calling thread: for benchmarks and scripts that need no event loop. */
+  stepSync(options: StepOptions = {}): FrameResult {
+    const seed = this.prepareFrame(options);
+    return this.finishFrame(this.kernel.dispatchSync(this.dispatchOptions(seed, options.profile === true)));
+  }
+
+  /** Several frames of the same delta; resolves with the last one. */
+  async run(frames: number, options: Omit<StepOptions, 'timeUs'> = {}): Promise<FrameResult> {
+    if (!Number.isSafeInteger(frames) || frames < 1) throw new InvalidArgumentError(`run: frames must be a positive integer, got ${String(frames)}`);
+    let last: FrameResult | undefined;
+    for (let i = 0; i < frames; i++) last = await this.step(options);
+    return last!;
+  }
+
+  private prepareFrame(options: StepOptions): bigint {
+    this.usable('step');
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('step: options must be an object');
+    const { deltaUs, timeUs } = options;
+    if (deltaUs !== undefined && (!Number.isSafeInteger(deltaUs) || deltaUs < 0 || deltaUs > MAX_DELTA_US)) {
+      throw new InvalidArgumentError(`step: deltaUs must be an integer from 0 to ${MAX_DELTA_US}, got ${String(deltaUs)}`);
+    }
+    if (timeUs !== undefined && (!Number.isSafeInteger(timeUs) || timeUs < this.timeUs)) {
+      throw new InvalidArgumentError(`step: timeUs must be an integer no earlier than the previous frame's ${this.timeUs}, got ${String(timeUs)}`);
+    }
+    const delta = deltaUs ?? (timeUs !== undefined ? Math.min(timeUs - this.timeUs, MAX_DELTA_US) : DEFAULT_DELTA_US);
+    const time = timeUs ?? this.timeUs + delta;
+    if (!Number.isSafeInteger(time)) throw new InvalidArgumentError('step: the session time passed 2^53 µs');
+    this.timeUs = time;
+    const input = new Uint8Array(this.abi.struct('gpuos_frame_input').size);
+    this.abi.write('gpuos_frame_input', new DataView(input.buffer), 0, {
+      time_us_low: time % 2 ** 32,
+      time_us_high: Math.floor(time / 2 ** 32),
+      delta_us: delta,
+      flags: options.fullRedraw === true ? this.abi.constant('GPUOS_FRAME_FORCE_FULL_REDRAW') : 0,
+      width: this.width,
+      height: this.height,
+    });
+    this.state.write(input, this.abi.offsetOf('gpuos_os_state', ['input', 0]));
+    return frameSeed(this.seed, this.framesStepped);
+  }
+
+  private dispatchOptions(seed: bigint, profile: boolean) {
+    return { threads: OS_THREADS, buffers: [this.state, this.pixels, this.tiles, this.rowLists], seed, profile };
+  }
+
+  private finishFrame(result: DispatchResult): FrameResult {
+    this.framesStepped++;
+    this.framebufferCache = undefined;
+    this.view = new OsStateView(this.state.read(), this.scene);
+    const frame = this.view.frame();
+    return { frame, stats: result.stats, seed: result.seed, ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}) };
+  }
+
+  frameState(): FrameState {
+    return this.view.frame();
+  }
+
+  /** A widget by its scene id, or by index in depth-first order (the root is 0). */
+  widget(name: string | number): WidgetState {
+    return this.view.widget(this.widgetIndex(name));
+  }
+
+  widgetIndex(name: string | number): number {
+    if (typeof name === 'number') {
+      if (!Number.isInteger(name) || name < 0 || name >= this.scene.widgets.length) {
+        throw new InvalidArgumentError(`widget index must be from 0 to ${this.scene.widgets.length - 1}, got ${name}`);
+      }
+      return name;
+    }
+    const index = this.scene.ids.get(name);
+    if (index === undefined) {
+      const known = [...this.scene.ids.keys()];
+      throw new InvalidArgumentError(`the scene has no widget '${name}'${known.length ? ` (ids: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''})` : ' (it names none)'}`);
+    }
+    return index;
+  }
+
+  /** Every widget, in depth-first order. */
+  widgets(): WidgetState[] {
+    return this.scene.widgets.map((_, index) => this.view.widget(index));
+  }
+
+  /** The OS's whole device memory (buffer 0) after the last frame: a copy. */
+  stateBytes(): Uint8Array {
+    return this.view.bytes.slice();
+  }
+
+  /** The framebuffer after the last frame: RGBA8, rows top to bottom. */
+  framebuffer(): Uint8Array {
+    this.usable('framebuffer');
+    this.framebufferCache ??= this.pixels.read();
+    return this.framebufferCache.slice();
+  }
+
+  image(): RgbaImage {
+    return { width: this.width, height: this.height, data: this.framebuffer() };
+  }
+
+  writePng(path: string): void {
+    writePng(path, this.image());
+  }
+
+  /** Releases the device memory now rather than at garbage collection. */
+  close(): void {
+    if (this.closed) return;
+    if (this.busy) throw new SessionStateError('close: a frame is still running; await step() first');
+    this.closed = true;
+    for (const buffer of [this.state, this.pixels, this.tiles, this.rowLists]) buffer.release();
+  }
+}
