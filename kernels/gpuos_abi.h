@@ -101,7 +101,9 @@
 #define GPUOS_AUTO_SIZE (-1)          /* width/height/max: no fixed size, no limit */
 
 /* ---- frames ---- */
-#define GPUOS_FRAME_FORCE_FULL_REDRAW 1u  /* frame_input.flags: render every tile (tests damage tracking) */
+#define GPUOS_FRAME_FORCE_FULL_REDRAW 1u  /* frame_input.flags: run every phase and render every tile */
+#define GPUOS_PHASES_ALL 0xffu            /* frame_state.phases_run when nothing was skipped */
+#define GPUOS_PHASES_RETAINED 0x87u       /* phases 1-3 and 8: an unchanged frame (layout to rendering skipped) */
 
 /* ---- render primitives ---- */
 #define GPUOS_PRIMITIVE_FILL 1u     /* rounded rectangle, filled */
@@ -155,7 +157,8 @@
   FIELD(uint32_t, primitives)                                                        \
   FIELD(uint32_t, tiles_total)                                                       \
   FIELD(uint32_t, tiles_rendered)                                                    \
-  FIELD(uint32_t, glyphs_drawn)
+  FIELD(uint32_t, glyphs_drawn)                                                      \
+  FIELD(uint32_t, phases_run)       /* bit n-1 set: phase n ran this frame */
 
 /* The input ring: the host writes events[head % capacity] and then head; the kernel reads up to
    GPUOS_EVENTS_PER_FRAME from tail and advances tail. Both wrap at 2^32. */
@@ -283,7 +286,7 @@
   C(GPUOS_STATE_DRAGGING)                                                                           \
   C(GPUOS_ALIGN_START) C(GPUOS_ALIGN_CENTER) C(GPUOS_ALIGN_END) C(GPUOS_ALIGN_STRETCH)              \
   C(GPUOS_ALIGN_SPACE_BETWEEN) C(GPUOS_FONT_BODY) C(GPUOS_FONT_TITLE) C(GPUOS_AUTO_SIZE)            \
-  C(GPUOS_FRAME_FORCE_FULL_REDRAW)                                                                  \
+  C(GPUOS_FRAME_FORCE_FULL_REDRAW) C(GPUOS_PHASES_ALL) C(GPUOS_PHASES_RETAINED)                                                                  \
   C(GPUOS_PRIMITIVE_FILL) C(GPUOS_PRIMITIVE_STROKE) C(GPUOS_PRIMITIVE_TEXT) C(GPUOS_PRIMITIVE_CHECK) \
   C(GPUOS_PRIMITIVE_CURSOR)
 
@@ -310,12 +313,12 @@ GPUOS_DECLARE_STRUCT(gpuos_tile_state, GPUOS_TILE_STATE_FIELDS)
 #define GPUOS_ABI_STRUCTS(STRUCT)                                   \
   STRUCT(gpuos_input_event, GPUOS_INPUT_EVENT_FIELDS, 16)           \
   STRUCT(gpuos_frame_input, GPUOS_FRAME_INPUT_FIELDS, 24)           \
-  STRUCT(gpuos_frame_state, GPUOS_FRAME_STATE_FIELDS, 84)           \
+  STRUCT(gpuos_frame_state, GPUOS_FRAME_STATE_FIELDS, 88)           \
   STRUCT(gpuos_input_queue, GPUOS_INPUT_QUEUE_FIELDS, 4112)         \
   STRUCT(gpuos_widget, GPUOS_WIDGET_FIELDS, 108)                    \
   STRUCT(gpuos_widget_layout, GPUOS_WIDGET_LAYOUT_FIELDS, 24)       \
   STRUCT(gpuos_primitive, GPUOS_PRIMITIVE_FIELDS, 36)               \
-  STRUCT(gpuos_os_state, GPUOS_OS_STATE_FIELDS, 107696)                  \
+  STRUCT(gpuos_os_state, GPUOS_OS_STATE_FIELDS, 107700)             \
   STRUCT(gpuos_tile_state, GPUOS_TILE_STATE_FIELDS, 8)
 
 /* The sizes above are part of the ABI: the same on every compiler, checked on every build. */

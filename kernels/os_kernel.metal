@@ -40,25 +40,30 @@ kernel void gpuos_os_frame(device gpuos_os_state* os [[buffer(0)]],
 
     // 2-3. Hit testing and event dispatch, event by event; then animations.
     os_phase_dispatch(os, scratch, tid, lane, simd);
-    os_phase_animate(os, tid, simd);
-    threadgroup_barrier(mem_flags::mem_device);
-
-    // 4. Layout, level by level.
-    os_phase_layout(os, scratch, tid, simd);
+    os_phase_animate(os, scratch, tid, lane, simd);
     threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
 
-    // 5. Visibility and draw order.
-    os_phase_visibility(os, scratch, tid, lane, simd);
-    threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
+    // A frame that looks exactly like the last one keeps the last one's layout, primitives and
+    // pixels (os_frame_changed says what counts). Uniform: every thread decides from the same memory.
+    const bool changed = os_frame_changed(os, scratch);
+    if (changed) {
+        // 4. Layout, level by level.
+        os_phase_layout(os, scratch, tid, simd);
+        threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
 
-    // 6. Geometry: primitives for every drawn widget, and the cursor.
-    os_phase_geometry(os, scratch, tid, lane, simd);
-    threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
+        // 5. Visibility and draw order.
+        os_phase_visibility(os, scratch, tid, lane, simd);
+        threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
 
-    // 7. Tile rendering, with damage tracking.
-    os_phase_render(os, pixels, tiles, row_lists, scratch, tid, lane, simd);
-    threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
+        // 6. Geometry: primitives for every drawn widget, and the cursor.
+        os_phase_geometry(os, scratch, tid, lane, simd);
+        threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
+
+        // 7. Tile rendering, with damage tracking.
+        os_phase_render(os, pixels, tiles, row_lists, scratch, tid, lane, simd);
+        threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
+    }
 
     // 8. Frame bookkeeping.
-    os_phase_finalize(os, scratch, tid);
+    os_phase_finalize(os, scratch, tid, changed);
 }

@@ -23,6 +23,10 @@
 #define OS_RENDER_THREADS ((OS_SIMD_RENDER_LAST - OS_SIMD_RENDER_FIRST + 1u) * 32u)
 #define OS_RENDER_GROUPS (OS_SIMD_RENDER_LAST - OS_SIMD_RENDER_FIRST + 1u)
 #define OS_GEOMETRY_GROUPS (OS_SIMD_GEOMETRY_LAST - OS_SIMD_GEOMETRY_FIRST + 1u)
+#define OS_STATE_GROUPS (OS_SIMD_STATE_LAST - OS_SIMD_STATE_FIRST + 1u)
+
+// The caret blinks with the frame's time: on for 530 ms, off for 530 ms.
+#define OS_CARET_BLINK_US 530000u
 
 // The one thread that applies events in order (the first lane of the hit-testing groups).
 #define OS_DISPATCH_THREAD (OS_SIMD_HIT_FIRST * 32u)
@@ -31,7 +35,8 @@
 struct os_scratch {
   gpuos_input_event events[GPUOS_EVENTS_PER_FRAME];  // this frame's valid events, in order
   uint event_count;
-  uint hit_key[2];                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
+  uint hit_key[2];
+  uint animating[OS_STATE_GROUPS];    // per state SIMD-group: did any animation move this frame                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
   short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for
   short preferred_h[GPUOS_MAX_WIDGETS];
   ushort subtree[GPUOS_MAX_WIDGETS];     // widgets in each subtree, itself included

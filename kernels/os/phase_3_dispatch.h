@@ -30,6 +30,14 @@ static uint os_scroll_view_ancestor(device const gpuos_os_state* os, uint widget
   return GPUOS_NO_WIDGET;
 }
 
+// How far a scroll view's content can move (1/256 px): until its last child's far edge meets the
+// viewport's (the inner box, inside the padding, which is what clips the content).
+static int os_scroll_limit(device const gpuos_widget& w, device const gpuos_widget_layout& box) {
+  const int padding = max(int(w.padding_top), 0) + max(int(w.padding_bottom), 0);
+  const int viewport = max(int(box.h) - padding, 0);
+  return max(int(box.content_h) - padding - viewport, 0) * 256;
+}
+
 static void os_set_flag(device gpuos_os_state* os, uint widget, uint flag, bool on) {
   if (widget >= min(os->widget_count, GPUOS_MAX_WIDGETS)) return;
   device gpuos_widget& w = os->widgets[widget];
@@ -193,11 +201,8 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
       const uint view = hit < count ? os_scroll_view_ancestor(os, hit) : GPUOS_NO_WIDGET;
       if (view < count) {
         device gpuos_widget& scroller = os->widgets[view];
-        device const gpuos_widget_layout& box = os->layout[view];
-        const int viewport = max(box.h - scroller.padding_top - scroller.padding_bottom, 0);
-        const int limit = max(int(box.content_h) - viewport, 0) * 256;
         const int delta = int(event.y * 256.0f);
-        scroller.scroll_target = os_clamp(scroller.scroll_target + delta, 0, limit);
+        scroller.scroll_target = os_clamp(scroller.scroll_target + delta, 0, os_scroll_limit(scroller, os->layout[view]));
       }
       break;
     }
@@ -258,7 +263,8 @@ static void os_phase_dispatch(device gpuos_os_state* os, threadgroup os_scratch&
 
 // Eases `current` towards `target` (0..65535) over `duration_us`.
 static inline uint os_ease(uint current, uint target, uint delta_us, uint duration_us) {
-  const uint step = uint(min(ulong(delta_us) * 65535ul / ulong(duration_us), 65535ul));
+  // Rounded up, so `duration_us` of frames always arrives, whatever their length.
+  const uint step = uint(min((ulong(delta_us) * 65535ul + ulong(duration_us) - 1ul) / ulong(duration_us), 65535ul));
   if (current < target) return min(current + step, target);
   return current > step ? max(current - step, target) : target;
 }
@@ -271,21 +277,56 @@ static inline int os_approach(int current, int target, uint fraction) {
 }
 
 // Animations: hover and press highlights, smooth scrolling, progress bars. SIMD-groups 7-10, two
-// widgets a lane.
-static void os_phase_animate(device gpuos_os_state* os, uint tid, uint simd) {
+// widgets a lane. Each group notes whether anything moved, for os_frame_changed.
+static void os_phase_animate(device gpuos_os_state* os, threadgroup os_scratch& scratch, uint tid, uint lane, uint simd) {
   if (simd < OS_SIMD_STATE_FIRST || simd > OS_SIMD_STATE_LAST) return;
   const uint delta_us = min(os->input[0].delta_us, 1000000u);
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   // Scrolling covers 1 - (1 - 0.25)^(frames at 60 Hz): about a quarter of the gap per 1/60 s.
   const uint scroll_fraction = uint(min(ulong(delta_us) * 16384ul / 16667ul, 65536ul));
+  bool moved = false;
   for (uint widget = tid - OS_SIMD_STATE_FIRST * 32u; widget < count; widget += OS_STATE_THREADS) {
     device gpuos_widget& w = os->widgets[widget];
-    w.hover_anim = ushort(os_ease(w.hover_anim, (w.state & GPUOS_STATE_HOVERED) ? 65535u : 0u, delta_us, 120000u));
-    w.press_anim = ushort(os_ease(w.press_anim, (w.state & GPUOS_STATE_PRESSED) ? 65535u : 0u, delta_us, 80000u));
-    if (w.kind == GPUOS_WIDGET_SCROLL_VIEW) w.scroll_offset = os_approach(w.scroll_offset, w.scroll_target, scroll_fraction);
+    const ushort hover = ushort(os_ease(w.hover_anim, (w.state & GPUOS_STATE_HOVERED) ? 65535u : 0u, delta_us, 120000u));
+    const ushort press = ushort(os_ease(w.press_anim, (w.state & GPUOS_STATE_PRESSED) ? 65535u : 0u, delta_us, 80000u));
+    moved = moved || hover != w.hover_anim || press != w.press_anim;
+    w.hover_anim = hover;
+    w.press_anim = press;
+    if (w.kind == GPUOS_WIDGET_SCROLL_VIEW) {
+      const int offset = os_approach(w.scroll_offset, w.scroll_target, scroll_fraction);
+      moved = moved || offset != w.scroll_offset;
+      w.scroll_offset = offset;
+    }
     if (w.kind == GPUOS_WIDGET_PROGRESS) {
-      const int target = os_clamp(w.value, w.value_min, w.value_max) * 256;
-      w.display_value = os_approach(w.display_value, target, scroll_fraction);
+      const int shown = os_approach(w.display_value, os_clamp(w.value, w.value_min, w.value_max) * 256, scroll_fraction);
+      moved = moved || shown != w.display_value;
+      w.display_value = shown;
     }
   }
+  moved = simd_any(moved);
+  if (lane == 0) scratch.animating[simd - OS_SIMD_STATE_FIRST] = moved ? 1u : 0u;
+}
+
+// After dispatch and animation: does this frame look any different from the last one? If not, the
+// last frame's layout, primitives and pixels are all still right, and phases 4-7 are skipped (an
+// idle OS draws nothing). Everything a frame's pixels depend on is covered: events (a valid event
+// can change anything, even if only the cursor), animations, the caret's blink (the only thing
+// that depends on time alone), the first frame, and the host's request for a full redraw.
+// Every thread evaluates it from the same memory after a barrier, so the branch is uniform.
+static bool os_frame_changed(device const gpuos_os_state* os, threadgroup const os_scratch& scratch) {
+  device const gpuos_frame_state& frame = os->frame[0];
+  device const gpuos_frame_input& input = os->input[0];
+  if ((frame.frame_number_low | frame.frame_number_high) == 0u) return true;
+  if ((input.flags & GPUOS_FRAME_FORCE_FULL_REDRAW) != 0u) return true;
+  if (scratch.event_count != 0u) return true;
+  for (uint group = 0; group < OS_STATE_GROUPS; ++group) {
+    if (scratch.animating[group] != 0u) return true;
+  }
+  const uint focused = frame.focused;
+  if (focused < min(os->widget_count, GPUOS_MAX_WIDGETS) && os->widgets[focused].kind == GPUOS_WIDGET_TEXT_FIELD) {
+    const ulong before = os_u64(frame.time_us_low, frame.time_us_high) / OS_CARET_BLINK_US;
+    const ulong now = os_u64(input.time_us_low, input.time_us_high) / OS_CARET_BLINK_US;
+    if ((before & 1ul) != (now & 1ul)) return true;
+  }
+  return false;
 }

@@ -251,9 +251,7 @@ static void os_phase_layout(device gpuos_os_state* os, threadgroup os_scratch& s
     for (uint widget = first; widget < count; widget += OS_LAYOUT_THREADS) {
       device gpuos_widget& w = os->widgets[widget];
       if (w.kind != GPUOS_WIDGET_SCROLL_VIEW) continue;
-      device const gpuos_widget_layout& box = os->layout[widget];
-      const int viewport = max(int(box.h) - int(w.padding_top) - int(w.padding_bottom), 0);
-      const int limit = max(int(box.content_h) - viewport, 0) * 256;
+      const int limit = os_scroll_limit(w, os->layout[widget]);
       w.scroll_target = os_clamp(w.scroll_target, 0, limit);
       w.scroll_offset = os_clamp(w.scroll_offset, 0, limit);
     }

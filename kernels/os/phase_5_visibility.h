@@ -3,34 +3,41 @@
 // A widget is drawn when it and its ancestors are shown and some of it survives clipping (by the
 // screen and by scroll views): layout already marked that. Each drawn widget gets the key
 // (z << 16) | widget, every other slot 0xffffffff; SIMD-group 7 sorts the 256 keys with a bitonic
-// network held in registers (8 keys a lane: partners under 32 apart via simd_shuffle_xor, farther
-// ones within the lane), so the draw order comes out sorted, drawn widgets first, with no barrier.
+// network held in registers, so the draw order comes out sorted, drawn widgets first, with no
+// barrier. Lane L holds keys 8L..8L+7: partners fewer than 8 apart are in the same lane; farther
+// ones are in lane L ^ (stride / 8), and all 8 keys travel in one pair of uint4 shuffles, so a
+// whole sort is 15 exchanges of two shuffles each.
 #pragma once
 
 #define OS_SORT_KEYS_PER_LANE (GPUOS_MAX_WIDGETS / 32u)
 #define OS_NOT_DRAWN 0xffffffffu
 
+static_assert(OS_SORT_KEYS_PER_LANE == 8u, "the sort moves a lane's keys as two uint4");
+
 static void os_sort_keys(thread uint* keys, uint lane) {
   for (uint size = 2; size <= GPUOS_MAX_WIDGETS; size <<= 1) {
     for (uint stride = size >> 1; stride > 0; stride >>= 1) {
-      for (uint i = 0; i < OS_SORT_KEYS_PER_LANE; ++i) {
-        const uint element = i * 32u + lane;
-        const bool ascending = (element & size) == 0;
-        if (stride < 32u) {
-          // Partner in another lane, same register: exchange through the SIMD-group.
-          const uint other = simd_shuffle_xor(keys[i], ushort(stride));
-          const bool lower = (lane & stride) == 0;
-          keys[i] = (lower == ascending) ? min(keys[i], other) : max(keys[i], other);
-        } else {
-          // Partner in this lane, another register.
-          const uint partner = i ^ (stride / 32u);
-          if (partner > i) {
-            const uint a = keys[i];
-            const uint b = keys[partner];
-            if ((a > b) == ascending) {
-              keys[i] = b;
-              keys[partner] = a;
-            }
+      if (stride >= OS_SORT_KEYS_PER_LANE) {
+        // Every key's partner is in lane ^ lane_mask, same register; the direction is the lane's.
+        const ushort lane_mask = ushort(stride / OS_SORT_KEYS_PER_LANE);
+        const uint4 low = simd_shuffle_xor(uint4(keys[0], keys[1], keys[2], keys[3]), lane_mask);
+        const uint4 high = simd_shuffle_xor(uint4(keys[4], keys[5], keys[6], keys[7]), lane_mask);
+        const bool ascending = ((lane * OS_SORT_KEYS_PER_LANE) & size) == 0;
+        const bool keep_min = ((lane & lane_mask) == 0) == ascending;
+        for (uint i = 0; i < 4u; ++i) {
+          keys[i] = keep_min ? min(keys[i], low[i]) : max(keys[i], low[i]);
+          keys[i + 4u] = keep_min ? min(keys[i + 4u], high[i]) : max(keys[i + 4u], high[i]);
+        }
+      } else {
+        for (uint i = 0; i < OS_SORT_KEYS_PER_LANE; ++i) {
+          const uint partner = i ^ stride;
+          if (partner <= i) continue;
+          const bool ascending = ((lane * OS_SORT_KEYS_PER_LANE + i) & size) == 0;
+          const uint a = keys[i];
+          const uint b = keys[partner];
+          if ((a > b) == ascending) {
+            keys[i] = b;
+            keys[partner] = a;
           }
         }
       }
@@ -50,11 +57,11 @@ static void os_phase_visibility(device gpuos_os_state* os, threadgroup os_scratc
   threadgroup_barrier(mem_flags::mem_threadgroup);
   if (simd == OS_SIMD_STATE_FIRST) {
     uint keys[OS_SORT_KEYS_PER_LANE];
-    for (uint i = 0; i < OS_SORT_KEYS_PER_LANE; ++i) keys[i] = scratch.draw_order[i * 32u + lane];
+    for (uint i = 0; i < OS_SORT_KEYS_PER_LANE; ++i) keys[i] = scratch.draw_order[lane * OS_SORT_KEYS_PER_LANE + i];
     os_sort_keys(keys, lane);
     uint drawn = 0;
     for (uint i = 0; i < OS_SORT_KEYS_PER_LANE; ++i) {
-      scratch.draw_order[i * 32u + lane] = keys[i];
+      scratch.draw_order[lane * OS_SORT_KEYS_PER_LANE + i] = keys[i];
       drawn += keys[i] != OS_NOT_DRAWN ? 1u : 0u;
     }
     drawn = simd_sum(drawn);

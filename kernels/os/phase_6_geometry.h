@@ -4,9 +4,6 @@
 // animations: hover and press tints, the check mark, the slider's fill and thumb, the caret.
 #pragma once
 
-// The caret blinks with the frame's time: on for 530 ms, off for 530 ms.
-#define OS_CARET_BLINK_US 530000u
-
 struct os_rect {
   int x0, y0, x1, y1;
 };

@@ -30,7 +30,7 @@ export type NamedKey = keyof typeof KEY_CODES;
 export const EVENT_TYPES = { pointerMove: 1, pointerDown: 2, pointerUp: 3, wheel: 4, keyDown: 5, keyUp: 6, text: 7 } as const;
 export type EventType = keyof typeof EVENT_TYPES;
 
-const MODIFIER_BITS: Record<Modifier, number> = { shift: 1, control: 2, alt: 4, meta: 8 };
+export const MODIFIER_BITS: Record<Modifier, number> = { shift: 1, control: 2, alt: 4, meta: 8 };
 const PRIMARY_BUTTON = 1;
 /** The kernel drops wheel deltas beyond this (pixels). */
 export const MAX_WHEEL_DELTA = 100_000;

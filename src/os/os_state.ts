@@ -71,10 +71,12 @@ export interface FrameState {
   tilesTotal: number;
   tilesRendered: number;
   glyphsDrawn: number;
+  /** Bit n-1 set: phase n ran. 0xff for a frame that drew; 0x87 for an unchanged frame (phases 4-7 skipped). */
+  phasesRun: number;
 }
 
-const STATE = { hovered: 1, pressed: 2, focused: 4, checked: 8, dragging: 16 } as const;
-const FLAGS = { hidden: 1, disabled: 2 } as const;
+export const STATE_BITS = { hovered: 1, pressed: 2, focused: 4, checked: 8, dragging: 16 } as const;
+export const FLAG_BITS = { hidden: 1, disabled: 2 } as const;
 const NO_WIDGET = 0xffff;
 
 /** A widget's display name: its scene id, else "#index". */
@@ -128,6 +130,7 @@ export class OsStateView {
       tilesTotal: n('tiles_total'),
       tilesRendered: n('tiles_rendered'),
       glyphsDrawn: n('glyphs_drawn'),
+      phasesRun: n('phases_run'),
     };
   }
 
@@ -158,13 +161,13 @@ export class OsStateView {
       kind: this.scene.kinds[index]!,
       text: this.text(n(w, 'text_offset'), n(w, 'text_length')),
       value: n(w, 'value'),
-      checked: (state & STATE.checked) !== 0,
-      hovered: (state & STATE.hovered) !== 0,
-      pressed: (state & STATE.pressed) !== 0,
-      focused: (state & STATE.focused) !== 0,
-      dragging: (state & STATE.dragging) !== 0,
-      hidden: (flags & FLAGS.hidden) !== 0,
-      disabled: (flags & FLAGS.disabled) !== 0,
+      checked: (state & STATE_BITS.checked) !== 0,
+      hovered: (state & STATE_BITS.hovered) !== 0,
+      pressed: (state & STATE_BITS.pressed) !== 0,
+      focused: (state & STATE_BITS.focused) !== 0,
+      dragging: (state & STATE_BITS.dragging) !== 0,
+      hidden: (flags & FLAG_BITS.hidden) !== 0,
+      disabled: (flags & FLAG_BITS.disabled) !== 0,
       caret: n(w, 'caret'),
       scrollOffset: n(w, 'scroll_offset') / 256,
       scrollTarget: n(w, 'scroll_target') / 256,

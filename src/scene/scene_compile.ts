@@ -25,7 +25,8 @@ export const DEFAULT_THEME: Theme = {
 export const NO_WIDGET = 0xffff;
 export const AUTO = -1;
 
-const KIND_CODES: Record<WidgetKind, number> = {
+/** The kernel's GPUOS_WIDGET_* codes (test/os/abi_layout.test.ts checks them against the header). */
+export const KIND_CODES: Record<WidgetKind, number> = {
   row: 1,
   column: 2,
   label: 3,
@@ -36,8 +37,8 @@ const KIND_CODES: Record<WidgetKind, number> = {
   scroll: 8,
   progress: 9,
 };
-const MAIN_ALIGN: Record<MainAlign, number> = { start: 0, center: 1, end: 2, 'space-between': 4 };
-const CROSS_ALIGN: Record<CrossAlign, number> = { start: 0, center: 1, end: 2, stretch: 3 };
+export const MAIN_ALIGN: Record<MainAlign, number> = { start: 0, center: 1, end: 2, 'space-between': 4 };
+export const CROSS_ALIGN: Record<CrossAlign, number> = { start: 0, center: 1, end: 2, stretch: 3 };
 
 /** One widget as the kernel's gpuos_widget (field names as in kernels/gpuos_abi.h). */
 export type WidgetRecord = Record<string, number>;
@@ -162,7 +163,8 @@ function compileWidgets(scene: Scene): CompiledScene {
       press_anim: 0,
       scroll_target: 0,
       scroll_offset: 0,
-      display_value: value * 256,
+      // Progress bars fill in from empty when the scene appears (the kernel eases towards value).
+      display_value: min * 256,
       activations: 0,
     };
     records.push(record);
