@@ -17,19 +17,9 @@ import { join } from 'node:path';
 import { compileKernel, DeviceBuffer, type Kernel } from '../src/index.js';
 import { nativeAddon } from '../src/kernel/native.js';
 import { packageRoot } from '../src/kernel/package_root.js';
+import { median, quantile } from './stats.js';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 
 async function kernel(file: string, name: string): Promise<Kernel> {
   return (await compileKernel(join(packageRoot(), file))).kernel(name);
