@@ -44,7 +44,8 @@ kernel void gpuos_os_frame(device gpuos_os_state* os [[buffer(0)]],
     threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
 
     // A frame that looks exactly like the last one keeps the last one's layout, primitives and
-    // pixels (os_frame_changed says what counts). Uniform: every thread decides from the same memory.
+    // pixels (os_frame_changed says what counts). Uniform: every thread decides from the same
+    // threadgroup memory, which nothing writes until the next frame on the path that skips.
     const bool changed = os_frame_changed(os, scratch);
     if (changed) {
         // 4. Layout, level by level.

@@ -36,7 +36,8 @@ struct os_scratch {
   gpuos_input_event events[GPUOS_EVENTS_PER_FRAME];  // this frame's valid events, in order
   uint event_count;
   uint hit_key[2];
-  uint animating[OS_STATE_GROUPS];    // per state SIMD-group: did any animation move this frame                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
+  uint animating[OS_STATE_GROUPS];    // per state SIMD-group: did any animation move this frame
+  uint time_changes_pixels;           // first frame, or the caret blinked (os_time_changes_pixels)                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
   short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for
   short preferred_h[GPUOS_MAX_WIDGETS];
   ushort subtree[GPUOS_MAX_WIDGETS];     // widgets in each subtree, itself included
@@ -122,3 +123,62 @@ static inline bool os_horizontal(uint kind) { return kind == GPUOS_WIDGET_ROW; }
 // ---- the built-in font ----
 static inline int os_font_advance(uint font) { return font == GPUOS_FONT_TITLE ? GPUOS_FONT_TITLE_CELL_W : GPUOS_FONT_BODY_CELL_W; }
 static inline int os_font_line(uint font) { return font == GPUOS_FONT_TITLE ? GPUOS_FONT_TITLE_CELL_H : GPUOS_FONT_BODY_CELL_H; }
+
+// ---- untrusted values, made safe where they are used ----
+
+// A widget's text, clamped to the pool: whatever offset, length and capacity memory holds, every
+// read and write stays inside the 32 KiB text pool, and length never exceeds capacity.
+struct os_text_span {
+  uint offset;
+  uint length;
+  uint capacity;
+};
+static inline os_text_span os_widget_text(device const gpuos_widget& w) {
+  os_text_span span;
+  span.offset = min(uint(w.text_offset), GPUOS_TEXT_POOL_BYTES);
+  span.capacity = min(uint(w.text_capacity), GPUOS_TEXT_POOL_BYTES - span.offset);
+  span.length = min(uint(w.text_length), span.capacity);
+  return span;
+}
+
+// A float position as a whole pixel in [lo, hi]: NaN and infinities become lo, so a corrupted
+// cursor never reaches an undefined float-to-int conversion.
+static inline int os_pixel(float v, int lo, int hi) {
+  if (!(v >= float(lo))) return lo;  // NaN fails every comparison
+  if (v >= float(hi)) return hi;
+  return int(floor(v));
+}
+
+// A slider's drawn track, shared by the renderer and the pointer so a press lands where it is
+// drawn: the thumb (a circle a line tall, at most the inner height) travels between `left` and
+// `right`, its centre's x; the track's centre line is `y`.
+struct os_slider_track {
+  int left;
+  int right;
+  int y;
+  int thumb;
+};
+static inline os_slider_track os_slider_geometry(device const gpuos_widget& w, device const gpuos_widget_layout& box) {
+  const int x0 = box.x + max(int(w.padding_left), 0);
+  const int x1 = max(int(box.x) + int(box.w) - max(int(w.padding_right), 0), x0);
+  const int y0 = box.y + max(int(w.padding_top), 0);
+  const int y1 = max(int(box.y) + int(box.h) - max(int(w.padding_bottom), 0), y0);
+  os_slider_track track;
+  track.thumb = min(y1 - y0, os_font_line(w.font) + 4);
+  track.y = (y0 + y1) / 2;
+  track.left = x0 + track.thumb / 2;
+  track.right = max(x1 - track.thumb / 2, track.left);
+  return track;
+}
+
+// A slider's or progress bar's range, and a value within it, in 64 bits so untrusted extremes
+// cannot overflow.
+static inline long os_value_range(device const gpuos_widget& w) {
+  const long range = long(w.value_max) - long(w.value_min);
+  return range > 0 ? range : 0;
+}
+static inline int os_value_in_range(device const gpuos_widget& w, long value) {
+  const long lo = long(w.value_min);
+  const long hi = lo + os_value_range(w);
+  return int(value < lo ? lo : (value > hi ? hi : value));
+}

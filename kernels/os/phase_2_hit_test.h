@@ -16,8 +16,8 @@ static inline bool os_point_hits(device const gpuos_widget_layout& box, int x, i
 static void os_hit_test(device gpuos_os_state* os, threadgroup os_scratch& scratch, float px, float py, uint lane,
                         uint simd) {
   if (simd < OS_SIMD_HIT_FIRST || simd > OS_SIMD_HIT_LAST) return;
-  const int x = int(floor(px));
-  const int y = int(floor(py));
+  const int x = os_pixel(px, -32768, 32767);  // the frame's cursor is untrusted memory
+  const int y = os_pixel(py, -32768, 32767);
   const uint group = simd - OS_SIMD_HIT_FIRST;
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   uint best = 0;  // (z + 1) << 16 | widget; 0 = nothing hit

@@ -59,7 +59,7 @@ static void os_set_focused(device gpuos_os_state* os, uint widget) {
   os_set_flag(os, widget, GPUOS_STATE_FOCUSED, true);
   frame.focused = ushort(widget);
   if (widget < GPUOS_MAX_WIDGETS && os->widgets[widget].kind == GPUOS_WIDGET_TEXT_FIELD) {
-    os->widgets[widget].caret = os->widgets[widget].text_length;
+    os->widgets[widget].caret = ushort(os_widget_text(os->widgets[widget]).length);
   }
 }
 
@@ -69,39 +69,40 @@ static void os_activate(device gpuos_os_state* os, uint widget) {
   if (w.kind == GPUOS_WIDGET_BUTTON || w.kind == GPUOS_WIDGET_TOGGLE) w.activations += 1;
 }
 
-static void os_set_slider(device gpuos_widget& slider, int value) {
-  const int step = max(slider.value_step, 1);
-  value = os_clamp(value, slider.value_min, max(slider.value_max, slider.value_min));
-  value = slider.value_min + ((value - slider.value_min + step / 2) / step) * step;
-  slider.value = os_clamp(value, slider.value_min, max(slider.value_max, slider.value_min));
+static void os_set_slider(device gpuos_widget& slider, long value) {
+  const long step = max(long(slider.value_step), 1l);
+  const long min_value = long(slider.value_min);
+  value = os_value_in_range(slider, value);
+  // Snap to the nearest step from the minimum.
+  value = min_value + ((value - min_value + step / 2) / step) * step;
+  slider.value = os_value_in_range(slider, value);
 }
 
-// The value under pointer x: the track runs between the thumb's centre at either end.
+// The value under pointer x, on the track as it is drawn (os_slider_geometry).
 static void os_drag_slider(device gpuos_os_state* os, uint widget, float px) {
   device gpuos_widget& slider = os->widgets[widget];
-  device const gpuos_widget_layout& box = os->layout[widget];
-  const int thumb = box.h;
-  const int track = max(box.w - thumb, 1);
-  const int offset = os_clamp(int(floor(px)) - (box.x + thumb / 2), 0, track);
-  const int range = max(slider.value_max - slider.value_min, 0);
-  os_set_slider(slider, slider.value_min + int((long(offset) * range + track / 2) / track));
+  const os_slider_track track = os_slider_geometry(slider, os->layout[widget]);
+  const int length = max(track.right - track.left, 1);
+  const int offset = os_clamp(os_pixel(px, -32768, 32767) - track.left, 0, length);
+  os_set_slider(slider, long(slider.value_min) + (long(offset) * os_value_range(slider) + length / 2) / length);
 }
 
 static void os_place_caret(device gpuos_os_state* os, uint widget, float px) {
   device gpuos_widget& field = os->widgets[widget];
   device const gpuos_widget_layout& box = os->layout[widget];
   const int advance = os_font_advance(field.font);
-  const int column = (int(floor(px)) - (box.x + field.padding_left) + advance / 2) / advance;
-  field.caret = ushort(os_clamp(column, 0, field.text_length));
+  const int column = (os_pixel(px, -32768, 32767) - (box.x + field.padding_left) + advance / 2) / advance;
+  field.caret = ushort(os_clamp(column, 0, int(os_widget_text(field).length)));
 }
 
 static void os_edit_text(device gpuos_os_state* os, uint widget, uint key, uint character) {
   device gpuos_widget& field = os->widgets[widget];
-  device uint8_t* text = os->text + field.text_offset;
-  const uint length = min(uint(field.text_length), uint(field.text_capacity));
+  const os_text_span span = os_widget_text(field);
+  device uint8_t* text = os->text + span.offset;
+  const uint length = span.length;
   uint caret = min(uint(field.caret), length);
   if (character != 0) {
-    if (length >= field.text_capacity) return;
+    if (length >= span.capacity) return;
     for (uint i = length; i > caret; --i) text[i] = text[i - 1];
     text[caret] = uint8_t(character);
     field.text_length = ushort(length + 1);
@@ -127,7 +128,40 @@ static void os_edit_text(device gpuos_os_state* os, uint widget, uint key, uint 
   field.caret = ushort(caret);
 }
 
-// Tab moves focus to the next focusable widget in paint order, Shift-Tab to the previous; both wrap.
+// Shown: neither the widget nor any ancestor is hidden (it may still be scrolled out of view).
+static bool os_shown(device const gpuos_os_state* os, uint widget) {
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
+    if ((os->widgets[widget].flags & GPUOS_WIDGET_HIDDEN) != 0) return false;
+    widget = os->widgets[widget].parent;
+  }
+  return true;
+}
+
+// Keyboard focus landed on `widget`: if a scroll view has it out of view, scroll just enough to
+// show it (using last frame's layout, which is what the user sees).
+static void os_scroll_into_view(device gpuos_os_state* os, uint widget) {
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  const uint view = widget < count ? os_scroll_view_ancestor(os, os->widgets[widget].parent) : GPUOS_NO_WIDGET;
+  if (view >= count) return;
+  device gpuos_widget& scroller = os->widgets[view];
+  device const gpuos_widget_layout& port = os->layout[view];
+  device const gpuos_widget_layout& box = os->layout[widget];
+  const int inner_y = int(port.y) + max(int(scroller.padding_top), 0);
+  const int viewport = max(int(port.h) - max(int(scroller.padding_top), 0) - max(int(scroller.padding_bottom), 0), 0);
+  const long shown = (long(scroller.scroll_offset) + 128) >> 8;  // what last frame's layout used
+  const long top = long(box.y) - inner_y + shown;                  // the widget in content pixels
+  const long bottom = top + box.h;
+  long target = long(scroller.scroll_target) >> 8;
+  if (top < target) target = top;
+  else if (bottom > target + viewport) target = bottom - viewport;
+  const long limit = os_scroll_limit(scroller, port);
+  scroller.scroll_target = int(min(max(target * 256, 0l), limit));
+}
+
+// Tab moves focus to the next focusable widget in paint order, Shift-Tab to the previous; both
+// wrap. Focusable: interactive, enabled and shown (widgets scrolled out of view included: focus
+// scrolls them in).
 static void os_move_focus(device gpuos_os_state* os, bool backwards) {
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   const uint current = os->frame[0].focused;
@@ -138,7 +172,7 @@ static void os_move_focus(device gpuos_os_state* os, bool backwards) {
   int wrap_z = 0;
   for (uint widget = 0; widget < count; ++widget) {
     device const gpuos_widget& w = os->widgets[widget];
-    if (!os_is_interactive(w.kind) || !os_widget_enabled(w) || os->layout[widget].visible == 0) continue;
+    if (!os_is_interactive(w.kind) || !os_widget_enabled(w) || !os_shown(os, widget)) continue;
     const int z = int(os->layout[widget].z);
     const bool after = backwards ? z < from : z > from;
     const bool closer = backwards ? z > best_z : z < best_z;
@@ -153,7 +187,10 @@ static void os_move_focus(device gpuos_os_state* os, bool backwards) {
     }
   }
   const int next = best >= 0 ? best : wrap;
-  if (next >= 0) os_set_focused(os, uint(next));
+  if (next >= 0) {
+    os_set_focused(os, uint(next));
+    os_scroll_into_view(os, uint(next));
+  }
 }
 
 static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event, uint hit) {
@@ -172,9 +209,12 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
     case GPUOS_EVENT_POINTER_DOWN:
       frame.cursor_x = event.x;
       frame.cursor_y = event.y;
-      frame.cursor_buttons |= GPUOS_BUTTON_PRIMARY;
       os_set_hovered(os, target);
+      if (event.code != GPUOS_BUTTON_PRIMARY) break;  // other buttons only move the pointer
+      frame.cursor_buttons |= GPUOS_BUTTON_PRIMARY;
       os_set_focused(os, target);
+      // A press without a release in between (a lost event): the earlier press ends here.
+      if (frame.pressed < count && frame.pressed != target) os_set_flag(os, frame.pressed, GPUOS_STATE_PRESSED | GPUOS_STATE_DRAGGING, false);
       frame.pressed = ushort(target);
       if (target < count) {
         os_set_flag(os, target, GPUOS_STATE_PRESSED, true);
@@ -188,6 +228,10 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
     case GPUOS_EVENT_POINTER_UP:
       frame.cursor_x = event.x;
       frame.cursor_y = event.y;
+      if (event.code != GPUOS_BUTTON_PRIMARY) {
+        os_set_hovered(os, target);
+        break;
+      }
       frame.cursor_buttons &= ~GPUOS_BUTTON_PRIMARY;
       if (frame.pressed < count) {
         // A click: pressed and released on the same widget.
@@ -201,8 +245,8 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
       const uint view = hit < count ? os_scroll_view_ancestor(os, hit) : GPUOS_NO_WIDGET;
       if (view < count) {
         device gpuos_widget& scroller = os->widgets[view];
-        const int delta = int(event.y * 256.0f);
-        scroller.scroll_target = os_clamp(scroller.scroll_target + delta, 0, os_scroll_limit(scroller, os->layout[view]));
+        const long target = long(scroller.scroll_target) + long(event.y * 256.0f);  // |y| <= 100000: phase 1
+        scroller.scroll_target = int(min(max(target, 0l), long(os_scroll_limit(scroller, os->layout[view]))));
       }
       break;
     }
@@ -216,9 +260,9 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
         if (w.kind == GPUOS_WIDGET_TEXT_FIELD) {
           os_edit_text(os, focused, event.code, 0);
         } else if (w.kind == GPUOS_WIDGET_SLIDER) {
-          const int step = max(w.value_step, 1);
-          if (event.code == GPUOS_KEY_LEFT || event.code == GPUOS_KEY_DOWN) os_set_slider(w, w.value - step);
-          if (event.code == GPUOS_KEY_RIGHT || event.code == GPUOS_KEY_UP) os_set_slider(w, w.value + step);
+          const long step = max(long(w.value_step), 1l);
+          if (event.code == GPUOS_KEY_LEFT || event.code == GPUOS_KEY_DOWN) os_set_slider(w, long(w.value) - step);
+          if (event.code == GPUOS_KEY_RIGHT || event.code == GPUOS_KEY_UP) os_set_slider(w, long(w.value) + step);
           if (event.code == GPUOS_KEY_HOME) os_set_slider(w, w.value_min);
           if (event.code == GPUOS_KEY_END) os_set_slider(w, w.value_max);
         } else if (event.code == GPUOS_KEY_SPACE || event.code == GPUOS_KEY_ENTER) {
@@ -270,11 +314,15 @@ static inline uint os_ease(uint current, uint target, uint delta_us, uint durati
 }
 
 // Exponential approach of a 1/256 fixed-point value: `fraction` (0..65536) of the gap per frame.
-static inline int os_approach(int current, int target, uint fraction) {
-  const int gap = target - current;
-  if (gap > -64 && gap < 64) return target;  // within a quarter pixel: arrive
-  return current + int((long(gap) * long(fraction)) >> 16);
+// In 64 bits: untrusted values at the ends of the int range cannot overflow.
+static inline int os_approach(int current, long target, uint fraction) {
+  target = min(max(target, long(INT_MIN)), long(INT_MAX));
+  const long gap = target - long(current);
+  if (gap > -64 && gap < 64) return int(target);  // within a quarter pixel: arrive
+  return int(long(current) + ((gap * long(fraction)) >> 16));
 }
+
+static bool os_time_changes_pixels(device const gpuos_os_state* os);
 
 // Animations: hover and press highlights, smooth scrolling, progress bars. SIMD-groups 7-10, two
 // widgets a lane. Each group notes whether anything moved, for os_frame_changed.
@@ -298,35 +346,43 @@ static void os_phase_animate(device gpuos_os_state* os, threadgroup os_scratch& 
       w.scroll_offset = offset;
     }
     if (w.kind == GPUOS_WIDGET_PROGRESS) {
-      const int shown = os_approach(w.display_value, os_clamp(w.value, w.value_min, w.value_max) * 256, scroll_fraction);
+      const int shown = os_approach(w.display_value, long(os_value_in_range(w, w.value)) * 256, scroll_fraction);
       moved = moved || shown != w.display_value;
       w.display_value = shown;
     }
   }
   moved = simd_any(moved);
   if (lane == 0) scratch.animating[simd - OS_SIMD_STATE_FIRST] = moved ? 1u : 0u;
+  if (tid == OS_SIMD_STATE_FIRST * 32u) scratch.time_changes_pixels = os_time_changes_pixels(os) ? 1u : 0u;
 }
 
-// After dispatch and animation: does this frame look any different from the last one? If not, the
-// last frame's layout, primitives and pixels are all still right, and phases 4-7 are skipped (an
-// idle OS draws nothing). Everything a frame's pixels depend on is covered: events (a valid event
-// can change anything, even if only the cursor), animations, the caret's blink (the only thing
-// that depends on time alone), the first frame, and the host's request for a full redraw.
-// Every thread evaluates it from the same memory after a barrier, so the branch is uniform.
-static bool os_frame_changed(device const gpuos_os_state* os, threadgroup const os_scratch& scratch) {
+// The first frame draws everything; after that, the only thing that changes with time alone is a
+// focused text field's caret, which blinks. Computed once, by one thread, into threadgroup memory:
+// phase 8 rewrites the frame counter and time this reads, and must not race other threads' reads.
+static bool os_time_changes_pixels(device const gpuos_os_state* os) {
   device const gpuos_frame_state& frame = os->frame[0];
   device const gpuos_frame_input& input = os->input[0];
   if ((frame.frame_number_low | frame.frame_number_high) == 0u) return true;
-  if ((input.flags & GPUOS_FRAME_FORCE_FULL_REDRAW) != 0u) return true;
-  if (scratch.event_count != 0u) return true;
-  for (uint group = 0; group < OS_STATE_GROUPS; ++group) {
-    if (scratch.animating[group] != 0u) return true;
-  }
   const uint focused = frame.focused;
   if (focused < min(os->widget_count, GPUOS_MAX_WIDGETS) && os->widgets[focused].kind == GPUOS_WIDGET_TEXT_FIELD) {
     const ulong before = os_u64(frame.time_us_low, frame.time_us_high) / OS_CARET_BLINK_US;
     const ulong now = os_u64(input.time_us_low, input.time_us_high) / OS_CARET_BLINK_US;
     if ((before & 1ul) != (now & 1ul)) return true;
+  }
+  return false;
+}
+
+// After dispatch and animation: does this frame look any different from the last one? If not, the
+// last frame's layout, primitives and pixels are all still right, and phases 4-7 are skipped (an
+// idle OS draws nothing). Everything a frame's pixels depend on is covered: events (a valid event
+// can change anything, even if only the cursor), animations, time (os_time_changes_pixels), and
+// the host's request for a full redraw. Every thread evaluates it after a barrier, from threadgroup
+// memory and the host's frame input only (which no thread writes), so the branch is uniform.
+static bool os_frame_changed(device const gpuos_os_state* os, threadgroup const os_scratch& scratch) {
+  if ((os->input[0].flags & GPUOS_FRAME_FORCE_FULL_REDRAW) != 0u) return true;
+  if (scratch.event_count != 0u || scratch.time_changes_pixels != 0u) return true;
+  for (uint group = 0; group < OS_STATE_GROUPS; ++group) {
+    if (scratch.animating[group] != 0u) return true;
   }
   return false;
 }

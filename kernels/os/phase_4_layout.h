@@ -11,6 +11,15 @@
 
 static inline bool os_widget_hidden(device const gpuos_widget& w) { return (w.flags & GPUOS_WIDGET_HIDDEN) != 0; }
 
+// Whether `child`, reached through `parent`'s child links, really is its child. Links are untrusted:
+// two containers could both link one widget, or link one at the wrong depth. Requiring the child's
+// own parent field and depth to agree gives every widget exactly one container that places it (no
+// two writers), and guarantees it was measured one level below (no read of stale scratch).
+static inline bool os_is_child_of(device const gpuos_os_state* os, uint parent, uint child) {
+  device const gpuos_widget& c = os->widgets[child];
+  return c.parent == parent && uint(c.depth) == uint(os->widgets[parent].depth) + 1u && c.depth <= GPUOS_MAX_DEPTH;
+}
+
 // The size a leaf's content asks for, before its own padding.
 static void os_leaf_content(device const gpuos_widget& w, thread int& width, thread int& height) {
   const int advance = os_font_advance(w.font);
@@ -18,15 +27,15 @@ static void os_leaf_content(device const gpuos_widget& w, thread int& width, thr
   switch (w.kind) {
     case GPUOS_WIDGET_LABEL:
     case GPUOS_WIDGET_BUTTON:
-      width = int(w.text_length) * advance;
+      width = int(os_widget_text(w).length) * advance;
       height = line;
       break;
     case GPUOS_WIDGET_TOGGLE:  // a box the height of a line, a gap, the label
-      width = line + line / 2 + int(w.text_length) * advance;
+      width = line + line / 2 + int(os_widget_text(w).length) * advance;
       height = line;
       break;
     case GPUOS_WIDGET_TEXT_FIELD:  // room for every character it may hold, and the caret
-      width = int(max(w.text_capacity, w.text_length)) * advance + 2;
+      width = int(os_widget_text(w).capacity) * advance + 2;
       height = line;
       break;
     case GPUOS_WIDGET_SLIDER:
@@ -61,6 +70,7 @@ static void os_measure(device gpuos_os_state* os, threadgroup os_scratch& scratc
     const bool horizontal = os_horizontal(w.kind);
     int children = 0;
     for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
+      if (!os_is_child_of(os, widget, child)) continue;
       subtree += scratch.subtree[child];
       if (os_widget_hidden(os->widgets[child])) continue;
       const int cw = scratch.preferred_w[child];
@@ -106,14 +116,20 @@ static void os_place_children(device gpuos_os_state* os, threadgroup os_scratch&
     clip_y0 = max(clip_y0, inner_y);
     clip_x1 = min(clip_x1, inner_x + inner_w);
     clip_y1 = min(clip_y1, inner_y + inner_h);
-    scroll = (w.scroll_offset + 128) >> 8;
+    // Clamp to what this frame's content allows before using it (the content or the viewport may
+    // have changed size), so what is drawn is what is kept. This thread is the view's only writer.
+    device gpuos_widget& view = os->widgets[widget];
+    const int limit = os_scroll_limit(w, box);
+    view.scroll_target = os_clamp(w.scroll_target, 0, limit);
+    view.scroll_offset = os_clamp(w.scroll_offset, 0, limit);
+    scroll = (view.scroll_offset + 128) >> 8;
   }
 
   int used = 0;
   int children = 0;
   uint grow_total = 0;
   for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
-    if (os_widget_hidden(os->widgets[child])) continue;
+    if (!os_is_child_of(os, widget, child) || os_widget_hidden(os->widgets[child])) continue;
     used += horizontal ? scratch.preferred_w[child] : scratch.preferred_h[child];
     grow_total += os->widgets[child].grow;
     ++children;
@@ -133,6 +149,7 @@ static void os_place_children(device gpuos_os_state* os, threadgroup os_scratch&
   uint grow_seen = 0;
   uint z = box.z + 1u;
   for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
+    if (!os_is_child_of(os, widget, child)) continue;
     device gpuos_widget& c = os->widgets[child];
     device gpuos_widget_layout& cb = os->layout[child];
     cb.z = ushort(z);
@@ -184,6 +201,14 @@ static void os_phase_layout(device gpuos_os_state* os, threadgroup os_scratch& s
   const uint first = tid - OS_SIMD_LAYOUT_FIRST * 32u;
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   if (worker) {
+    // Start from nothing: a widget no container places this frame (unreachable through corrupted
+    // links) stays invisible, and no measurement reads last frame's or the launch's scratch.
+    for (uint widget = first; widget < GPUOS_MAX_WIDGETS; widget += OS_LAYOUT_THREADS) {
+      scratch.preferred_w[widget] = 0;
+      scratch.preferred_h[widget] = 0;
+      scratch.subtree[widget] = 1;
+      if (widget < count) os->layout[widget].visible = 0;
+    }
     // The tree's depth decides how many levels to run; every thread reads it after the barrier.
     uint depth = 0;
     for (uint widget = first; widget < count; widget += OS_LAYOUT_THREADS) depth = max(depth, min(uint(os->widgets[widget].depth), GPUOS_MAX_DEPTH));
@@ -231,29 +256,11 @@ static void os_phase_layout(device gpuos_os_state* os, threadgroup os_scratch& s
     if (worker) {
       for (uint widget = first; widget < count; widget += OS_LAYOUT_THREADS) {
         device const gpuos_widget& w = os->widgets[widget];
-        if (w.depth == level && os_is_container(w.kind)) {
-          if (os->layout[widget].visible != 0) {
-            os_place_children(os, scratch, widget, count);
-          } else {
-            // Nothing of an invisible container is visible: mark its children, which mark theirs.
-            for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
-              os->layout[child].visible = 0;
-            }
-          }
-        }
+        // An invisible container places nothing, so its whole subtree stays invisible (everything
+        // started invisible this frame).
+        if (w.depth == level && os_is_container(w.kind) && os->layout[widget].visible != 0) os_place_children(os, scratch, widget, count);
       }
     }
     threadgroup_barrier(mem_flags::mem_device);
-  }
-
-  // Scroll views clamp their targets to what their content now allows.
-  if (worker) {
-    for (uint widget = first; widget < count; widget += OS_LAYOUT_THREADS) {
-      device gpuos_widget& w = os->widgets[widget];
-      if (w.kind != GPUOS_WIDGET_SCROLL_VIEW) continue;
-      const int limit = os_scroll_limit(w, os->layout[widget]);
-      w.scroll_target = os_clamp(w.scroll_target, 0, limit);
-      w.scroll_offset = os_clamp(w.scroll_offset, 0, limit);
-    }
   }
 }

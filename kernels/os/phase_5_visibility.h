@@ -22,12 +22,21 @@ static void os_sort_keys(thread uint* keys, uint lane) {
         const ushort lane_mask = ushort(stride / OS_SORT_KEYS_PER_LANE);
         const uint4 low = simd_shuffle_xor(uint4(keys[0], keys[1], keys[2], keys[3]), lane_mask);
         const uint4 high = simd_shuffle_xor(uint4(keys[4], keys[5], keys[6], keys[7]), lane_mask);
+        // Component-wise, with no runtime vector indexing (which CUDA's uint4 lacks).
         const bool ascending = ((lane * OS_SORT_KEYS_PER_LANE) & size) == 0;
         const bool keep_min = ((lane & lane_mask) == 0) == ascending;
-        for (uint i = 0; i < 4u; ++i) {
-          keys[i] = keep_min ? min(keys[i], low[i]) : max(keys[i], low[i]);
-          keys[i + 4u] = keep_min ? min(keys[i + 4u], high[i]) : max(keys[i + 4u], high[i]);
-        }
+        const uint4 mine_low = uint4(keys[0], keys[1], keys[2], keys[3]);
+        const uint4 mine_high = uint4(keys[4], keys[5], keys[6], keys[7]);
+        const uint4 kept_low = keep_min ? min(mine_low, low) : max(mine_low, low);
+        const uint4 kept_high = keep_min ? min(mine_high, high) : max(mine_high, high);
+        keys[0] = kept_low.x;
+        keys[1] = kept_low.y;
+        keys[2] = kept_low.z;
+        keys[3] = kept_low.w;
+        keys[4] = kept_high.x;
+        keys[5] = kept_high.y;
+        keys[6] = kept_high.z;
+        keys[7] = kept_high.w;
       } else {
         for (uint i = 0; i < OS_SORT_KEYS_PER_LANE; ++i) {
           const uint partner = i ^ stride;

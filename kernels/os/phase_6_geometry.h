@@ -99,6 +99,7 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
   const int radius = w.corner_radius;
   const bool disabled = (w.flags & GPUOS_WIDGET_DISABLED) != 0;
   const uint foreground = disabled ? os_mix_color(w.foreground, w.background, 32768u) : w.foreground;
+  const os_text_span text = os_widget_text(w);
   os_writer out = {slots, 0u, widget, clip, 0u};
 
   switch (w.kind) {
@@ -110,17 +111,17 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
       break;
     case GPUOS_WIDGET_LABEL:
       os_fill(out, bounds, w.background, radius);
-      os_text(out, {inner.x0, text_y, inner.x0 + int(w.text_length) * advance, text_y + line}, text_clip, foreground,
-              w.text_offset, w.text_length, w.font);
+      os_text(out, {inner.x0, text_y, inner.x0 + int(text.length) * advance, text_y + line}, text_clip, foreground,
+              text.offset, text.length, w.font);
       break;
     case GPUOS_WIDGET_BUTTON: {
       uint color = os_mix_color(w.background, w.accent, w.hover_anim / 4u);
       color = os_mix_color(color, w.accent, w.press_anim / 2u);
       os_fill(out, bounds, color, radius);
       os_stroke(out, bounds, (w.state & GPUOS_STATE_FOCUSED) ? w.accent : w.border_color, radius, w.border_width);
-      const int width = int(w.text_length) * advance;
+      const int width = int(text.length) * advance;
       const int x = inner.x0 + (inner.x1 - inner.x0 - width) / 2;
-      os_text(out, {x, text_y, x + width, text_y + line}, text_clip, foreground, w.text_offset, w.text_length, w.font);
+      os_text(out, {x, text_y, x + width, text_y + line}, text_clip, foreground, text.offset, text.length, w.font);
       break;
     }
     case GPUOS_WIDGET_TOGGLE: {
@@ -132,21 +133,19 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
       os_stroke(out, check_box, (checked || focused) ? w.accent : w.border_color, max(line / 5, 2), max(int(w.border_width), 1));
       if (checked) os_check(out, check_box, w.background | 0xff000000u);
       const int x = inner.x0 + line + line / 2;
-      os_text(out, {x, text_y, x + int(w.text_length) * advance, text_y + line}, text_clip, foreground, w.text_offset,
-              w.text_length, w.font);
+      os_text(out, {x, text_y, x + int(text.length) * advance, text_y + line}, text_clip, foreground, text.offset,
+              text.length, w.font);
       break;
     }
     case GPUOS_WIDGET_SLIDER: {
-      const int thumb = min(inner.y1 - inner.y0, line + 4);
-      const int track_y = (inner.y0 + inner.y1) / 2;
-      const int left = inner.x0 + thumb / 2;
-      const int right = max(inner.x1 - thumb / 2, left);
-      const int range = max(w.value_max - w.value_min, 1);
-      const int centre = left + int((long(os_clamp(w.value, w.value_min, w.value_max) - w.value_min) * (right - left)) / range);
-      os_fill(out, {left, track_y - 2, right, track_y + 2}, w.border_color, 2);
-      os_fill(out, {left, track_y - 2, centre, track_y + 2}, w.accent, 2);
+      const os_slider_track track = os_slider_geometry(w, box);
+      const long range = max(os_value_range(w), 1l);
+      const int thumb = track.thumb;
+      const int centre = track.left + int((long(os_value_in_range(w, w.value)) - long(w.value_min)) * (track.right - track.left) / range);
+      os_fill(out, {track.left, track.y - 2, track.right, track.y + 2}, w.border_color, 2);
+      os_fill(out, {track.left, track.y - 2, centre, track.y + 2}, w.accent, 2);
       const uint thumb_color = os_mix_color(w.accent, w.foreground, max(uint(w.hover_anim) / 5u, uint(w.press_anim) / 3u));
-      const os_rect knob = {centre - thumb / 2, track_y - thumb / 2, centre - thumb / 2 + thumb, track_y - thumb / 2 + thumb};
+      const os_rect knob = {centre - thumb / 2, track.y - thumb / 2, centre - thumb / 2 + thumb, track.y - thumb / 2 + thumb};
       os_fill(out, knob, thumb_color, thumb / 2);
       if (w.state & GPUOS_STATE_FOCUSED) {
         os_stroke(out, {knob.x0 - 3, knob.y0 - 3, knob.x1 + 3, knob.y1 + 3}, (w.accent & 0x00ffffffu) | 0x90000000u, thumb / 2 + 3, 2);
@@ -157,21 +156,20 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
       const bool focused = (w.state & GPUOS_STATE_FOCUSED) != 0;
       os_fill(out, bounds, w.background, radius);
       os_stroke(out, bounds, focused ? w.accent : w.border_color, radius, max(int(w.border_width), focused ? 2 : 1));
-      const uint length = min(w.text_length, w.text_capacity);
-      os_text(out, {inner.x0, text_y, inner.x0 + int(length) * advance, text_y + line}, text_clip, foreground, w.text_offset,
-              length, w.font);
+      os_text(out, {inner.x0, text_y, inner.x0 + int(text.length) * advance, text_y + line}, text_clip, foreground, text.offset,
+              text.length, w.font);
       const ulong time_us = os_u64(os->input[0].time_us_low, os->input[0].time_us_high);
       if (focused && (time_us / OS_CARET_BLINK_US) % 2ul == 0ul) {
-        const int caret_x = inner.x0 + int(min(w.caret, w.text_length)) * advance;
+        const int caret_x = inner.x0 + int(min(uint(w.caret), text.length)) * advance;
         os_fill(out, {caret_x, text_y + 1, caret_x + 2, text_y + line - 1}, w.accent | 0xff000000u, 0);
       }
       break;
     }
     case GPUOS_WIDGET_PROGRESS: {
       os_fill(out, inner, w.border_color, (inner.y1 - inner.y0) / 2);
-      const int range = max(w.value_max - w.value_min, 1);
-      const int shown = os_clamp(w.display_value - w.value_min * 256, 0, range * 256);
-      const int width = int((long(shown) * (inner.x1 - inner.x0)) / (long(range) * 256));
+      const long range = max(os_value_range(w), 1l) * 256;
+      const long shown = min(max(long(w.display_value) - long(w.value_min) * 256, 0l), range);
+      const int width = int(shown * (inner.x1 - inner.x0) / range);
       os_fill(out, {inner.x0, inner.y0, inner.x0 + width, inner.y1}, w.accent, (inner.y1 - inner.y0) / 2);
       break;
     }
@@ -184,10 +182,10 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
 
 // The pointer: an arrow 12 px wide and 19 tall with its tip on the cursor position.
 static void os_cursor_primitive(device gpuos_os_state* os, device gpuos_primitive& slot) {
-  const int x = int(floor(os->frame[0].cursor_x));
-  const int y = int(floor(os->frame[0].cursor_y));
-  const int width = int(os->input[0].width);
-  const int height = int(os->input[0].height);
+  const int width = int(min(os->input[0].width, GPUOS_MAX_FRAMEBUFFER_WIDTH));
+  const int height = int(min(os->input[0].height, GPUOS_MAX_FRAMEBUFFER_HEIGHT));
+  const int x = os_pixel(os->frame[0].cursor_x, 0, width);  // untrusted memory: clamp before converting
+  const int y = os_pixel(os->frame[0].cursor_y, 0, height);
   os_put(slot, GPUOS_PRIMITIVE_CURSOR, GPUOS_NO_WIDGET, {x - 1, y - 1, x + 13, y + 21}, {0, 0, width, height}, 0xff000000u);
 }
 

@@ -3,20 +3,13 @@
  * framebuffer size, an empty input ring, and nothing focused, hovered or pressed. Everything the
  * kernel computes (layout, primitives, animations) starts at zero and is filled in by frame 1.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { checkCompiledScene } from '../scene/compiled_scene_check.js';
 import type { CompiledScene } from '../scene/scene_compile.js';
 import { OsAbi } from './abi.js';
 
 export function buildInitialState(scene: CompiledScene, width: number, height: number): Uint8Array {
+  checkCompiledScene(scene);
   const abi = OsAbi.get();
-  const maxWidgets = abi.constant('GPUOS_MAX_WIDGETS');
-  const textPool = abi.constant('GPUOS_TEXT_POOL_BYTES');
-  // The scene validator enforces these; checked again because a CompiledScene can be hand-made.
-  if (scene.widgets.length < 1 || scene.widgets.length > maxWidgets) {
-    throw new InvalidArgumentError(`a scene has 1 to ${maxWidgets} widgets, this one has ${scene.widgets.length}`);
-  }
-  if (scene.text.byteLength > textPool) throw new InvalidArgumentError(`a scene's text is at most ${textPool} bytes, this one has ${scene.text.byteLength}`);
-
   const bytes = new Uint8Array(abi.struct('gpuos_os_state').size);
   const view = new DataView(bytes.buffer);
   const at = (...path: (string | number)[]): number => abi.offsetOf('gpuos_os_state', path);

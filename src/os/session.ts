@@ -116,6 +116,7 @@ export class OsSession {
   private timeUs = 0;
   private framesStepped = 0;
   private busy = false;
+  private stateWritten = false;
   private closed = false;
 
   /** @internal use openSession */
@@ -262,11 +263,12 @@ export class OsSession {
       time_us_low: time % 2 ** 32,
       time_us_high: Math.floor(time / 2 ** 32),
       delta_us: delta,
-      flags: options.fullRedraw === true ? this.abi.constant('GPUOS_FRAME_FORCE_FULL_REDRAW') : 0,
+      flags: options.fullRedraw === true || this.stateWritten ? this.abi.constant('GPUOS_FRAME_FORCE_FULL_REDRAW') : 0,
       width: this.width,
       height: this.height,
     });
     this.state.write(input, this.abi.offsetOf('gpuos_os_state', ['input', 0]));
+    this.stateWritten = false;
     return frameSeed(this.seed, this.framesStepped);
   }
 
@@ -314,6 +316,27 @@ export class OsSession {
   /** The OS's whole device memory (buffer 0) after the last frame: a copy. */
   stateBytes(): Uint8Array {
     return this.view.bytes.slice();
+  }
+
+  /**
+   * Overwrites bytes of the OS's device memory (buffer 0) before the next frame: for restoring a
+   * snapshot, and for tests that corrupt state on purpose (the kernel must survive any bytes).
+   * The frame input is rewritten by every step, so width, height and time stay the host's, and
+   * the next frame is drawn in full (the kernel cannot tell what changed).
+   */
+  writeStateBytes(bytes: Uint8Array, byteOffset = 0): void {
+    this.usable('writeStateBytes');
+    if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError('writeStateBytes: pass a Uint8Array');
+    const size = this.abi.struct('gpuos_os_state').size;
+    if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset + bytes.byteLength > size) {
+      throw new InvalidArgumentError(`writeStateBytes: ${bytes.byteLength} bytes at offset ${byteOffset} do not fit the ${size}-byte state`);
+    }
+    this.state.write(bytes, byteOffset);
+    // The kernel cannot see a host write: the next frame must not keep the last frame's pixels.
+    this.stateWritten = true;
+    const copy = this.view.bytes.slice();
+    copy.set(bytes, byteOffset);
+    this.view = new OsStateView(copy, this.scene);
   }
 
   /** The framebuffer after the last frame: RGBA8, rows top to bottom. */

@@ -1,18 +1,18 @@
 /**
- * The kernel's input is untrusted: raw events of any bit pattern, and a ring whose counters were
- * corrupted. Whatever arrives, the OS keeps running, nothing reads or writes out of bounds (the
+ * The kernel's input is untrusted: raw events of any bit pattern, a ring whose counters were
+ * corrupted, and device memory overwritten with anything. Whatever arrives, the OS keeps running, nothing reads or writes out of bounds (the
  * emulator faults on any stray access, which would fail the step), the malformed events are
  * dropped and counted, and the state stays valid.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import type { SceneWidget } from '../../src/scene/scene_types.js';
-
-import type { RawInputEvent } from '../../src/os/input_events.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { readFileSync } from 'node:fs';
-import { centreOf, click, expectValidState, frameWith, sessionWith } from './os_helpers.js';
+import { OsAbi } from '../../src/os/abi.js';
+import type { RawInputEvent } from '../../src/os/input_events.js';
 import { openSession } from '../../src/os/session.js';
+import type { SceneWidget } from '../../src/scene/scene_types.js';
+import { centreOf, click, expectValidState, firstDifference, frameWith, sessionWith } from './os_helpers.js';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -170,6 +170,90 @@ describe('hostile input', () => {
         expectValidState(session);
       }
       session.close();
+    }
+  });
+});
+
+describe('corrupted device memory', () => {
+  const abi = OsAbi.get();
+  const offset = (...path: (string | number)[]) => abi.offsetOf('gpuos_os_state', path);
+  const u16 = (value: number) => new Uint8Array(new Uint16Array([value]).buffer);
+
+  it('keeps text edits inside the text pool whatever offset and capacity a field claims', async () => {
+    const session = await sessionWith(SCENE);
+    await frameWith(session);
+    const field = session.widgetIndex('field');
+    session.writeStateBytes(u16(32765), offset('widgets', field, 'text_offset'));
+    session.writeStateBytes(u16(2000), offset('widgets', field, 'text_capacity'));
+    const { x, y } = centreOf(session, 'field');
+    session.pushEvents([{ type: 'pointerDown', x, y }, { type: 'pointerUp', x, y }, { type: 'keyDown', key: 'End' }, { type: 'text', text: 'x'.repeat(28) }]);
+    await session.step(); // an out-of-bounds write would fail the step with E_OUT_OF_BOUNDS
+    const record = session.widget('field');
+    expect(record.text.length).toBeLessThanOrEqual(3); // the 3 bytes left in the pool
+    expect(record.caret).toBeLessThanOrEqual(3);
+  });
+
+  it('lays out the same tree under every schedule even when links and depths disagree', async () => {
+    const corrupt = async (seed: number) => {
+      const session = await sessionWith(SCENE, { seed });
+      await session.step();
+      // item1 claims the field as its first child too, item2 claims to be 9 levels deep, the
+      // slider's sibling link loops back to the field.
+      session.writeStateBytes(u16(session.widgetIndex('field')), offset('widgets', session.widgetIndex('item1'), 'first_child'));
+      session.writeStateBytes(u16(9), offset('widgets', session.widgetIndex('item2'), 'depth'));
+      session.writeStateBytes(u16(session.widgetIndex('field')), offset('widgets', session.widgetIndex('slider'), 'next_sibling'));
+      await session.run(3);
+      return session;
+    };
+    const sessions = await Promise.all([1, 2, 3, 4, 5, 6].map(corrupt));
+    for (const session of sessions.slice(1)) {
+      expect(Buffer.compare(session.stateBytes(), sessions[0]!.stateBytes())).toBe(0);
+      expect(firstDifference(session.framebuffer(), sessions[0]!.framebuffer(), WIDTH)).toBeUndefined();
+    }
+  });
+
+  it('redraws after the host writes state, clamping a scroll offset past the end (incremental equals full)', async () => {
+    const [incremental, full] = await Promise.all([sessionWith(SCENE), sessionWith(SCENE)]);
+    for (const session of [incremental, full]) {
+      await session.step();
+      const list = session.widgetIndex('list');
+      const past = new Uint8Array(new Int32Array([1_000_000 * 256]).buffer);
+      session.writeStateBytes(past, offset('widgets', list, 'scroll_offset'));
+      session.writeStateBytes(past, offset('widgets', list, 'scroll_target'));
+    }
+    for (let frame = 0; frame < 3; frame++) {
+      await incremental.step();
+      await full.step({ fullRedraw: true });
+      expect(firstDifference(incremental.framebuffer(), full.framebuffer(), WIDTH), `frame ${frame}`).toBeUndefined();
+    }
+    expect(incremental.widget('list').scrollOffset).toBe(incremental.widget('list').scrollTarget);
+  });
+
+  it('survives random bytes in the widgets, layout and frame state, identically under every schedule', async () => {
+    const [a, b] = await Promise.all([sessionWith(SCENE, { seed: 11 }), sessionWith(SCENE, { seed: 12 })]);
+    await a.step();
+    await b.step();
+    const regions = [
+      [offset('frame', 0), abi.struct('gpuos_frame_state').size],
+      [offset('widgets', 0), abi.struct('gpuos_widget').size * 40],
+      [offset('layout', 0), abi.struct('gpuos_widget_layout').size * 40],
+    ] as const;
+    const next = generator(77);
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 8; i++) {
+        const [start, length] = regions[next() % regions.length]!;
+        const at = start + (next() % length);
+        const byte = Uint8Array.of(next() & 0xff);
+        a.writeStateBytes(byte, at);
+        b.writeStateBytes(byte, at);
+      }
+      const events = Array.from({ length: 4 }, () => garbageEvent(next));
+      a.pushRawEvents(events);
+      b.pushRawEvents(events);
+      await a.step();
+      await b.step();
+      expect(Buffer.compare(a.stateBytes(), b.stateBytes()), `round ${round}`).toBe(0);
+      expect(firstDifference(a.framebuffer(), b.framebuffer(), WIDTH), `round ${round}`).toBeUndefined();
     }
   });
 });

@@ -151,6 +151,32 @@ describe('clicks', () => {
     expect(session.widget('save').activations).toBe(0);
   });
 
+  it('a second press without a release ends the first (no widget stays pressed)', async () => {
+    const session = await sessionWith(TOGGLES);
+    await frameWith(session);
+    const a = centreOf(session, 'wifi');
+    const b = centreOf(session, 'save');
+    await frameWith(session, [{ type: 'pointerDown', ...a }, { type: 'pointerDown', ...b }, { type: 'pointerUp', ...b }]);
+    await session.run(10);
+    expect(session.widget('wifi')).toMatchObject({ pressed: false, pressAmount: 0, checked: false });
+    expect(session.widget('save')).toMatchObject({ pressed: false, activations: 1 });
+    expect(session.frameState().pressed).toBe(null);
+  });
+
+  it('buttons other than the primary move the pointer but press nothing', async () => {
+    const session = await sessionWith(TOGGLES);
+    await frameWith(session);
+    const { x, y } = centreOf(session, 'wifi');
+    const secondary = 2;
+    session.pushRawEvents([
+      { type: 2, modifiers: 0, code: secondary, x, y },
+      { type: 3, modifiers: 0, code: secondary, x, y },
+    ]);
+    await frameWith(session);
+    expect(session.frameState()).toMatchObject({ cursor: { x, y, buttons: 0 }, hovered: 'wifi', focused: null, eventsDropped: 0 });
+    expect(session.widget('wifi')).toMatchObject({ checked: false, activations: 0 });
+  });
+
   it('disabled widgets take no clicks and no focus', async () => {
     const session = await sessionWith(TOGGLES);
     await frameWith(session);

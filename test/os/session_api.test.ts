@@ -12,6 +12,7 @@ import { InvalidArgumentError } from '../../src/errors.js';
 import { readPng } from '../../src/golden/png.js';
 import { SessionStateError } from '../../src/os/os_errors.js';
 import { openSession } from '../../src/os/session.js';
+import { compileScene } from '../../src/scene/scene_compile.js';
 import { SceneError } from '../../src/scene/scene_error.js';
 import type { SceneWidget } from '../../src/scene/scene_types.js';
 import { sessionWith } from './os_helpers.js';
@@ -34,6 +35,21 @@ describe('openSession', () => {
   it('reports a bad scene as a SceneError with its path', async () => {
     await expect(openSession({ scene: 'fixtures/scenes/nope.json' })).rejects.toThrow(/cannot read fixtures\/scenes\/nope\.json/);
     await expect(openSession({ scene: { root: { kind: 'column', children: [{ kind: 'buton' }] } } })).rejects.toThrow(SceneError);
+  });
+
+  it('checks a hand-made compiled scene before it reaches device memory', async () => {
+    const good = compileScene({ root: SCENE });
+    const tamper = (index: number, field: string, value: number) => ({
+      ...good,
+      widgets: good.widgets.map((record, i) => (i === index ? { ...record, [field]: value } : record)),
+    });
+    await expect(openSession({ scene: tamper(1, 'text_offset', 70000) })).rejects.toThrow(/widget 1.text_offset must be an integer within uint16_t, got 70000/);
+    await expect(openSession({ scene: tamper(1, 'text_capacity', 500) })).rejects.toThrow(/widget 1's text \(offset 0, capacity 500\) runs past/);
+    await expect(openSession({ scene: tamper(2, 'depth', 5) })).rejects.toThrow(/widget 2.depth is 5, not its parent's plus one/);
+    await expect(openSession({ scene: tamper(1, 'first_child', 9) })).rejects.toThrow(/widget 1.first_child is 9, past the last widget/);
+    await expect(openSession({ scene: tamper(0, 'kind', 42) })).rejects.toThrow(/widget 0.kind 42 is not a widget kind/);
+    await expect(openSession({ scene: tamper(1, 'value', Number.NaN) })).rejects.toThrow(InvalidArgumentError);
+    await expect(openSession({ scene: good })).resolves.toBeDefined();
   });
 
   it('defaults to 1280x720 on the emulator', async () => {

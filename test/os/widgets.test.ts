@@ -28,8 +28,10 @@ describe('slider', () => {
   it('follows a drag from press to release, in steps, clamped to its range', async () => {
     const session = await sessionWith(FORM);
     await frameWith(session);
+    // The drawn track: inside the 4 px vertical padding a thumb min(16, 16 + 4) px wide travels
+    // between the centres at either end.
     const box = session.widget('volume').layout;
-    const thumb = box.height;
+    const thumb = Math.min(box.height - 8, 20);
     const trackStart = box.x + thumb / 2;
     const trackLength = box.width - thumb;
     const at = (fraction: number) => ({ x: trackStart + fraction * trackLength, y: box.y + box.height / 2 });
@@ -50,13 +52,39 @@ describe('slider', () => {
     expect(session.widget('volume').activations).toBe(0);
   });
 
+  it('takes the value under the pointer on the track as drawn, stretched or not', async () => {
+    const session = await sessionWith({
+      kind: 'column',
+      padding: 10,
+      gap: 10,
+      children: [
+        { kind: 'slider', id: 'fixed', value: 25, width: 200 },
+        { kind: 'slider', id: 'stretched', value: 90 },
+      ],
+    });
+    await frameWith(session);
+    for (const [id, value] of [['fixed', 25], ['stretched', 90]] as const) {
+      const box = session.widget(id).layout;
+      const thumb = Math.min(box.height - 8, 20);
+      const centreX = box.x + thumb / 2 + ((box.width - thumb) * value) / 100;
+      // Pressing the middle of the drawn thumb leaves the value where it is.
+      await frameWith(session, [{ type: 'pointerDown', x: centreX + 0.5, y: box.y + box.height / 2 }, { type: 'pointerUp', x: centreX + 0.5, y: box.y + box.height / 2 }]);
+      expect(session.widget(id).value, id).toBe(value);
+      // Every value in between is reachable.
+      const at37 = box.x + thumb / 2 + ((box.width - thumb) * 37) / 100 + 0.5;
+      await frameWith(session, [{ type: 'pointerDown', x: at37, y: box.y + 5 }, { type: 'pointerUp', x: at37, y: box.y + 5 }]);
+      expect(session.widget(id).value, id).toBe(37);
+    }
+  });
+
   it('moves by its step with the arrow keys when focused, and jumps with Home and End', async () => {
     const session = await sessionWith(FORM);
     await frameWith(session);
     const { y } = centreOf(session, 'volume');
     const box = session.widget('volume').layout;
     // Press on the thumb at the current value (50) so the click itself does not move it.
-    const x = box.x + box.height / 2 + 0.5 * (box.width - box.height);
+    const thumb = Math.min(box.height - 8, 20);
+    const x = box.x + thumb / 2 + 0.5 * (box.width - thumb);
     await frameWith(session, [{ type: 'pointerDown', x, y }, { type: 'pointerUp', x, y }]);
     expect(session.widget('volume')).toMatchObject({ value: 50, focused: true });
     await frameWith(session, [{ type: 'keyDown', key: 'ArrowRight' }, { type: 'keyDown', key: 'ArrowRight' }, { type: 'keyDown', key: 'ArrowDown' }]);
@@ -121,6 +149,25 @@ describe('keyboard focus', () => {
     await frameWith(session, [{ type: 'keyDown', key: 'Tab', modifiers: ['shift'] }]);
     expect(session.frameState().focused).toBe('wifi');
     expect(session.widgets().filter((w) => w.focused).map((w) => w.id)).toEqual(['wifi']);
+  });
+
+  it('Tab reaches widgets scrolled out of view and scrolls them into view', async () => {
+    const buttons = Array.from({ length: 12 }, (_, i): SceneWidget => ({ kind: 'button', id: `b${i}`, text: `Button ${i}`, height: 30 }));
+    const session = await sessionWith({ kind: 'column', padding: 10, children: [{ kind: 'scroll', id: 'list', height: 100, children: buttons }] });
+    await frameWith(session);
+    expect(session.widget('b9').layout.visible).toBe(false);
+    for (let i = 0; i < 10; i++) await frameWith(session, [{ type: 'keyDown', key: 'Tab' }]);
+    expect(session.frameState().focused).toBe('b9');
+    await session.run(40);
+    const list = session.widget('list').layout;
+    const b9 = session.widget('b9').layout;
+    expect(b9.visible).toBe(true);
+    expect(b9.y + b9.height).toBe(list.y + list.height); // scrolled just far enough
+    // And back up: Shift-Tab to the first button scrolls to the top.
+    for (let i = 0; i < 9; i++) await frameWith(session, [{ type: 'keyDown', key: 'Tab', modifiers: ['shift'] }]);
+    expect(session.frameState().focused).toBe('b0');
+    await session.run(40);
+    expect(session.widget('list').scrollOffset).toBe(0);
   });
 
   it('Space and Enter activate the focused toggle or button', async () => {
