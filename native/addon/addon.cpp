@@ -3,6 +3,7 @@
 
 #include "../msl/cpu/gpuos_emu_abi.h"
 #include "device_buffer.h"
+#include "digest.h"
 #include "dispatch.h"
 #include "kernel_library.h"
 #include "microbench.h"
@@ -18,6 +19,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("dispatchSync", Napi::Function::New(env, gpuos::addon::dispatch_sync, "dispatchSync"));
   exports.Set("translate", Napi::Function::New(env, gpuos::addon::translate, "translate"));
   exports.Set("measureContextSwitch", Napi::Function::New(env, gpuos::addon::measure_context_switch, "measureContextSwitch"));
+  exports.Set("digest64", Napi::Function::New(env, gpuos::addon::digest64, "digest64"));
   exports.Set("osAbiLayout", Napi::Function::New(env, gpuos::addon::os_abi_layout, "osAbiLayout"));
   exports.Set("emulatorAbiVersion", Napi::Number::New(env, GPUOS_EMU_ABI_VERSION));
   return exports;

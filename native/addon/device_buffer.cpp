@@ -1,7 +1,10 @@
 #include "device_buffer.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
+#include "../digest/xxhash64.h"
 #include "conversions.h"
 
 namespace gpuos::addon {
@@ -10,7 +13,8 @@ Napi::Function DeviceBuffer::define(Napi::Env env) {
   return DefineClass(env, "DeviceBuffer",
                      {InstanceAccessor<&DeviceBuffer::byte_length>("byteLength"),
                       InstanceMethod<&DeviceBuffer::write>("write"), InstanceMethod<&DeviceBuffer::read>("read"),
-                      InstanceMethod<&DeviceBuffer::fill>("fill"), InstanceMethod<&DeviceBuffer::release>("release")});
+                      InstanceMethod<&DeviceBuffer::fill>("fill"), InstanceMethod<&DeviceBuffer::release>("release"),
+                      InstanceMethod<&DeviceBuffer::digest>("digest"), InstanceMethod<&DeviceBuffer::tile_digests>("tileDigests")});
 }
 
 DeviceBuffer::DeviceBuffer(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DeviceBuffer>(info) {
@@ -99,6 +103,58 @@ Napi::Value DeviceBuffer::release(const Napi::CallbackInfo& info) {
   account(env, false);
   region_.release();
   return env.Undefined();
+}
+
+// digest(offset: number, length: number): bigint — XXH64 of the bytes, without copying them out.
+Napi::Value DeviceBuffer::digest(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  check_usable(env, "digest");
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) throw_error(env, "E_INVALID_ARGUMENT", "digest(offset: number, length: number)");
+  const double offset = info[0].As<Napi::Number>().DoubleValue();
+  const double length = info[1].As<Napi::Number>().DoubleValue();
+  if (!(offset >= 0) || !(length >= 0) || offset + length > static_cast<double>(region_.size())) {
+    throw_error(env, "E_INVALID_ARGUMENT", "the digested range overruns the " + std::to_string(region_.size()) + "-byte buffer");
+  }
+  const auto* base = static_cast<const unsigned char*>(region_.data()) + static_cast<std::size_t>(offset);
+  return Napi::BigInt::New(env, static_cast<std::uint64_t>(digest::xxh64(base, static_cast<std::size_t>(length))));
+}
+
+// tileDigests(width, height, tileSize, tiles: Uint32Array): Uint32Array — for each tile index (row
+// major, tiles of tileSize x tileSize RGBA8 pixels, the last row and column cut by the image's
+// edge), the low 32 bits of XXH64 over the tile's rows, top to bottom, concatenated.
+Napi::Value DeviceBuffer::tile_digests(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  check_usable(env, "digest");
+  if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber() || !info[3].IsTypedArray()) {
+    throw_error(env, "E_INVALID_ARGUMENT", "tileDigests(width, height, tileSize, tiles: Uint32Array)");
+  }
+  const std::uint32_t width = info[0].As<Napi::Number>().Uint32Value();
+  const std::uint32_t height = info[1].As<Napi::Number>().Uint32Value();
+  const std::uint32_t tile = info[2].As<Napi::Number>().Uint32Value();
+  Napi::TypedArray array = info[3].As<Napi::TypedArray>();
+  if (array.TypedArrayType() != napi_uint32_array) throw_error(env, "E_INVALID_ARGUMENT", "tiles must be a Uint32Array");
+  if (width == 0 || height == 0 || tile == 0 || tile > 256 || static_cast<std::uint64_t>(width) * height * 4 > region_.size()) {
+    throw_error(env, "E_INVALID_ARGUMENT", "tileDigests: the image does not fit the buffer");
+  }
+  Napi::Uint32Array tiles = array.As<Napi::Uint32Array>();
+  const std::uint32_t tiles_x = (width + tile - 1) / tile;
+  const std::uint32_t tiles_y = (height + tile - 1) / tile;
+  Napi::Uint32Array out = Napi::Uint32Array::New(env, tiles.ElementLength());
+  std::vector<unsigned char> scratch(static_cast<std::size_t>(tile) * tile * 4);
+  const auto* pixels = static_cast<const unsigned char*>(region_.data());
+  for (std::size_t i = 0; i < tiles.ElementLength(); ++i) {
+    const std::uint32_t index = tiles[i];
+    if (index >= tiles_x * tiles_y) throw_error(env, "E_INVALID_ARGUMENT", "tile index " + std::to_string(index) + " is outside the image");
+    const std::uint32_t x0 = (index % tiles_x) * tile;
+    const std::uint32_t y0 = (index / tiles_x) * tile;
+    const std::uint32_t w = std::min(tile, width - x0);
+    const std::uint32_t h = std::min(tile, height - y0);
+    for (std::uint32_t row = 0; row < h; ++row) {
+      std::memcpy(scratch.data() + static_cast<std::size_t>(row) * w * 4, pixels + (static_cast<std::size_t>(y0 + row) * width + x0) * 4, static_cast<std::size_t>(w) * 4);
+    }
+    out[i] = static_cast<std::uint32_t>(digest::xxh64(scratch.data(), static_cast<std::size_t>(w) * h * 4));
+  }
+  return out;
 }
 
 }  // namespace gpuos::addon

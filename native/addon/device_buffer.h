@@ -28,6 +28,8 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
   Napi::Value read(const Napi::CallbackInfo& info);
   Napi::Value fill(const Napi::CallbackInfo& info);
   Napi::Value release(const Napi::CallbackInfo& info);
+  Napi::Value digest(const Napi::CallbackInfo& info);
+  Napi::Value tile_digests(const Napi::CallbackInfo& info);
   void check_usable(Napi::Env env, const char* action) const;
   // Tells V8 about the mapping, so a program that drops buffers gets them collected.
   void account(Napi::Env env, bool mapped);

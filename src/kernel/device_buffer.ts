@@ -77,6 +77,22 @@ export class DeviceBuffer {
     callNative(() => this.native.fill(byte));
   }
 
+  /** XXH64 of `byteLength` bytes from `byteOffset`, computed in place (nothing is copied out). */
+  digest(byteOffset = 0, byteLength = this.byteLength - byteOffset): bigint {
+    checkIndex('byteOffset', byteOffset, this.byteLength);
+    checkIndex('byteLength', byteLength, this.byteLength - byteOffset);
+    return callNative(() => this.native.digest(byteOffset, byteLength));
+  }
+
+  /**
+   * For a width x height RGBA8 image at the start of the buffer, the low 32 bits of XXH64 over
+   * each listed tile's pixels (tileSize square, row-major tile indices; edge tiles are cut).
+   */
+  tileDigests(width: number, height: number, tileSize: number, tiles: Uint32Array): Uint32Array {
+    if (!(tiles instanceof Uint32Array)) throw new InvalidArgumentError('tileDigests: tiles must be a Uint32Array');
+    return callNative(() => this.native.tileDigests(width, height, tileSize, tiles));
+  }
+
   /** Unmaps the memory now instead of at garbage collection. */
   release(): void {
     callNative(() => this.native.release());

@@ -73,6 +73,8 @@ export interface NativeDeviceBuffer {
   read(offset: number, length: number): Uint8Array;
   fill(byte: number): void;
   release(): void;
+  digest(offset: number, length: number): bigint;
+  tileDigests(width: number, height: number, tileSize: number, tiles: Uint32Array): Uint32Array;
 }
 
 export interface NativeKernelParam {
@@ -116,6 +118,7 @@ export interface NativeAddon {
   dispatchSync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): NativeOutcome;
   translate(preprocessed: string, sourceName: string): NativeTranslation;
   measureContextSwitch(roundTrips: number): number;
+  digest64(bytes: Uint8Array): bigint;
   osAbiLayout(): {
     structs: Record<string, { size: number; align: number; fields: { name: string; type: string; offset: number; size: number; count: number }[] }>;
     constants: Record<string, number>;

@@ -15,10 +15,11 @@ import { InvalidArgumentError } from '../errors.js';
 import { writePng, type RgbaImage } from '../golden/png.js';
 import { DeviceBuffer } from '../kernel/device_buffer.js';
 import type { DispatchResult, Kernel } from '../kernel/kernel_library.js';
-import type { BarrierMark, NativeStats } from '../kernel/native.js';
+import { nativeAddon, type BarrierMark, type NativeStats } from '../kernel/native.js';
 import { compileScene, loadScene, type CompiledScene } from '../scene/scene_compile.js';
 import { OsAbi } from './abi.js';
 import { buildInitialState } from './initial_state.js';
+import type { FrameRequest, HostOperation, SessionObserver } from './host_operations.js';
 import { encodeEvent, RAW_EVENT_BYTES, writeRawEvent, type InputEvent, type RawInputEvent } from './input_events.js';
 import { QueueFullError, SessionStateError } from './os_errors.js';
 import { loadOsKernel, OS_THREADS } from './os_kernel.js';
@@ -53,6 +54,29 @@ export interface StepOptions {
   fullRedraw?: boolean;
   /** Record when each barrier released (FrameResult.barrierTimeline), for per-phase profiles. */
   profile?: boolean;
+}
+
+/** Digests of a session's device memory after a frame (OsSession.capture). */
+export interface DeviceCapture {
+  /** XXH64 of the three digests below, little-endian, concatenated: all device memory. */
+  digest: bigint;
+  /** Buffer 0 (a view of the session's copy: do not modify). */
+  state: Uint8Array;
+  stateDigest: bigint;
+  queueDigest: bigint;
+  primitivesDigest: bigint;
+  signaturesDigest: bigint;
+  /** Per 16x16 framebuffer tile, row-major: low 32 bits of XXH64 of its pixels. */
+  tiles: Uint32Array;
+}
+
+export interface DeviceSnapshot {
+  state: Uint8Array;
+  pixels: Uint8Array;
+  signatures: Uint8Array;
+  /** Frames stepped, and the session time, when it was taken. */
+  frameCount: number;
+  timeUs: number;
 }
 
 export interface FrameResult {
@@ -117,6 +141,9 @@ export class OsSession {
   private framesStepped = 0;
   private busy = false;
   private stateWritten = false;
+  private observers: SessionObserver[] = [];
+  private pendingRequest: FrameRequest | undefined;
+  private allTiles: Uint32Array | undefined;
   private closed = false;
 
   /** @internal use openSession */
@@ -194,7 +221,29 @@ export class OsSession {
       this.state.write(slot, this.eventsOffset + (((head + i) >>> 0) % this.capacity) * RAW_EVENT_BYTES);
     });
     // Publish the events by advancing head last, as a producer on the GPU's side of the ring would.
-    this.setQueueCounters({ head: (head + events.length) >>> 0 });
+    this.writeCounter('head', (head + events.length) >>> 0);
+    this.notify({ kind: 'events', events: events.map((e) => ({ type: e.type, modifiers: e.modifiers, code: e.code, x: e.x, y: e.y })) });
+  }
+
+  private writeCounter(name: 'head' | 'tail', value: number): void {
+    const bytes = new Uint8Array(4);
+    new DataView(bytes.buffer).setUint32(0, value, true);
+    this.state.write(bytes, this.queueOffset + (name === 'head' ? 0 : 4));
+  }
+
+  private notify(operation: HostOperation): void {
+    for (const observer of this.observers) observer.operation?.(operation);
+  }
+
+  /**
+   * Tells `observer` about every operation and frame from now on (a recorder uses this to record a
+   * session driven through this API). Returns a function that stops it.
+   */
+  observe(observer: SessionObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
   }
 
   /** The ring's counters: the host writes at head, the kernel reads from tail; both wrap at 2^32. */
@@ -208,13 +257,13 @@ export class OsSession {
   /** Overwrites the ring's counters: for tests that corrupt them on purpose. */
   setQueueCounters(counters: { head?: number; tail?: number }): void {
     this.usable('setQueueCounters');
-    for (const [name, value] of Object.entries(counters)) {
-      if (value === undefined) continue;
-      if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new InvalidArgumentError(`${name} must be a 32-bit unsigned integer, got ${String(value)}`);
-      const bytes = new Uint8Array(4);
-      new DataView(bytes.buffer).setUint32(0, value, true);
-      this.state.write(bytes, this.queueOffset + (name === 'head' ? 0 : 4));
+    for (const name of ['head', 'tail'] as const) {
+      const value = counters[name];
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 0xffffffff)) throw new InvalidArgumentError(`${name} must be a 32-bit unsigned integer, got ${String(value)}`);
     }
+    if (counters.head !== undefined) this.writeCounter('head', counters.head);
+    if (counters.tail !== undefined) this.writeCounter('tail', counters.tail);
+    this.notify({ kind: 'counters', ...(counters.head === undefined ? {} : { head: counters.head }), ...(counters.tail === undefined ? {} : { tail: counters.tail }) });
   }
 
   /** Runs one frame: the kernel consumes up to 32 queued events, lays out, renders. */
@@ -269,6 +318,7 @@ export class OsSession {
     });
     this.state.write(input, this.abi.offsetOf('gpuos_os_state', ['input', 0]));
     this.stateWritten = false;
+    this.pendingRequest = { timeUs: time, deltaUs: delta, fullRedraw: options.fullRedraw === true };
     return frameSeed(this.seed, this.framesStepped);
   }
 
@@ -280,6 +330,9 @@ export class OsSession {
     this.framesStepped++;
     this.framebufferCache = undefined;
     this.view = new OsStateView(this.state.read(), this.scene);
+    const request = this.pendingRequest;
+    this.pendingRequest = undefined;
+    if (request) for (const observer of this.observers) observer.frame?.(request);
     const frame = this.view.frame();
     return { frame, stats: result.stats, seed: result.seed, ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}) };
   }
@@ -332,11 +385,76 @@ export class OsSession {
       throw new InvalidArgumentError(`writeStateBytes: ${bytes.byteLength} bytes at offset ${byteOffset} do not fit the ${size}-byte state`);
     }
     this.state.write(bytes, byteOffset);
+    this.notify({ kind: 'write', offset: byteOffset, bytes: bytes.slice() });
     // The kernel cannot see a host write: the next frame must not keep the last frame's pixels.
     this.stateWritten = true;
     const copy = this.view.bytes.slice();
     copy.set(bytes, byteOffset);
     this.view = new OsStateView(copy, this.scene);
+  }
+
+  /**
+   * Digests of all device memory after the last frame (what traces store; docs/TRACE_FORMAT.md):
+   * buffer 0 whole and by region, each 16x16 tile of the framebuffer, the damage signatures.
+   */
+  capture(): DeviceCapture {
+    this.usable('capture');
+    const abi = this.abi;
+    const region = (name: 'queue' | 'primitives'): bigint => {
+      const struct = abi.struct('gpuos_os_state').fields.get(name)!;
+      return this.state.digest(struct.offset, struct.size * struct.count);
+    };
+    const tileSize = abi.constant('GPUOS_TILE_SIZE');
+    const tileCount = Math.ceil(this.width / tileSize) * Math.ceil(this.height / tileSize);
+    this.allTiles ??= Uint32Array.from({ length: tileCount }, (_, i) => i);
+    const tiles = this.pixels.tileDigests(this.width, this.height, tileSize, this.allTiles);
+    const stateDigest = this.state.digest();
+    const pixelsDigest = nativeAddon().digest64(new Uint8Array(tiles.buffer, tiles.byteOffset, tiles.byteLength));
+    const signaturesDigest = this.tiles.digest();
+    const combined = Buffer.alloc(24);
+    combined.writeBigUInt64LE(stateDigest, 0);
+    combined.writeBigUInt64LE(pixelsDigest, 8);
+    combined.writeBigUInt64LE(signaturesDigest, 16);
+    return {
+      digest: nativeAddon().digest64(combined),
+      state: this.view.bytes,
+      stateDigest,
+      queueDigest: region('queue'),
+      primitivesDigest: region('primitives'),
+      signaturesDigest,
+      tiles,
+    };
+  }
+
+  /** Copies of all device memory that persists between frames. */
+  snapshot(): DeviceSnapshot {
+    this.usable('snapshot');
+    return { state: this.state.read(), pixels: this.pixels.read(), signatures: this.tiles.read(), frameCount: this.framesStepped, timeUs: this.timeUs };
+  }
+
+  /**
+   * Puts back a snapshot (of this session or of one with the same scene and size): the next frame
+   * continues exactly as it did after the snapshot was taken.
+   */
+  restore(snapshot: DeviceSnapshot): void {
+    this.usable('restore');
+    const sizes: [string, Uint8Array, DeviceBuffer][] = [
+      ['state', snapshot.state, this.state],
+      ['pixels', snapshot.pixels, this.pixels],
+      ['signatures', snapshot.signatures, this.tiles],
+    ];
+    for (const [name, bytes, buffer] of sizes) {
+      if (!(bytes instanceof Uint8Array) || bytes.byteLength !== buffer.byteLength) throw new InvalidArgumentError(`restore: ${name} must be ${buffer.byteLength} bytes`);
+    }
+    if (!Number.isSafeInteger(snapshot.frameCount) || snapshot.frameCount < 0 || !Number.isSafeInteger(snapshot.timeUs) || snapshot.timeUs < 0) {
+      throw new InvalidArgumentError('restore: frameCount and timeUs must be non-negative integers');
+    }
+    for (const [, bytes, buffer] of sizes) buffer.write(bytes);
+    this.framesStepped = snapshot.frameCount;
+    this.timeUs = snapshot.timeUs;
+    this.framebufferCache = undefined;
+    this.stateWritten = false; // the pixels and signatures are the state's own: no redraw needed
+    this.view = new OsStateView(snapshot.state.slice(), this.scene);
   }
 
   /** The framebuffer after the last frame: RGBA8, rows top to bottom. */

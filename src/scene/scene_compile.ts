@@ -45,6 +45,8 @@ export type WidgetRecord = Record<string, number>;
 
 export interface CompiledScene {
   readonly name: string;
+  /** The validated scene it was compiled from (what a trace's header stores). */
+  readonly source?: Scene;
   readonly widgets: readonly WidgetRecord[];
   readonly text: Uint8Array;
   readonly ids: ReadonlyMap<string, number>;
@@ -181,7 +183,7 @@ function compileWidgets(scene: Scene): CompiledScene {
     return index;
   };
   visit(scene.root, NO_WIDGET, 0);
-  return { name: scene.name ?? 'scene', widgets: records, text: Uint8Array.from(textParts), ids, kinds };
+  return { name: scene.name ?? 'scene', source: structuredClone(scene), widgets: records, text: Uint8Array.from(textParts), ids, kinds };
 }
 
 /** Validates and compiles a scene given as an object (e.g. parsed JSON). */

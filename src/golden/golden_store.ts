@@ -1,0 +1,101 @@
+/**
+ * Golden images on disk: golden/<trace>/<name>.png. Checking one compares (compare.ts) and, by
+ * policy, writes:
+ *   - a golden that matches: nothing written
+ *   - a missing golden: written locally (reported as new), a failure when CI is set — CI never
+ *     writes goldens, so a forgotten commit cannot pass
+ *   - a golden that differs: a failure, or rewritten with `update` (never in CI)
+ * On a failure the actual frame and a diff image go to the artifacts directory.
+ */
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { InvalidArgumentError } from '../errors.js';
+import { compareImages, type CompareOptions, type ComparisonResult } from './compare.js';
+import { readPng, writePng, type RgbaImage } from './png.js';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+export interface GoldenPolicy extends CompareOptions {
+  /** Where goldens live (default ./golden). */
+  root?: string;
+  /** Rewrite goldens that differ (and write missing ones). Refused when `ci`. */
+  update?: boolean;
+  /** Missing goldens fail instead of being written (default: the CI environment variable is set). */
+  ci?: boolean;
+  /** Where actual and diff images of failures go (default ./test-output/goldens). */
+  artifacts?: string;
+}
+
+export type GoldenStatus = 'match' | 'mismatch' | 'missing' | 'written' | 'updated';
+
+export interface GoldenResult {
+  trace: string;
+  name: string;
+  status: GoldenStatus;
+  /** Fails the run: mismatch, or missing in CI. */
+  failed: boolean;
+  golden: string;
+  /** Written on failure. */
+  actual?: string;
+  diff?: string;
+  comparison?: ComparisonResult;
+  message: string;
+}
+
+export function isCi(): boolean {
+  const value = process.env['CI'];
+  return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+}
+
+export function goldenPath(root: string, trace: string, name: string): string {
+  for (const [what, value] of [['trace', trace], ['golden', name]] as const) {
+    if (!NAME.test(value)) throw new InvalidArgumentError(`a ${what} name must be letters, digits, _ . - (a file name), got ${JSON.stringify(value)}`);
+  }
+  return join(root, trace, `${name}.png`);
+}
+
+export function checkGolden(trace: string, name: string, actual: RgbaImage, policy: GoldenPolicy = {}): GoldenResult {
+  const root = resolve(policy.root ?? 'golden');
+  const ci = policy.ci ?? isCi();
+  if (policy.update && ci) throw new InvalidArgumentError('goldens cannot be updated with CI set: update them locally, look at them, and commit them');
+  const golden = goldenPath(root, trace, name);
+  const base = { trace, name, golden };
+  if (!existsSync(golden)) {
+    if (ci) return { ...base, status: 'missing', failed: true, message: `${golden} does not exist. Record it locally (gpuos replay --update, or vitest -u), look at it, and commit it: CI never writes goldens.` };
+    mkdirSync(join(root, trace), { recursive: true });
+    writePng(golden, actual);
+    return { ...base, status: 'written', failed: false, message: `${golden} did not exist and was written: look at it and commit it.` };
+  }
+  const comparison = compareImages(readPng(golden), actual, policy);
+  if (comparison.pass) return { ...base, status: 'match', failed: false, comparison, message: comparison.identical ? 'identical' : `${comparison.diffPixels} pixels differ, within the allowed ${policy.maxDiffPixels ?? 0}` };
+  if (policy.update) {
+    writePng(golden, actual);
+    return { ...base, status: 'updated', failed: false, comparison, message: `${golden} was rewritten (${comparison.diffPixels} pixels differed)` };
+  }
+  const artifacts = resolve(policy.artifacts ?? join('test-output', 'goldens'), trace);
+  mkdirSync(artifacts, { recursive: true });
+  const actualPath = join(artifacts, `${name}.actual.png`);
+  writePng(actualPath, actual);
+  const result: GoldenResult = { ...base, status: 'mismatch', failed: true, comparison, actual: actualPath, message: '' };
+  if (comparison.diff) {
+    result.diff = join(artifacts, `${name}.diff.png`);
+    writePng(result.diff, comparison.diff);
+  }
+  const size = readPng(golden);
+  result.message = comparison.sizeMismatch
+    ? `${golden} is ${size.width}x${size.height} but the frame is ${actual.width}x${actual.height}`
+    : `${comparison.diffPixels} pixels differ from ${golden} (allowed ${policy.maxDiffPixels ?? 0}); actual: ${actualPath}${result.diff ? `, diff: ${result.diff}` : ''}`;
+  return result;
+}
+
+/** Golden files of `trace` that no mark names any more (reported after an update). */
+export function obsoleteGoldens(root: string, trace: string, names: readonly string[]): string[] {
+  const dir = join(resolve(root), trace);
+  if (!existsSync(dir)) return [];
+  const wanted = new Set(names.map((n) => `${n}.png`));
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.png') && !wanted.has(file))
+    .map((file) => join(dir, file))
+    .sort();
+}

@@ -1,0 +1,183 @@
+/**
+ * Records a session driven through the host API into a trace, as it runs:
+ *
+ *   const session = await openSession({ scene: 'fixtures/scenes/settings.json', width: 320, height: 240 });
+ *   const recorder = TraceRecorder.start(session, 'my.gtrace', { name: 'my-repro' });
+ *   session.pushEvents([...]); await session.step();   // recorded as it happens
+ *   recorder.markGolden('after-click');                  // compare this frame with a golden image
+ *   recorder.stop();
+ *
+ * Each frame's record is written before step() returns: what the host wrote before the dispatch
+ * (events exactly as they entered the ring, counter and memory overwrites), then digests of the
+ * device memory after it, and the tracked state bytes that changed (src/trace/state_regions.ts).
+ */
+import { deflateSync } from 'node:zlib';
+
+import { InvalidArgumentError } from '../errors.js';
+import type { FrameRequest, HostOperation } from '../os/host_operations.js';
+import type { DeviceCapture, OsSession } from '../os/session.js';
+import { diffRuns, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
+import { buildIdentity } from '../trace/trace_identity.js';
+import { TRACE_FORMAT_VERSION } from '../trace/record_framing.js';
+import { GOLDEN_NAME, LIMITS } from '../trace/trace_records.js';
+import type { TileDigest } from '../trace/trace_types.js';
+import { TraceWriter } from '../trace/trace_writer.js';
+
+export const DEFAULT_CHECKPOINT_INTERVAL = 120;
+
+export interface RecorderOptions {
+  /** Names the trace (and its golden folder). Letters, digits, _ . - */
+  name: string;
+  description?: string;
+  /** A checkpoint (compressed snapshot of all device memory) every this many frames. */
+  checkpointInterval?: number;
+}
+
+export interface RecordingSummary {
+  path: string;
+  frames: number;
+  bytes: number;
+  events: number;
+  goldens: string[];
+}
+
+export class TraceRecorder {
+  private readonly writer: TraceWriter;
+  private readonly ranges: TrackedRange[];
+  private pending: HostOperation[] = [];
+  private previous: DeviceCapture;
+  private previousState: Uint8Array;
+  private frames = 0;
+  private events = 0;
+  private readonly goldens: string[] = [];
+  private readonly stopObserving: () => void;
+  private stopped = false;
+  private failure: unknown;
+
+  private constructor(
+    private readonly session: OsSession,
+    readonly path: string,
+    options: RecorderOptions,
+    private readonly checkpointInterval: number,
+  ) {
+    const identity = buildIdentity();
+    this.writer = TraceWriter.create(path, {
+      format: TRACE_FORMAT_VERSION,
+      writer: identity.writer,
+      name: options.name,
+      description: options.description ?? '',
+      abi: { version: identity.abiVersion, layoutDigest: identity.layoutDigest },
+      kernelDigest: identity.kernelDigest,
+      backend: session.backend,
+      config: { width: session.width, height: session.height, seed: session.seed, checkpointInterval },
+      scene: session.scene.source,
+    });
+    this.ranges = trackedRanges(session.scene.widgets.length);
+    this.previous = session.capture();
+    this.previousState = this.previous.state.slice();
+    this.stopObserving = session.observe({
+      operation: (operation) => this.onOperation(operation),
+      frame: (request) => this.onFrame(request),
+    });
+  }
+
+  /** Starts recording a session that has not run a frame yet. */
+  static start(session: OsSession, path: string, options: RecorderOptions): TraceRecorder {
+    if (typeof options?.name !== 'string' || !GOLDEN_NAME.test(options.name)) {
+      throw new InvalidArgumentError(`a recording needs a name of letters, digits, _ . - (at most 64), got ${JSON.stringify(options?.name)}`);
+    }
+    if (options.description !== undefined && (typeof options.description !== 'string' || options.description.length > LIMITS.maxDescriptionLength)) {
+      throw new InvalidArgumentError(`description must be a string of at most ${LIMITS.maxDescriptionLength} characters`);
+    }
+    const interval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
+    if (!Number.isInteger(interval) || interval < 1 || interval > 1_000_000) throw new InvalidArgumentError(`checkpointInterval must be an integer from 1 to 1000000, got ${String(interval)}`);
+    if (session.frameCount !== 0) throw new InvalidArgumentError('start recording before the session runs its first frame: a trace replays from the scene');
+    if (!session.scene.source) throw new InvalidArgumentError('the session was opened with a hand-made compiled scene; record one opened from scene JSON (a trace stores the scene)');
+    return new TraceRecorder(session, path, options, interval);
+  }
+
+  /** Compares the last recorded frame with the golden image `name` when replayed. */
+  markGolden(name: string): void {
+    this.check();
+    if (typeof name !== 'string' || !GOLDEN_NAME.test(name)) throw new InvalidArgumentError(`a golden name is letters, digits, _ . - (at most 64), got ${JSON.stringify(name)}`);
+    if (this.frames === 0) throw new InvalidArgumentError('markGolden: no frame has been recorded yet');
+    if (this.goldens.includes(name)) throw new InvalidArgumentError(`markGolden: '${name}' is already a golden of this trace`);
+    this.writer.writeGolden({ frame: this.frames - 1, name });
+    this.goldens.push(name);
+  }
+
+  /** Finishes the trace (writes its end record) and stops observing the session. */
+  stop(): RecordingSummary {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.stopObserving();
+      if (this.failure === undefined) this.writer.close();
+      else this.writer.abandon();
+    }
+    if (this.failure !== undefined) throw this.failure;
+    return { path: this.path, frames: this.frames, bytes: this.writer.size, events: this.events, goldens: [...this.goldens] };
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) throw this.failure;
+    if (this.stopped) throw new InvalidArgumentError(`the recording of ${this.path} has stopped`);
+  }
+
+  private onOperation(operation: HostOperation): void {
+    if (this.stopped) return;
+    this.pending.push(operation);
+    if (operation.kind === 'events') this.events += operation.events.length;
+  }
+
+  private onFrame(request: FrameRequest): void {
+    if (this.stopped || this.failure !== undefined) return;
+    try {
+      this.recordFrame(request);
+    } catch (error) {
+      // An observer cannot throw into step(): keep the error for the next call on the recorder.
+      this.failure = error;
+    }
+  }
+
+  private recordFrame(request: FrameRequest): void {
+    const capture = this.session.capture();
+    const tiles: TileDigest[] = [];
+    for (let i = 0; i < capture.tiles.length; i++) {
+      if (capture.tiles[i] !== this.previous.tiles[i]) tiles.push({ index: i, digest: capture.tiles[i]! });
+    }
+    const changed = (now: bigint, before: bigint) => (now !== before ? now : undefined);
+    const queueDigest = changed(capture.queueDigest, this.previous.queueDigest);
+    const primitivesDigest = changed(capture.primitivesDigest, this.previous.primitivesDigest);
+    const signaturesDigest = changed(capture.signaturesDigest, this.previous.signaturesDigest);
+    this.writer.writeFrame({
+      index: this.frames,
+      timeUs: request.timeUs,
+      deltaUs: request.deltaUs,
+      fullRedraw: request.fullRedraw,
+      operations: this.pending,
+      digest: capture.digest,
+      stateRuns: diffRuns(this.previousState, capture.state, this.ranges),
+      ...(queueDigest === undefined ? {} : { queueDigest }),
+      ...(primitivesDigest === undefined ? {} : { primitivesDigest }),
+      ...(signaturesDigest === undefined ? {} : { signaturesDigest }),
+      tiles,
+    });
+    this.pending = [];
+    this.previous = capture;
+    this.previousState = capture.state.slice();
+    this.frames++;
+    // After the first frame too: a replay that diverges there (a rendering change shows at once)
+    // can then show the expected frame exactly.
+    if (this.frames === 1 || this.frames % this.checkpointInterval === 0) {
+      const snapshot = this.session.snapshot();
+      this.writer.writeCheckpoint({
+        frame: this.frames - 1,
+        timeUs: request.timeUs,
+        deltaUs: request.deltaUs,
+        state: deflateSync(snapshot.state),
+        pixels: deflateSync(snapshot.pixels),
+        signatures: deflateSync(snapshot.signatures),
+      });
+    }
+  }
+}

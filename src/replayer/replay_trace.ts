@@ -1,0 +1,139 @@
+/**
+ * One trace, replayed and judged: every frame checked against the recording, every golden frame
+ * compared with its image, and at the first divergence the frame's images written for a person to
+ * look at. What `gpuos replay`, the vitest helper and the HTML report all run.
+ */
+import { mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+import { compareImages, type CompareOptions } from '../golden/compare.js';
+import { checkGolden, obsoleteGoldens, type GoldenPolicy, type GoldenResult } from '../golden/golden_store.js';
+import { writePng, type RgbaImage } from '../golden/png.js';
+import { InvalidArgumentError } from '../errors.js';
+import { buildIdentity } from '../trace/trace_identity.js';
+import type { HostOperation } from '../trace/trace_types.js';
+import { describeDivergence, type Divergence } from './divergence.js';
+import { Replayer, type ReplayerOptions } from './replayer.js';
+
+export interface ReplayTraceOptions extends ReplayerOptions, GoldenPolicy {
+  /** First frame to check (the replay seeks to it from a checkpoint); default 0. */
+  from?: number;
+  /** Stop before this frame; default the end. */
+  to?: number;
+  /** Check goldens (default true). */
+  goldens?: boolean;
+  /** Where a divergence's images go (default test-output/replay). */
+  output?: string;
+  /** Called after each frame (for progress bars). */
+  onFrame?: (done: number, total: number) => void;
+}
+
+export interface DivergenceReport extends Divergence {
+  description: string;
+  /** What the host did before the frame: its events and other operations. */
+  operations: HostOperation[];
+  images: {
+    actual: string;
+    /** The recording's frame as far as the trace knows it (see Replayer.expectedFramebuffer). */
+    expected: string;
+    diff: string;
+    /** Every expected tile was known; otherwise `unknownTiles` are shaded in the expected image. */
+    exact: boolean;
+    unknownTiles: number;
+  };
+}
+
+export interface ReplayReport {
+  trace: string;
+  name: string;
+  frames: number;
+  replayed: number;
+  from: number;
+  to: number;
+  ok: boolean;
+  divergence?: DivergenceReport;
+  goldens: GoldenResult[];
+  /** Goldens no mark names any more (listed after an update). */
+  obsolete: string[];
+  warnings: string[];
+  durationMs: number;
+}
+
+export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayReport> {
+  const started = performance.now();
+  const replayer = await Replayer.open(path, options);
+  try {
+    const trace = replayer.trace;
+    const from = options.from ?? 0;
+    const to = Math.min(options.to ?? trace.frameCount, trace.frameCount);
+    if (!Number.isInteger(from) || from < 0 || from > to) throw new InvalidArgumentError(`from must be an integer from 0 to ${to}, got ${String(from)}`);
+    const warnings: string[] = [];
+    if (!trace.complete) warnings.push(`the trace is incomplete (recording cut off after frame ${trace.frameCount - 1}${trace.trailingBytes ? `, ${trace.trailingBytes} bytes of a partial record ignored` : ''})`);
+    if (trace.header.kernelDigest !== buildIdentity().kernelDigest) warnings.push(`recorded with kernel sources ${trace.header.kernelDigest}; replayed with ${buildIdentity().kernelDigest}`);
+    const name = trace.header.name;
+    const marks = new Map(trace.goldens.map((g) => [g.frame, g.name]));
+    const goldens: GoldenResult[] = [];
+    const report: ReplayReport = { trace: path, name, frames: trace.frameCount, replayed: 0, from, to, ok: true, goldens, obsolete: [], warnings, durationMs: 0 };
+
+    await replayer.seek(from);
+    while (replayer.position < to) {
+      const check = await replayer.step();
+      report.replayed++;
+      options.onFrame?.(report.replayed, to - from);
+      const golden = marks.get(check.frame.index);
+      if (golden !== undefined && options.goldens !== false) goldens.push(checkGolden(name, golden, replayer.session.image(), options));
+      if (!check.ok) {
+        report.ok = false;
+        report.divergence = await reportDivergence(replayer, check.divergence!, check.frame.operations, options);
+        break;
+      }
+    }
+    if (goldens.some((g) => g.failed)) report.ok = false;
+    if (options.update) report.obsolete = obsoleteGoldens(options.root ?? 'golden', name, trace.goldens.map((g) => g.name));
+    report.durationMs = performance.now() - started;
+    return report;
+  } finally {
+    replayer.close();
+  }
+}
+
+/** Shades tiles of an image whose content the trace does not know, in a diagonal hatch. */
+function hatchTiles(image: RgbaImage, tiles: readonly number[]): void {
+  const tilesX = Math.ceil(image.width / 16);
+  for (const tile of tiles) {
+    const x0 = (tile % tilesX) * 16;
+    const y0 = Math.floor(tile / tilesX) * 16;
+    for (let y = y0; y < Math.min(y0 + 16, image.height); y++) {
+      for (let x = x0; x < Math.min(x0 + 16, image.width); x++) {
+        const i = (y * image.width + x) * 4;
+        const stripe = ((x + y) & 7) < 4;
+        image.data.set(stripe ? [255, 0, 255, 255] : [40, 0, 40, 255], i);
+      }
+    }
+  }
+}
+
+async function reportDivergence(replayer: Replayer, divergence: Divergence, operations: HostOperation[], options: ReplayTraceOptions): Promise<DivergenceReport> {
+  const dir = resolve(options.output ?? join('test-output', 'replay'), replayer.trace.header.name);
+  mkdirSync(dir, { recursive: true });
+  const stem = `frame-${String(divergence.frame).padStart(5, '0')}`;
+  const actual = replayer.session.image();
+  const expected = await replayer.expectedFramebuffer();
+  const expectedImage: RgbaImage = { width: actual.width, height: actual.height, data: expected.data };
+  hatchTiles(expectedImage, expected.unknownTiles);
+  const comparison = compareImages(expectedImage, actual, { threshold: 0 } satisfies CompareOptions);
+  const images = {
+    actual: join(dir, `${stem}.actual.png`),
+    expected: join(dir, `${stem}.expected.png`),
+    diff: join(dir, `${stem}.diff.png`),
+    exact: expected.exact,
+    unknownTiles: expected.unknownTiles.length,
+  };
+  writePng(images.actual, actual);
+  writePng(images.expected, expectedImage);
+  writePng(images.diff, comparison.diff ?? actual);
+  let description = describeDivergence(divergence);
+  description += `\n  images: ${basename(images.expected)}, ${basename(images.actual)}, ${basename(images.diff)} in ${dir}`;
+  if (!expected.exact) description += `\n  (${expected.unknownTiles.length} expected tiles are known only by digest; they are hatched in the expected image)`;
+  return { ...divergence, description, operations, images };
+}

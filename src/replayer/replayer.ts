@@ -1,0 +1,233 @@
+/**
+ * Feeds a trace through the real kernel, frame by frame, and checks each frame against the
+ * recording: the tracked state byte for byte, every framebuffer tile and the other regions by
+ * digest, and all device memory by the frame digest.
+ *
+ *   const replayer = await Replayer.open('fixtures/traces/toggle.gtrace');
+ *   await replayer.seek(120);                  // from the nearest checkpoint
+ *   const check = await replayer.step();       // frame 120
+ *   if (!check.ok) console.log(describeDivergence(check.divergence));
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { OsAbi } from '../os/abi.js';
+import { openSession, type Backend, type DeviceCapture, type OsSession } from '../os/session.js';
+import { applyRuns, PREDICTED_FRAME_BYTES, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
+import { buildIdentity } from '../trace/trace_identity.js';
+import { TraceError } from '../trace/trace_error.js';
+import { Trace } from '../trace/trace_reader.js';
+import type { FrameRecord, HostOperation } from '../trace/trace_types.js';
+import { stateDifferences, type Divergence } from './divergence.js';
+
+export interface ReplayerOptions {
+  backend?: Backend;
+  /** The emulator schedule seed (default: the recording's). Any seed must replay identically. */
+  seed?: number | bigint;
+}
+
+export interface FrameCheck {
+  frame: FrameRecord;
+  ok: boolean;
+  divergence?: Divergence;
+}
+
+interface Expected {
+  state: Uint8Array;
+  tiles: Uint32Array;
+  queue: bigint;
+  primitives: bigint;
+  signatures: bigint;
+}
+
+export class Replayer {
+  /** The next frame step() replays. */
+  position = 0;
+  private expected!: Expected;
+  private readonly ranges: TrackedRange[];
+  private readonly frameOffset: number;
+
+  private constructor(
+    readonly trace: Trace,
+    public session: OsSession,
+    private readonly options: ReplayerOptions,
+  ) {
+    this.ranges = trackedRanges(session.scene.widgets.length);
+    this.frameOffset = OsAbi.get().offsetOf('gpuos_os_state', ['frame', 0]);
+    this.resetExpected();
+  }
+
+  static async open(path: string, options: ReplayerOptions = {}): Promise<Replayer> {
+    const trace = Trace.open(path);
+    try {
+      checkReplayable(trace);
+      return new Replayer(trace, await openFor(trace, options), options);
+    } catch (error) {
+      trace.close();
+      throw error;
+    }
+  }
+
+  get frameCount(): number {
+    return this.trace.frameCount;
+  }
+
+  /** Brings the session to the state before frame `frame` (after frame - 1), from the nearest checkpoint. */
+  async seek(frame: number): Promise<void> {
+    if (!Number.isInteger(frame) || frame < 0 || frame > this.frameCount) throw new InvalidArgumentError(`seek: frame must be from 0 to ${this.frameCount}, got ${String(frame)}`);
+    const entry = this.trace.checkpointBefore(frame);
+    if (entry && (entry.frame + 1 > this.position || frame < this.position)) {
+      const checkpoint = this.trace.checkpoint(entry);
+      const memory = this.trace.inflateCheckpoint(checkpoint);
+      this.session.restore({ ...memory, frameCount: checkpoint.frame + 1, timeUs: checkpoint.timeUs });
+      this.position = checkpoint.frame + 1;
+      this.resetExpected();
+    } else if (frame < this.position) {
+      this.session.close();
+      this.session = await openFor(this.trace, this.options);
+      this.position = 0;
+      this.resetExpected();
+    }
+    while (this.position < frame) {
+      const check = await this.step();
+      if (!check.ok) return; // stopped where it diverged: step() on reports it again
+    }
+  }
+
+  /** Replays frame `position` and checks it. */
+  async step(): Promise<FrameCheck> {
+    if (this.position >= this.frameCount) throw new InvalidArgumentError(`the trace has ${this.frameCount} frames; there is no frame ${this.position}`);
+    const frame = this.trace.frame(this.position);
+    for (const operation of frame.operations) this.apply(operation);
+    await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
+    this.position++;
+    return this.check(frame);
+  }
+
+  /**
+   * The recording's framebuffer for the frame just replayed, as far as the trace knows it: tiles
+   * whose digest matches are taken from the replay, tiles the recording did not change this frame
+   * from the replay of the frame before; tiles known only by digest are returned in `unknown`.
+   */
+  async expectedFramebuffer(): Promise<{ data: Uint8Array; unknownTiles: number[]; exact: boolean }> {
+    const frameIndex = this.position - 1;
+    const checkpoint = this.trace.checkpoints.find((c) => c.frame === frameIndex);
+    if (checkpoint) return { data: this.trace.inflateCheckpoint(this.trace.checkpoint(checkpoint)).pixels, unknownTiles: [], exact: true };
+    const actual = this.session.framebuffer();
+    const actualTiles = this.session.capture().tiles;
+    const frame = this.trace.frame(frameIndex);
+    const changedNow = new Set(frame.tiles.map((t) => t.index));
+    // Replay the previous frame to get what the recording showed one frame earlier.
+    const diverged = this.session.snapshot();
+    const expectedNow = this.expected;
+    await this.seek(frameIndex);
+    const before = this.session.framebuffer();
+    this.session.restore(diverged);
+    this.expected = expectedNow;
+    this.position = frameIndex + 1;
+    const data = actual.slice();
+    const unknownTiles: number[] = [];
+    const { width, height } = this.trace.header.config;
+    const tilesX = Math.ceil(width / 16);
+    for (let tile = 0; tile < actualTiles.length; tile++) {
+      if (actualTiles[tile] === expectedNow.tiles[tile]) continue;
+      if (changedNow.has(tile)) {
+        unknownTiles.push(tile);
+        continue;
+      }
+      const x0 = (tile % tilesX) * 16;
+      const y0 = Math.floor(tile / tilesX) * 16;
+      for (let y = y0; y < Math.min(y0 + 16, height); y++) {
+        const start = (y * width + x0) * 4;
+        data.set(before.subarray(start, start + Math.min(16, width - x0) * 4), start);
+      }
+    }
+    return { data, unknownTiles, exact: unknownTiles.length === 0 };
+  }
+
+  close(): void {
+    this.session.close();
+    this.trace.close();
+  }
+
+  private apply(operation: HostOperation): void {
+    try {
+      if (operation.kind === 'events') this.session.pushRawEvents(operation.events);
+      else if (operation.kind === 'counters') this.session.setQueueCounters(operation);
+      else this.session.writeStateBytes(operation.bytes, operation.offset);
+    } catch (error) {
+      throw new TraceError('E_TRACE_INVALID', `frame ${this.position}: the recorded ${operation.kind} operation cannot be applied (${(error as Error).message}); the trace does not fit this scene`, { cause: error });
+    }
+  }
+
+  private resetExpected(): void {
+    const capture = this.session.capture();
+    this.expected = { state: capture.state.slice(), tiles: capture.tiles.slice(), queue: capture.queueDigest, primitives: capture.primitivesDigest, signatures: capture.signaturesDigest };
+  }
+
+  private predictFrameBytes(frame: FrameRecord): void {
+    // The 24 bytes of gpuos_frame_state a trace does not store: what phase 8 computes from the
+    // frame's number and time (kernels/os/phase_8_finalize.h), to the float.
+    const view = new DataView(this.expected.state.buffer, this.expected.state.byteOffset + this.frameOffset, PREDICTED_FRAME_BYTES);
+    const number = frame.index + 1;
+    view.setUint32(0, number % 2 ** 32, true);
+    view.setUint32(4, Math.floor(number / 2 ** 32), true);
+    view.setUint32(8, frame.timeUs % 2 ** 32, true);
+    view.setUint32(12, Math.floor(frame.timeUs / 2 ** 32), true);
+    view.setFloat32(16, Math.fround(Math.fround(frame.timeUs) / 1_000_000), true);
+    view.setFloat32(20, Math.fround(Math.fround(frame.deltaUs) / 1_000_000), true);
+  }
+
+  private check(frame: FrameRecord): FrameCheck {
+    const expected = this.expected;
+    applyRuns(expected.state, frame.stateRuns, this.ranges, `frame ${frame.index}`);
+    this.predictFrameBytes(frame);
+    for (const tile of frame.tiles) expected.tiles[tile.index] = tile.digest;
+    if (frame.queueDigest !== undefined) expected.queue = frame.queueDigest;
+    if (frame.primitivesDigest !== undefined) expected.primitives = frame.primitivesDigest;
+    if (frame.signaturesDigest !== undefined) expected.signatures = frame.signaturesDigest;
+    const actual = this.session.capture();
+    if (actual.digest === frame.digest && this.trackedEqual(actual)) return { frame, ok: true };
+    return { frame, ok: false, divergence: this.divergence(frame, actual) };
+  }
+
+  private trackedEqual(actual: DeviceCapture): boolean {
+    const a = Buffer.from(actual.state.buffer, actual.state.byteOffset, actual.state.byteLength);
+    const e = Buffer.from(this.expected.state.buffer, this.expected.state.byteOffset, this.expected.state.byteLength);
+    const frameStart = this.frameOffset;
+    if (!a.subarray(frameStart, frameStart + PREDICTED_FRAME_BYTES).equals(e.subarray(frameStart, frameStart + PREDICTED_FRAME_BYTES))) return false;
+    return this.ranges.every((r) => a.subarray(r.start, r.end).equals(e.subarray(r.start, r.end)));
+  }
+
+  private divergence(frame: FrameRecord, actual: DeviceCapture): Divergence {
+    const { width } = this.trace.header.config;
+    const tilesX = Math.ceil(width / 16);
+    const tiles: Divergence['tiles'] = [];
+    for (let i = 0; i < actual.tiles.length; i++) {
+      if (actual.tiles[i] !== this.expected.tiles[i]) tiles.push({ index: i, x: (i % tilesX) * 16, y: Math.floor(i / tilesX) * 16 });
+    }
+    const regions: string[] = [];
+    if (actual.queueDigest !== this.expected.queue) regions.push('input queue');
+    if (actual.primitivesDigest !== this.expected.primitives) regions.push('primitives');
+    if (actual.signaturesDigest !== this.expected.signatures) regions.push('damage signatures');
+    const fields = stateDifferences(this.expected.state, actual.state, this.ranges, this.session.scene);
+    if (fields.length === 0 && tiles.length === 0 && regions.length === 0) regions.push('device memory outside the tracked regions (frame digest)');
+    return { frame: frame.index, fields, tiles, regions };
+  }
+}
+
+function checkReplayable(trace: Trace): void {
+  const identity = buildIdentity();
+  const { abi } = trace.header;
+  if (abi.version !== identity.abiVersion || abi.layoutDigest !== identity.layoutDigest) {
+    throw new TraceError(
+      'E_TRACE_VERSION',
+      `${trace.path} was recorded with OS ABI version ${abi.version} (layout ${abi.layoutDigest}); this build has version ${identity.abiVersion} (layout ${identity.layoutDigest}). ` +
+        'The device memory layout changed, so the trace cannot be replayed: record it again from its scenario (gpuos record).',
+    );
+  }
+  if (trace.frameCount === 0) throw new TraceError('E_TRACE_INVALID', `${trace.path} holds no complete frame`);
+}
+
+async function openFor(trace: Trace, options: ReplayerOptions): Promise<OsSession> {
+  const { width, height, seed } = trace.header.config;
+  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend: options.backend ?? 'emulator' });
+}

@@ -1,0 +1,339 @@
+/**
+ * Record payloads: TypeScript values ↔ msgpack maps with short keys (docs/TRACE_FORMAT.md).
+ * Decoding treats the bytes as hostile: every key, type, range and size is checked, and anything
+ * unexpected is a TraceError naming the record, never a crash or an unbounded allocation.
+ */
+import { Packr } from 'msgpackr';
+
+import { decodeEvents, encodeEvents } from './event_codec.js';
+import { TraceError } from './trace_error.js';
+import type { CheckpointRecord, EndRecord, FrameRecord, GoldenMark, HostOperation, TileDigest, TraceHeader } from './trace_types.js';
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint', moreTypes: false });
+
+/** Limits on what one record may declare (the format's, not the OS's). */
+export const LIMITS = {
+  maxOperationsPerFrame: 1024,
+  maxStateRuns: 65536,
+  maxTiles: (3840 / 16) * (2160 / 16),
+  maxTimeUs: Number.MAX_SAFE_INTEGER,
+  maxDeltaUs: 60_000_000,
+  maxNameLength: 200,
+  maxDescriptionLength: 4000,
+};
+
+export const GOLDEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+type Raw = Record<string, unknown>;
+
+export function pack(value: unknown): Uint8Array {
+  return packr.pack(value);
+}
+
+function unpackMap(payload: Uint8Array, what: string, offset: number): Raw {
+  let value: unknown;
+  try {
+    value = packr.unpack(payload);
+  } catch (error) {
+    throw new TraceError('E_TRACE_CORRUPT', `the ${what} at byte ${offset} is not valid msgpack: ${(error as Error).message}`, { offset, cause: error });
+  }
+  // A map whose keys included "__proto__" would come back with another prototype: refuse it.
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
+    throw new TraceError('E_TRACE_CORRUPT', `the ${what} at byte ${offset} is not a map`, { offset });
+  }
+  return value as Raw;
+}
+
+/** Reads fields of one untrusted map, with errors that name the record and the key. */
+class Fields {
+  constructor(
+    private readonly raw: Raw,
+    private readonly where: string,
+    private readonly offset: number,
+    allowed: readonly string[],
+  ) {
+    for (const key of Object.keys(raw)) if (!allowed.includes(key)) this.fail(`has an unknown field '${key}'`);
+  }
+
+  fail(problem: string): never {
+    throw new TraceError('E_TRACE_INVALID', `${this.where} ${problem}`, { offset: this.offset });
+  }
+
+  has(key: string): boolean {
+    return this.raw[key] !== undefined;
+  }
+
+  integer(key: string, min: number, max: number, fallback?: number): number {
+    const value = this.raw[key];
+    if (value === undefined && fallback !== undefined) return fallback;
+    const n = typeof value === 'bigint' && value >= BigInt(min) && value <= BigInt(max) ? Number(value) : value;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) this.fail(`field '${key}' must be an integer from ${min} to ${max}, got ${describe(value)}`);
+    return n;
+  }
+
+  string(key: string, maxLength: number, fallback?: string): string {
+    const value = this.raw[key];
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (typeof value !== 'string' || value.length > maxLength) this.fail(`field '${key}' must be a string of at most ${maxLength} characters`);
+    return value;
+  }
+
+  bytes(key: string, maxLength: number): Uint8Array {
+    const value = this.raw[key];
+    if (!(value instanceof Uint8Array) || value.byteLength > maxLength) this.fail(`field '${key}' must be binary of at most ${maxLength} bytes`);
+    return value;
+  }
+
+  digest(key: string): bigint {
+    const bytes = this.bytes(key, 8);
+    if (bytes.byteLength !== 8) this.fail(`field '${key}' must be an 8-byte digest`);
+    return Buffer.from(bytes).readBigUInt64LE(0);
+  }
+
+  optionalDigest(key: string): bigint | undefined {
+    return this.has(key) ? this.digest(key) : undefined;
+  }
+
+  array(key: string, maxLength: number): unknown[] {
+    const value = this.raw[key];
+    if (value === undefined) return [];
+    if (!Array.isArray(value) || value.length > maxLength) this.fail(`field '${key}' must be an array of at most ${maxLength} items`);
+    return value;
+  }
+
+  object(key: string): Raw {
+    const value = this.raw[key];
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) this.fail(`field '${key}' must be a map`);
+    return value as Raw;
+  }
+
+  value(key: string): unknown {
+    return this.raw[key];
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
+  if (value instanceof Uint8Array) return `${value.byteLength} bytes`;
+  if (Array.isArray(value)) return 'an array';
+  return String(value);
+}
+
+export function digestBytes(digest: bigint): Uint8Array {
+  const out = Buffer.alloc(8);
+  out.writeBigUInt64LE(BigInt.asUintN(64, digest));
+  return out;
+}
+
+// ---- header ----
+
+export function encodeHeader(header: TraceHeader): Uint8Array {
+  return pack({
+    format: header.format,
+    writer: header.writer,
+    name: header.name,
+    description: header.description,
+    abi: { version: header.abi.version, layout: header.abi.layoutDigest },
+    kernel: header.kernelDigest,
+    backend: header.backend,
+    width: header.config.width,
+    height: header.config.height,
+    seed: header.config.seed.toString(),
+    checkpoints: header.config.checkpointInterval,
+    scene: header.scene,
+  });
+}
+
+export function decodeHeader(payload: Uint8Array, offset: number): TraceHeader {
+  const f = new Fields(unpackMap(payload, 'header', offset), 'the header', offset, [
+    'format', 'writer', 'name', 'description', 'abi', 'kernel', 'backend', 'width', 'height', 'seed', 'checkpoints', 'scene',
+  ]);
+  const abi = new Fields(f.object('abi'), "the header's abi", offset, ['version', 'layout']);
+  const seed = f.string('seed', 20);
+  if (!/^\d{1,20}$/.test(seed) || BigInt(seed) >= 1n << 64n) f.fail(`field 'seed' must be a decimal integer below 2^64`);
+  if (f.value('scene') === undefined) f.fail('has no scene');
+  return {
+    format: f.integer('format', 1, 255),
+    writer: f.string('writer', 100),
+    name: f.string('name', LIMITS.maxNameLength),
+    description: f.string('description', LIMITS.maxDescriptionLength, ''),
+    abi: { version: abi.integer('version', 0, 0xffffffff), layoutDigest: abi.string('layout', 16) },
+    kernelDigest: f.string('kernel', 16),
+    backend: f.string('backend', 32),
+    config: {
+      width: f.integer('width', 1, 3840),
+      height: f.integer('height', 1, 2160),
+      seed: BigInt(seed),
+      checkpointInterval: f.integer('checkpoints', 1, 1_000_000),
+    },
+    scene: f.value('scene'),
+  };
+}
+
+// ---- frames ----
+
+/** The previous frame's time and delta, which a frame record's defaults refer to. */
+export interface FrameContext {
+  index: number;
+  timeUs: number;
+  deltaUs: number | undefined;
+}
+
+export function encodeFrame(frame: FrameRecord, previous: FrameContext): Uint8Array {
+  const out: Raw = {};
+  if (frame.deltaUs !== previous.deltaUs) out['d'] = frame.deltaUs;
+  if (frame.timeUs !== previous.timeUs + frame.deltaUs) out['t'] = frame.timeUs;
+  if (frame.fullRedraw) out['r'] = 1;
+  if (frame.operations.length > 0) {
+    out['o'] = frame.operations.map((op) => {
+      switch (op.kind) {
+        case 'events':
+          return [0, encodeEvents(op.events)];
+        case 'counters':
+          return [1, op.head ?? null, op.tail ?? null];
+        case 'write':
+          return [2, op.offset, op.bytes];
+      }
+    });
+  }
+  out['x'] = digestBytes(frame.digest);
+  if (frame.stateRuns.length > 0) out['s'] = frame.stateRuns;
+  if (frame.queueDigest !== undefined) out['u'] = digestBytes(frame.queueDigest);
+  if (frame.primitivesDigest !== undefined) out['p'] = digestBytes(frame.primitivesDigest);
+  if (frame.signaturesDigest !== undefined) out['k'] = digestBytes(frame.signaturesDigest);
+  if (frame.tiles.length > 0) {
+    const flat: number[] = [];
+    let cursor = 0;
+    for (const tile of frame.tiles) {
+      flat.push(tile.index - cursor, tile.digest);
+      cursor = tile.index + 1;
+    }
+    out['c'] = flat;
+  }
+  return pack(out);
+}
+
+function decodeOperation(value: unknown, where: string, stateBytes: number): HostOperation {
+  const fail = (problem: string): never => {
+    throw new TraceError('E_TRACE_INVALID', `${where} ${problem}`);
+  };
+  if (!Array.isArray(value) || value.length < 2) fail('is not an operation');
+  const op = value as unknown[];
+  const [kind] = op;
+  const u32 = (value: unknown, name: string): number | undefined => {
+    if (value === null) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) fail(`has a ${name} that is not a 32-bit unsigned integer`);
+    return value as number;
+  };
+  switch (kind) {
+    case 0: {
+      if (op.length !== 2 || !(op[1] instanceof Uint8Array)) fail('is not an events operation');
+      return { kind: 'events', events: decodeEvents(op[1] as Uint8Array, where) };
+    }
+    case 1: {
+      if (op.length !== 3) fail('is not a counters operation');
+      const head = u32(op[1], 'head');
+      const tail = u32(op[2], 'tail');
+      return { kind: 'counters', ...(head === undefined ? {} : { head }), ...(tail === undefined ? {} : { tail }) };
+    }
+    case 2: {
+      const offset = op[1];
+      const bytes = op[2];
+      if (op.length !== 3 || typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || !(bytes instanceof Uint8Array) || offset + bytes.byteLength > stateBytes) {
+        fail(`is not a write inside the ${stateBytes}-byte state`);
+      }
+      return { kind: 'write', offset: offset as number, bytes: bytes as Uint8Array };
+    }
+    default:
+      return fail(`has unknown kind ${describe(kind)}`);
+  }
+}
+
+export function decodeFrame(payload: Uint8Array, offset: number, previous: FrameContext, limits: { stateBytes: number; tiles: number }): FrameRecord {
+  const index = previous.index + 1;
+  const where = `frame ${index} (byte ${offset})`;
+  const f = new Fields(unpackMap(payload, `frame ${index}`, offset), where, offset, ['d', 't', 'r', 'o', 'x', 's', 'u', 'p', 'k', 'c']);
+  if (!f.has('d') && previous.deltaUs === undefined) f.fail("has no delta ('d') and no earlier frame to take it from");
+  const deltaUs = f.integer('d', 0, LIMITS.maxDeltaUs, previous.deltaUs);
+  const timeUs = f.integer('t', previous.timeUs, LIMITS.maxTimeUs, previous.timeUs + deltaUs);
+  if (timeUs > LIMITS.maxTimeUs) f.fail('has a time past 2^53 µs');
+  const r = f.integer('r', 0, 1, 0);
+  const operations = f.array('o', LIMITS.maxOperationsPerFrame).map((op, i) => decodeOperation(op, `${where} operation ${i}`, limits.stateBytes));
+  const runs = f.array('s', LIMITS.maxStateRuns * 2);
+  if (runs.length % 2 !== 0) f.fail('has an odd number of state-change items');
+  const flatTiles = f.array('c', limits.tiles * 2);
+  if (flatTiles.length % 2 !== 0) f.fail('has an odd number of tile items');
+  const tiles: TileDigest[] = [];
+  let cursor = 0;
+  for (let i = 0; i < flatTiles.length; i += 2) {
+    const gap = flatTiles[i];
+    const digest = flatTiles[i + 1];
+    if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 0 || typeof digest !== 'number' || !Number.isInteger(digest) || digest < 0 || digest > 0xffffffff) {
+      f.fail(`has a malformed tile entry ${i / 2}`);
+    }
+    const tileIndex = cursor + (gap as number);
+    if (tileIndex >= limits.tiles) f.fail(`names tile ${tileIndex}, but the framebuffer has ${limits.tiles}`);
+    tiles.push({ index: tileIndex, digest: digest as number });
+    cursor = tileIndex + 1;
+  }
+  const frame: FrameRecord = {
+    index,
+    timeUs,
+    deltaUs,
+    fullRedraw: r === 1,
+    operations,
+    digest: f.digest('x'),
+    stateRuns: runs as (number | Uint8Array)[],
+    tiles,
+  };
+  const queue = f.optionalDigest('u');
+  const primitives = f.optionalDigest('p');
+  const signatures = f.optionalDigest('k');
+  if (queue !== undefined) frame.queueDigest = queue;
+  if (primitives !== undefined) frame.primitivesDigest = primitives;
+  if (signatures !== undefined) frame.signaturesDigest = signatures;
+  return frame;
+}
+
+// ---- golden marks ----
+
+export function encodeGolden(mark: GoldenMark): Uint8Array {
+  return pack({ f: mark.frame, m: mark.name });
+}
+
+export function decodeGolden(payload: Uint8Array, offset: number): GoldenMark {
+  const f = new Fields(unpackMap(payload, 'golden mark', offset), `the golden mark at byte ${offset}`, offset, ['f', 'm']);
+  const name = f.string('m', 64);
+  if (!GOLDEN_NAME.test(name)) f.fail(`names the golden ${JSON.stringify(name)}, which is not a plain file name (letters, digits, _ . -)`);
+  return { frame: f.integer('f', 0, Number.MAX_SAFE_INTEGER), name };
+}
+
+// ---- checkpoints and the end ----
+
+export function encodeCheckpoint(checkpoint: CheckpointRecord): Uint8Array {
+  return pack({ f: checkpoint.frame, t: checkpoint.timeUs, d: checkpoint.deltaUs, s: checkpoint.state, p: checkpoint.pixels, k: checkpoint.signatures });
+}
+
+export function decodeCheckpoint(payload: Uint8Array, offset: number): CheckpointRecord {
+  const where = `the checkpoint at byte ${offset}`;
+  const f = new Fields(unpackMap(payload, 'checkpoint', offset), where, offset, ['f', 't', 'd', 's', 'p', 'k']);
+  const max = 64 * 1024 * 1024;
+  return {
+    frame: f.integer('f', 0, Number.MAX_SAFE_INTEGER),
+    timeUs: f.integer('t', 0, LIMITS.maxTimeUs),
+    deltaUs: f.integer('d', 0, LIMITS.maxDeltaUs),
+    state: f.bytes('s', max),
+    pixels: f.bytes('p', max),
+    signatures: f.bytes('k', max),
+  };
+}
+
+export function encodeEnd(end: EndRecord): Uint8Array {
+  return pack({ n: end.frames, x: digestBytes(end.digest) });
+}
+
+export function decodeEnd(payload: Uint8Array, offset: number): EndRecord {
+  const f = new Fields(unpackMap(payload, 'end record', offset), `the end record at byte ${offset}`, offset, ['n', 'x']);
+  return { frames: f.integer('n', 0, Number.MAX_SAFE_INTEGER), digest: f.digest('x') };
+}
+
