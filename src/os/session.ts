@@ -56,6 +56,17 @@ export interface StepOptions {
   profile?: boolean;
 }
 
+/**
+ * The framebuffer is digested in blocks of this many pixels square (the last row and column cut
+ * by its edge): small enough to say where two frames differ, large enough that a frame whose
+ * every pixel moved (a scroll) costs a trace only a few kilobytes.
+ */
+export const DIGEST_BLOCK_SIZE = 32;
+
+export function digestBlockCount(width: number, height: number): number {
+  return Math.ceil(width / DIGEST_BLOCK_SIZE) * Math.ceil(height / DIGEST_BLOCK_SIZE);
+}
+
 /** Digests of a session's device memory after a frame (OsSession.capture). */
 export interface DeviceCapture {
   /** XXH64 of the three digests below, little-endian, concatenated: all device memory. */
@@ -66,8 +77,8 @@ export interface DeviceCapture {
   queueDigest: bigint;
   primitivesDigest: bigint;
   signaturesDigest: bigint;
-  /** Per 16x16 framebuffer tile, row-major: low 32 bits of XXH64 of its pixels. */
-  tiles: Uint32Array;
+  /** Per DIGEST_BLOCK_SIZE-square block of the framebuffer, row-major: low 32 bits of XXH64 of its pixels. */
+  blocks: Uint32Array;
 }
 
 export interface DeviceSnapshot {
@@ -143,7 +154,7 @@ export class OsSession {
   private stateWritten = false;
   private observers: SessionObserver[] = [];
   private pendingRequest: FrameRequest | undefined;
-  private allTiles: Uint32Array | undefined;
+  private allBlocks: Uint32Array | undefined;
   private closed = false;
 
   /** @internal use openSession */
@@ -404,12 +415,10 @@ export class OsSession {
       const struct = abi.struct('gpuos_os_state').fields.get(name)!;
       return this.state.digest(struct.offset, struct.size * struct.count);
     };
-    const tileSize = abi.constant('GPUOS_TILE_SIZE');
-    const tileCount = Math.ceil(this.width / tileSize) * Math.ceil(this.height / tileSize);
-    this.allTiles ??= Uint32Array.from({ length: tileCount }, (_, i) => i);
-    const tiles = this.pixels.tileDigests(this.width, this.height, tileSize, this.allTiles);
+    this.allBlocks ??= Uint32Array.from({ length: digestBlockCount(this.width, this.height) }, (_, i) => i);
+    const blocks = this.pixels.tileDigests(this.width, this.height, DIGEST_BLOCK_SIZE, this.allBlocks);
     const stateDigest = this.state.digest();
-    const pixelsDigest = nativeAddon().digest64(new Uint8Array(tiles.buffer, tiles.byteOffset, tiles.byteLength));
+    const pixelsDigest = nativeAddon().digest64(new Uint8Array(blocks.buffer, blocks.byteOffset, blocks.byteLength));
     const signaturesDigest = this.tiles.digest();
     const combined = Buffer.alloc(24);
     combined.writeBigUInt64LE(stateDigest, 0);
@@ -422,7 +431,7 @@ export class OsSession {
       queueDigest: region('queue'),
       primitivesDigest: region('primitives'),
       signaturesDigest,
-      tiles,
+      blocks,
     };
   }
 

@@ -11,6 +11,7 @@
  * (events exactly as they entered the ring, counter and memory overwrites), then digests of the
  * device memory after it, and the tracked state bytes that changed (src/trace/state_regions.ts).
  */
+import { rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 import { InvalidArgumentError } from '../errors.js';
@@ -20,7 +21,7 @@ import { diffRuns, trackedRanges, type TrackedRange } from '../trace/state_regio
 import { buildIdentity } from '../trace/trace_identity.js';
 import { TRACE_FORMAT_VERSION } from '../trace/record_framing.js';
 import { GOLDEN_NAME, LIMITS } from '../trace/trace_records.js';
-import type { TileDigest } from '../trace/trace_types.js';
+import type { BlockDigest } from '../trace/trace_types.js';
 import { TraceWriter } from '../trace/trace_writer.js';
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 120;
@@ -118,6 +119,16 @@ export class TraceRecorder {
     return { path: this.path, frames: this.frames, bytes: this.writer.size, events: this.events, goldens: [...this.goldens] };
   }
 
+  /** Stops and deletes the file: for a recording that failed partway (nothing misleading is left). */
+  abort(): void {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.stopObserving();
+      this.writer.abandon();
+    }
+    rmSync(this.path, { force: true });
+  }
+
   private check(): void {
     if (this.failure !== undefined) throw this.failure;
     if (this.stopped) throw new InvalidArgumentError(`the recording of ${this.path} has stopped`);
@@ -141,9 +152,9 @@ export class TraceRecorder {
 
   private recordFrame(request: FrameRequest): void {
     const capture = this.session.capture();
-    const tiles: TileDigest[] = [];
-    for (let i = 0; i < capture.tiles.length; i++) {
-      if (capture.tiles[i] !== this.previous.tiles[i]) tiles.push({ index: i, digest: capture.tiles[i]! });
+    const blocks: BlockDigest[] = [];
+    for (let i = 0; i < capture.blocks.length; i++) {
+      if (capture.blocks[i] !== this.previous.blocks[i]) blocks.push({ index: i, digest: capture.blocks[i]! });
     }
     const changed = (now: bigint, before: bigint) => (now !== before ? now : undefined);
     const queueDigest = changed(capture.queueDigest, this.previous.queueDigest);
@@ -160,7 +171,7 @@ export class TraceRecorder {
       ...(queueDigest === undefined ? {} : { queueDigest }),
       ...(primitivesDigest === undefined ? {} : { primitivesDigest }),
       ...(signaturesDigest === undefined ? {} : { signaturesDigest }),
-      tiles,
+      blocks,
     });
     this.pending = [];
     this.previous = capture;

@@ -1,11 +1,13 @@
 /**
  * Where a replayed frame differs from the recording, in the OS's own terms: which frame-state
- * field, which widget's field (by its scene id), which text, which framebuffer tiles, which other
- * regions. The tracked state is known exactly (the trace stores its changes), so fields are named
- * with both values; the rest is known by digest, so regions and tiles are named without values.
+ * field, which widget's field (by its scene id), which text, which blocks of the framebuffer,
+ * which other regions. The tracked state is known exactly (the trace stores its changes), so
+ * fields are named with both values; the rest is known by digest, so regions and blocks are named
+ * without values.
  */
 import { OsAbi, readScalar, type AbiField } from '../os/abi.js';
 import { widgetName } from '../os/os_state.js';
+import { DIGEST_BLOCK_SIZE } from '../os/session.js';
 import type { CompiledScene } from '../scene/scene_compile.js';
 import { PREDICTED_FRAME_BYTES, type TrackedRange } from '../trace/state_regions.js';
 
@@ -19,8 +21,8 @@ export interface FieldDifference {
 export interface Divergence {
   frame: number;
   fields: FieldDifference[];
-  /** Framebuffer tiles (16x16) whose pixels differ: index, and top-left pixel. */
-  tiles: { index: number; x: number; y: number }[];
+  /** Framebuffer blocks (DIGEST_BLOCK_SIZE square) whose pixels differ: index, and top-left pixel. */
+  blocks: { index: number; x: number; y: number }[];
   /** Regions known only by digest that differ: 'queue', 'primitives', 'damage signatures', 'other state'. */
   regions: string[];
 }
@@ -86,9 +88,10 @@ export function stateDifferences(expected: Uint8Array, actual: Uint8Array, range
 export function describeDivergence(divergence: Divergence): string {
   const lines = [`frame ${divergence.frame} diverged from the recording:`];
   for (const field of divergence.fields) lines.push(`  ${field.path}: expected ${field.expected}, got ${field.actual}`);
-  if (divergence.tiles.length > 0) {
-    const shown = divergence.tiles.slice(0, 12).map((t) => `(${t.x},${t.y})`).join(' ');
-    lines.push(`  framebuffer: ${divergence.tiles.length} tile${divergence.tiles.length === 1 ? '' : 's'} of 16x16 differ, at ${shown}${divergence.tiles.length > 12 ? ' …' : ''}`);
+  if (divergence.blocks.length > 0) {
+    const shown = divergence.blocks.slice(0, 12).map((b) => `(${b.x},${b.y})`).join(' ');
+    const n = divergence.blocks.length;
+    lines.push(`  framebuffer: ${n} block${n === 1 ? '' : 's'} of ${DIGEST_BLOCK_SIZE}x${DIGEST_BLOCK_SIZE} px differ, at ${shown}${n > 12 ? ' …' : ''}`);
   }
   for (const region of divergence.regions) lines.push(`  ${region}: differs (known by digest only)`);
   return lines.join('\n');

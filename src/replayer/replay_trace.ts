@@ -12,6 +12,7 @@ import { writePng, type RgbaImage } from '../golden/png.js';
 import { InvalidArgumentError } from '../errors.js';
 import { buildIdentity } from '../trace/trace_identity.js';
 import type { HostOperation } from '../trace/trace_types.js';
+import { DIGEST_BLOCK_SIZE } from '../os/session.js';
 import { describeDivergence, type Divergence } from './divergence.js';
 import { Replayer, type ReplayerOptions } from './replayer.js';
 
@@ -37,9 +38,9 @@ export interface DivergenceReport extends Divergence {
     /** The recording's frame as far as the trace knows it (see Replayer.expectedFramebuffer). */
     expected: string;
     diff: string;
-    /** Every expected tile was known; otherwise `unknownTiles` are shaded in the expected image. */
+    /** Every expected block was known; otherwise `unknownBlocks` are hatched in the expected image. */
     exact: boolean;
-    unknownTiles: number;
+    unknownBlocks: number;
   };
 }
 
@@ -97,14 +98,15 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
   }
 }
 
-/** Shades tiles of an image whose content the trace does not know, in a diagonal hatch. */
-function hatchTiles(image: RgbaImage, tiles: readonly number[]): void {
-  const tilesX = Math.ceil(image.width / 16);
-  for (const tile of tiles) {
-    const x0 = (tile % tilesX) * 16;
-    const y0 = Math.floor(tile / tilesX) * 16;
-    for (let y = y0; y < Math.min(y0 + 16, image.height); y++) {
-      for (let x = x0; x < Math.min(x0 + 16, image.width); x++) {
+/** Shades blocks of an image whose content the trace does not know, in a diagonal hatch. */
+function hatchBlocks(image: RgbaImage, blocks: readonly number[]): void {
+  const size = DIGEST_BLOCK_SIZE;
+  const blocksX = Math.ceil(image.width / size);
+  for (const block of blocks) {
+    const x0 = (block % blocksX) * size;
+    const y0 = Math.floor(block / blocksX) * size;
+    for (let y = y0; y < Math.min(y0 + size, image.height); y++) {
+      for (let x = x0; x < Math.min(x0 + size, image.width); x++) {
         const i = (y * image.width + x) * 4;
         const stripe = ((x + y) & 7) < 4;
         image.data.set(stripe ? [255, 0, 255, 255] : [40, 0, 40, 255], i);
@@ -120,20 +122,20 @@ async function reportDivergence(replayer: Replayer, divergence: Divergence, oper
   const actual = replayer.session.image();
   const expected = await replayer.expectedFramebuffer();
   const expectedImage: RgbaImage = { width: actual.width, height: actual.height, data: expected.data };
-  hatchTiles(expectedImage, expected.unknownTiles);
+  hatchBlocks(expectedImage, expected.unknownBlocks);
   const comparison = compareImages(expectedImage, actual, { threshold: 0 } satisfies CompareOptions);
   const images = {
     actual: join(dir, `${stem}.actual.png`),
     expected: join(dir, `${stem}.expected.png`),
     diff: join(dir, `${stem}.diff.png`),
     exact: expected.exact,
-    unknownTiles: expected.unknownTiles.length,
+    unknownBlocks: expected.unknownBlocks.length,
   };
   writePng(images.actual, actual);
   writePng(images.expected, expectedImage);
   writePng(images.diff, comparison.diff ?? actual);
   let description = describeDivergence(divergence);
   description += `\n  images: ${basename(images.expected)}, ${basename(images.actual)}, ${basename(images.diff)} in ${dir}`;
-  if (!expected.exact) description += `\n  (${expected.unknownTiles.length} expected tiles are known only by digest; they are hatched in the expected image)`;
+  if (!expected.exact) description += `\n  (${expected.unknownBlocks.length} expected blocks are known only by digest; they are hatched in the expected image)`;
   return { ...divergence, description, operations, images };
 }

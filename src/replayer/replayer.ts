@@ -10,7 +10,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { OsAbi } from '../os/abi.js';
-import { openSession, type Backend, type DeviceCapture, type OsSession } from '../os/session.js';
+import { DIGEST_BLOCK_SIZE, openSession, type Backend, type DeviceCapture, type OsSession } from '../os/session.js';
 import { applyRuns, PREDICTED_FRAME_BYTES, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
 import { buildIdentity } from '../trace/trace_identity.js';
 import { TraceError } from '../trace/trace_error.js';
@@ -27,12 +27,14 @@ export interface ReplayerOptions {
 export interface FrameCheck {
   frame: FrameRecord;
   ok: boolean;
+  /** The replay's frame digest (equal to frame.digest when ok). */
+  digest: bigint;
   divergence?: Divergence;
 }
 
 interface Expected {
   state: Uint8Array;
-  tiles: Uint32Array;
+  blocks: Uint32Array;
   queue: bigint;
   primitives: bigint;
   signatures: bigint;
@@ -103,18 +105,17 @@ export class Replayer {
   }
 
   /**
-   * The recording's framebuffer for the frame just replayed, as far as the trace knows it: tiles
-   * whose digest matches are taken from the replay, tiles the recording did not change this frame
-   * from the replay of the frame before; tiles known only by digest are returned in `unknown`.
+   * The recording's framebuffer for the frame just replayed, as far as the trace knows it: blocks
+   * whose digest matches are taken from the replay, blocks the recording did not change this frame
+   * from the replay of the frame before; blocks known only by digest are returned in `unknown`.
    */
-  async expectedFramebuffer(): Promise<{ data: Uint8Array; unknownTiles: number[]; exact: boolean }> {
+  async expectedFramebuffer(): Promise<{ data: Uint8Array; unknownBlocks: number[]; exact: boolean }> {
     const frameIndex = this.position - 1;
     const checkpoint = this.trace.checkpoints.find((c) => c.frame === frameIndex);
-    if (checkpoint) return { data: this.trace.inflateCheckpoint(this.trace.checkpoint(checkpoint)).pixels, unknownTiles: [], exact: true };
+    if (checkpoint) return { data: this.trace.inflateCheckpoint(this.trace.checkpoint(checkpoint)).pixels, unknownBlocks: [], exact: true };
     const actual = this.session.framebuffer();
-    const actualTiles = this.session.capture().tiles;
-    const frame = this.trace.frame(frameIndex);
-    const changedNow = new Set(frame.tiles.map((t) => t.index));
+    const actualBlocks = this.session.capture().blocks;
+    const changedNow = new Set(this.trace.frame(frameIndex).blocks.map((b) => b.index));
     // Replay the previous frame to get what the recording showed one frame earlier.
     const diverged = this.session.snapshot();
     const expectedNow = this.expected;
@@ -124,23 +125,24 @@ export class Replayer {
     this.expected = expectedNow;
     this.position = frameIndex + 1;
     const data = actual.slice();
-    const unknownTiles: number[] = [];
+    const unknownBlocks: number[] = [];
     const { width, height } = this.trace.header.config;
-    const tilesX = Math.ceil(width / 16);
-    for (let tile = 0; tile < actualTiles.length; tile++) {
-      if (actualTiles[tile] === expectedNow.tiles[tile]) continue;
-      if (changedNow.has(tile)) {
-        unknownTiles.push(tile);
+    const size = DIGEST_BLOCK_SIZE;
+    const blocksX = Math.ceil(width / size);
+    for (let block = 0; block < actualBlocks.length; block++) {
+      if (actualBlocks[block] === expectedNow.blocks[block]) continue;
+      if (changedNow.has(block)) {
+        unknownBlocks.push(block);
         continue;
       }
-      const x0 = (tile % tilesX) * 16;
-      const y0 = Math.floor(tile / tilesX) * 16;
-      for (let y = y0; y < Math.min(y0 + 16, height); y++) {
+      const x0 = (block % blocksX) * size;
+      const y0 = Math.floor(block / blocksX) * size;
+      for (let y = y0; y < Math.min(y0 + size, height); y++) {
         const start = (y * width + x0) * 4;
-        data.set(before.subarray(start, start + Math.min(16, width - x0) * 4), start);
+        data.set(before.subarray(start, start + Math.min(size, width - x0) * 4), start);
       }
     }
-    return { data, unknownTiles, exact: unknownTiles.length === 0 };
+    return { data, unknownBlocks, exact: unknownBlocks.length === 0 };
   }
 
   close(): void {
@@ -160,7 +162,7 @@ export class Replayer {
 
   private resetExpected(): void {
     const capture = this.session.capture();
-    this.expected = { state: capture.state.slice(), tiles: capture.tiles.slice(), queue: capture.queueDigest, primitives: capture.primitivesDigest, signatures: capture.signaturesDigest };
+    this.expected = { state: capture.state.slice(), blocks: capture.blocks.slice(), queue: capture.queueDigest, primitives: capture.primitivesDigest, signatures: capture.signaturesDigest };
   }
 
   private predictFrameBytes(frame: FrameRecord): void {
@@ -180,13 +182,13 @@ export class Replayer {
     const expected = this.expected;
     applyRuns(expected.state, frame.stateRuns, this.ranges, `frame ${frame.index}`);
     this.predictFrameBytes(frame);
-    for (const tile of frame.tiles) expected.tiles[tile.index] = tile.digest;
+    for (const block of frame.blocks) expected.blocks[block.index] = block.digest;
     if (frame.queueDigest !== undefined) expected.queue = frame.queueDigest;
     if (frame.primitivesDigest !== undefined) expected.primitives = frame.primitivesDigest;
     if (frame.signaturesDigest !== undefined) expected.signatures = frame.signaturesDigest;
     const actual = this.session.capture();
-    if (actual.digest === frame.digest && this.trackedEqual(actual)) return { frame, ok: true };
-    return { frame, ok: false, divergence: this.divergence(frame, actual) };
+    if (actual.digest === frame.digest && this.trackedEqual(actual)) return { frame, ok: true, digest: actual.digest };
+    return { frame, ok: false, digest: actual.digest, divergence: this.divergence(frame, actual) };
   }
 
   private trackedEqual(actual: DeviceCapture): boolean {
@@ -198,19 +200,18 @@ export class Replayer {
   }
 
   private divergence(frame: FrameRecord, actual: DeviceCapture): Divergence {
-    const { width } = this.trace.header.config;
-    const tilesX = Math.ceil(width / 16);
-    const tiles: Divergence['tiles'] = [];
-    for (let i = 0; i < actual.tiles.length; i++) {
-      if (actual.tiles[i] !== this.expected.tiles[i]) tiles.push({ index: i, x: (i % tilesX) * 16, y: Math.floor(i / tilesX) * 16 });
+    const blocksX = Math.ceil(this.trace.header.config.width / DIGEST_BLOCK_SIZE);
+    const blocks: Divergence['blocks'] = [];
+    for (let i = 0; i < actual.blocks.length; i++) {
+      if (actual.blocks[i] !== this.expected.blocks[i]) blocks.push({ index: i, x: (i % blocksX) * DIGEST_BLOCK_SIZE, y: Math.floor(i / blocksX) * DIGEST_BLOCK_SIZE });
     }
     const regions: string[] = [];
     if (actual.queueDigest !== this.expected.queue) regions.push('input queue');
     if (actual.primitivesDigest !== this.expected.primitives) regions.push('primitives');
     if (actual.signaturesDigest !== this.expected.signatures) regions.push('damage signatures');
     const fields = stateDifferences(this.expected.state, actual.state, this.ranges, this.session.scene);
-    if (fields.length === 0 && tiles.length === 0 && regions.length === 0) regions.push('device memory outside the tracked regions (frame digest)');
-    return { frame: frame.index, fields, tiles, regions };
+    if (fields.length === 0 && blocks.length === 0 && regions.length === 0) regions.push('device memory outside the tracked regions (frame digest)');
+    return { frame: frame.index, fields, blocks, regions };
   }
 }
 

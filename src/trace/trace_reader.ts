@@ -12,6 +12,7 @@ import { inflateSync } from 'node:zlib';
 import { unpack } from 'msgpackr';
 
 import { OsAbi } from '../os/abi.js';
+import { digestBlockCount } from '../os/session.js';
 import { SceneError } from '../scene/scene_error.js';
 import { validateScene } from '../scene/scene_validate.js';
 import {
@@ -61,6 +62,7 @@ export class Trace {
   private readonly frameCrcs: Uint32Array;
   private readonly stateBytes: number;
   private readonly tileCount: number;
+  private readonly blockCount: number;
 
   private constructor(readonly path: string, scan: ScanResult, fd: number) {
     this.fd = fd;
@@ -80,6 +82,7 @@ export class Trace {
     this.frameCrcs = scan.crcs;
     this.stateBytes = scan.stateBytes;
     this.tileCount = scan.tileCount;
+    this.blockCount = digestBlockCount(scan.header.config.width, scan.header.config.height);
   }
 
   static open(path: string, options: OpenTraceOptions = {}): Trace {
@@ -113,7 +116,12 @@ export class Trace {
     const payload = readBytes(this.fdOrThrow(), this.framePayloadOffsets[index]!, this.frameLengths[index]!, this.path);
     checkRecordCrc('frame', payload, this.frameCrcs[index]!, offset);
     const previous: FrameContext = index === 0 ? { index: -1, timeUs: 0, deltaUs: undefined } : { index: index - 1, timeUs: this.frameTimes[index - 1]!, deltaUs: this.frameDeltas[index - 1]! };
-    return decodeFrame(payload, offset, previous, { stateBytes: this.stateBytes, tiles: this.tileCount });
+    return decodeFrame(payload, offset, previous, { stateBytes: this.stateBytes, blocks: this.blockCount });
+  }
+
+  /** Bytes a frame's record takes in the file, framing included. */
+  frameBytes(index: number): number {
+    return this.framePayloadOffsets[index]! - this.frameOffsets[index]! + this.frameLengths[index]!;
   }
 
   *frames(from = 0, to = this.frameCount): Generator<FrameRecord> {
@@ -288,7 +296,7 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
       } else if (location.type === 'header') {
         throw new TraceError('E_TRACE_CORRUPT', `a second header at byte ${position}`, { offset: position });
       } else if (location.type === 'frame') {
-        const frame = decodeFrame(payload, position, previous, { stateBytes, tiles: tileCount });
+        const frame = decodeFrame(payload, position, previous, { stateBytes, blocks: digestBlockCount(header.config.width, header.config.height) });
         offsets.push(position);
         payloadOffsets.push(location.payloadOffset);
         times.push(frame.timeUs);

@@ -7,7 +7,7 @@ import { Packr } from 'msgpackr';
 
 import { decodeEvents, encodeEvents } from './event_codec.js';
 import { TraceError } from './trace_error.js';
-import type { CheckpointRecord, EndRecord, FrameRecord, GoldenMark, HostOperation, TileDigest, TraceHeader } from './trace_types.js';
+import type { BlockDigest, CheckpointRecord, EndRecord, FrameRecord, GoldenMark, HostOperation, TraceHeader } from './trace_types.js';
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint', moreTypes: false });
 
@@ -201,15 +201,7 @@ export function encodeFrame(frame: FrameRecord, previous: FrameContext): Uint8Ar
   if (frame.queueDigest !== undefined) out['u'] = digestBytes(frame.queueDigest);
   if (frame.primitivesDigest !== undefined) out['p'] = digestBytes(frame.primitivesDigest);
   if (frame.signaturesDigest !== undefined) out['k'] = digestBytes(frame.signaturesDigest);
-  if (frame.tiles.length > 0) {
-    const flat: number[] = [];
-    let cursor = 0;
-    for (const tile of frame.tiles) {
-      flat.push(tile.index - cursor, tile.digest);
-      cursor = tile.index + 1;
-    }
-    out['c'] = flat;
-  }
+  if (frame.blocks.length > 0) out['c'] = encodeBlocks(frame.blocks);
   return pack(out);
 }
 
@@ -249,7 +241,49 @@ function decodeOperation(value: unknown, where: string, stateBytes: number): Hos
   }
 }
 
-export function decodeFrame(payload: Uint8Array, offset: number, previous: FrameContext, limits: { stateBytes: number; tiles: number }): FrameRecord {
+/** Changed blocks as bytes: per block, the gap from the previous block's index + 1 (LEB128), then its digest (4 bytes LE). */
+export function encodeBlocks(blocks: readonly BlockDigest[]): Uint8Array {
+  const out = Buffer.alloc(blocks.length * 9);
+  let length = 0;
+  let cursor = 0;
+  for (const block of blocks) {
+    let gap = block.index - cursor;
+    do {
+      out[length++] = (gap & 0x7f) | (gap > 0x7f ? 0x80 : 0);
+      gap >>>= 7;
+    } while (gap > 0);
+    out.writeUInt32LE(block.digest >>> 0, length);
+    length += 4;
+    cursor = block.index + 1;
+  }
+  return out.subarray(0, length);
+}
+
+function decodeBlocks(bytes: Uint8Array, blockCount: number, fail: (problem: string) => never): BlockDigest[] {
+  const blocks: BlockDigest[] = [];
+  let i = 0;
+  let cursor = 0;
+  while (i < bytes.byteLength) {
+    let gap = 0;
+    let scale = 1;
+    for (;;) {
+      if (i >= bytes.byteLength || scale > 2 ** 28) fail(`has a malformed block entry ${blocks.length}`);
+      const byte = bytes[i++]!;
+      gap += (byte & 0x7f) * scale;
+      scale *= 128;
+      if ((byte & 0x80) === 0) break;
+    }
+    const index = cursor + gap;
+    if (index >= blockCount) fail(`names framebuffer block ${index}, but the framebuffer has ${blockCount}`);
+    if (i + 4 > bytes.byteLength) fail(`is cut off in block entry ${blocks.length}`);
+    blocks.push({ index, digest: (bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)) >>> 0 });
+    i += 4;
+    cursor = index + 1;
+  }
+  return blocks;
+}
+
+export function decodeFrame(payload: Uint8Array, offset: number, previous: FrameContext, limits: { stateBytes: number; blocks: number }): FrameRecord {
   const index = previous.index + 1;
   const where = `frame ${index} (byte ${offset})`;
   const f = new Fields(unpackMap(payload, `frame ${index}`, offset), where, offset, ['d', 't', 'r', 'o', 'x', 's', 'u', 'p', 'k', 'c']);
@@ -261,21 +295,7 @@ export function decodeFrame(payload: Uint8Array, offset: number, previous: Frame
   const operations = f.array('o', LIMITS.maxOperationsPerFrame).map((op, i) => decodeOperation(op, `${where} operation ${i}`, limits.stateBytes));
   const runs = f.array('s', LIMITS.maxStateRuns * 2);
   if (runs.length % 2 !== 0) f.fail('has an odd number of state-change items');
-  const flatTiles = f.array('c', limits.tiles * 2);
-  if (flatTiles.length % 2 !== 0) f.fail('has an odd number of tile items');
-  const tiles: TileDigest[] = [];
-  let cursor = 0;
-  for (let i = 0; i < flatTiles.length; i += 2) {
-    const gap = flatTiles[i];
-    const digest = flatTiles[i + 1];
-    if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 0 || typeof digest !== 'number' || !Number.isInteger(digest) || digest < 0 || digest > 0xffffffff) {
-      f.fail(`has a malformed tile entry ${i / 2}`);
-    }
-    const tileIndex = cursor + (gap as number);
-    if (tileIndex >= limits.tiles) f.fail(`names tile ${tileIndex}, but the framebuffer has ${limits.tiles}`);
-    tiles.push({ index: tileIndex, digest: digest as number });
-    cursor = tileIndex + 1;
-  }
+  const blocks = f.has('c') ? decodeBlocks(f.bytes('c', limits.blocks * 9), limits.blocks, (problem) => f.fail(problem)) : [];
   const frame: FrameRecord = {
     index,
     timeUs,
@@ -284,7 +304,7 @@ export function decodeFrame(payload: Uint8Array, offset: number, previous: Frame
     operations,
     digest: f.digest('x'),
     stateRuns: runs as (number | Uint8Array)[],
-    tiles,
+    blocks,
   };
   const queue = f.optionalDigest('u');
   const primitives = f.optionalDigest('p');

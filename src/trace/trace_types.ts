@@ -32,8 +32,8 @@ export interface TraceHeader {
   scene: unknown;
 }
 
-/** A tile of the framebuffer whose pixels changed, and their digest. */
-export interface TileDigest {
+/** A block of the framebuffer (DIGEST_BLOCK_SIZE square) whose pixels changed, and their digest. */
+export interface BlockDigest {
   index: number;
   digest: number;
 }
@@ -46,7 +46,7 @@ export interface FrameRecord {
   fullRedraw: boolean;
   /** Written before this frame's dispatch: what the kernel will see. */
   operations: HostOperation[];
-  /** After the frame: XXH64 over the digests of all device memory (state, pixels, damage signatures). */
+  /** After the frame: XXH64 over the digests of all device memory (state, framebuffer blocks, damage signatures). */
   digest: bigint;
   /** The tracked state bytes that changed (state_regions.ts). */
   stateRuns: (number | Uint8Array)[];
@@ -54,8 +54,8 @@ export interface FrameRecord {
   queueDigest?: bigint;
   primitivesDigest?: bigint;
   signaturesDigest?: bigint;
-  /** Tiles of the framebuffer that changed. */
-  tiles: TileDigest[];
+  /** Blocks of the framebuffer whose pixels changed. */
+  blocks: BlockDigest[];
 }
 
 /** A frame whose framebuffer is compared with a golden image, golden/<trace>/<name>.png. */

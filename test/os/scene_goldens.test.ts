@@ -1,5 +1,5 @@
 /**
- * Every fixture scene, settled (opening animations done), at 1280x720, against its golden PNG in
+ * Every fixture scene, settled (opening animations done), at its design size, against its golden PNG in
  * golden/scenes/. Pixels must match exactly: the kernel is integer arithmetic end to end. On a
  * mismatch the frame is written to test-output/goldens/ for inspection; after an intended change,
  * look at the new frames and accept them with GPUOS_UPDATE_GOLDENS=1 npm test.
@@ -11,14 +11,21 @@ import { readPng, writePng } from '../../src/golden/png.js';
 import { openSession } from '../../src/os/session.js';
 import { firstDifference } from './os_helpers.js';
 
-const SCENES = ['settings', 'scroll_list', 'stress_256', 'nesting_depth8', 'text_heavy'];
-const WIDTH = 1280;
-const HEIGHT = 720;
+// Each scene at the size it was designed for.
+const SCENES: [string, number, number][] = [
+  ['settings', 1280, 720],
+  ['scroll_list', 1280, 720],
+  ['stress_256', 1280, 720],
+  ['nesting_depth8', 1280, 720],
+  ['text_heavy', 1280, 720],
+  ['form', 320, 240],
+  ['inbox', 320, 240],
+];
 const update = process.env['GPUOS_UPDATE_GOLDENS'] === '1';
 
 describe('scene goldens', () => {
-  it.each(SCENES)('%s matches golden/scenes/%s.png', async (name) => {
-    const session = await openSession({ scene: `fixtures/scenes/${name}.json`, width: WIDTH, height: HEIGHT });
+  it.each(SCENES)('%s at %ix%i matches its golden', async (name, width, height) => {
+    const session = await openSession({ scene: `fixtures/scenes/${name}.json`, width, height });
     let settled = false;
     for (let frame = 0; frame < 120 && !settled; frame++) settled = (await session.step()).frame.phasesRun === 0x87;
     expect(settled, 'the scene never stopped animating').toBe(true);
@@ -30,8 +37,8 @@ describe('scene goldens', () => {
       return;
     }
     const golden = readPng(goldenPath);
-    expect([golden.width, golden.height]).toEqual([WIDTH, HEIGHT]);
-    const difference = firstDifference(actual.data, golden.data, WIDTH);
+    expect([golden.width, golden.height]).toEqual([width, height]);
+    const difference = firstDifference(actual.data, golden.data, width);
     if (difference) {
       mkdirSync('test-output/goldens', { recursive: true });
       writePng(`test-output/goldens/${name}.png`, actual);

@@ -17,7 +17,7 @@ describe('fixture scenes', () => {
     for (const [file, build] of Object.entries(GENERATED_SCENES)) {
       expect(readFileSync(`fixtures/scenes/${file}`, 'utf8'), file).toBe(sceneText(build));
     }
-    expect(readdirSync('fixtures/scenes').sort()).toEqual(['nesting_depth8.json', 'scroll_list.json', 'settings.json', 'stress_256.json', 'text_heavy.json']);
+    expect(readdirSync('fixtures/scenes').sort()).toEqual(['form.json', 'inbox.json', 'nesting_depth8.json', 'scroll_list.json', 'settings.json', 'stress_256.json', 'text_heavy.json']);
   });
 
   it('settings uses every widget kind, and hides one row', async () => {

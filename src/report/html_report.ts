@@ -1,0 +1,116 @@
+/**
+ * The HTML report of a replay run: one static page that opens from disk (images inlined as data
+ * URIs, no scripts, no network), listing every trace, and for each failure the frame's expected,
+ * actual and diff images side by side, the divergence, and the events the host wrote before it.
+ */
+import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import type { GoldenResult } from '../golden/golden_store.js';
+import type { HostOperation } from '../os/host_operations.js';
+import type { ReplayReport } from '../replayer/replay_trace.js';
+
+const EVENT_NAMES: Record<number, string> = { 1: 'pointerMove', 2: 'pointerDown', 3: 'pointerUp', 4: 'wheel', 5: 'keyDown', 6: 'keyUp', 7: 'text' };
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function image(path: string | undefined, caption: string): string {
+  if (!path) return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>not available</p></figure>`;
+  let data: string;
+  try {
+    data = readFileSync(path).toString('base64');
+  } catch {
+    return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>${escape(path)} is missing</p></figure>`;
+  }
+  return `<figure><figcaption>${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${data}"><code>${escape(path)}</code></figure>`;
+}
+
+export function describeOperation(op: HostOperation): string[] {
+  if (op.kind === 'counters') return [`ring counters overwritten: ${op.head !== undefined ? `head ${op.head} ` : ''}${op.tail !== undefined ? `tail ${op.tail}` : ''}`.trim()];
+  if (op.kind === 'write') return [`${op.bytes.byteLength} bytes of device memory written at ${op.offset}`];
+  return op.events.map((e) => {
+    const name = EVENT_NAMES[e.type] ?? `type ${e.type} (unknown)`;
+    if (e.type >= 1 && e.type <= 3) return `${name} (${e.x}, ${e.y})${e.code > 1 ? ` button ${e.code}` : ''}${e.modifiers ? ` modifiers ${e.modifiers}` : ''}`;
+    if (e.type === 4) return `${name} dx ${e.x} dy ${e.y}`;
+    if (e.type === 7) return `${name} ${JSON.stringify(String.fromCharCode(e.code))}`;
+    return `${name} code ${e.code}${e.modifiers ? ` modifiers ${e.modifiers}` : ''}`;
+  });
+}
+
+function goldenSection(golden: GoldenResult): string {
+  const diffPixels = golden.comparison ? ` (${golden.comparison.diffPixels} pixels differ)` : '';
+  return `<section class="failure golden" data-trace="${escape(golden.trace)}" data-golden="${escape(golden.name)}">
+<h3>golden <code>${escape(golden.name)}</code>: ${escape(golden.status)}${escape(diffPixels)}</h3>
+<p>${escape(golden.message)}</p>
+<div class="images">${image(golden.golden, 'expected (golden)')}${image(golden.actual, 'actual')}${image(golden.diff, 'diff')}</div>
+</section>`;
+}
+
+function traceSection(report: ReplayReport): string {
+  const status = report.ok ? 'pass' : 'fail';
+  const parts = [`<article class="trace ${status}" id="${escape(report.name)}">`];
+  parts.push(`<h2><span class="badge ${status}">${status.toUpperCase()}</span> ${escape(report.name)}</h2>`);
+  parts.push(`<p class="meta"><code>${escape(report.trace)}</code> · frames ${report.from}–${report.to - 1} of ${report.frames} replayed (${report.replayed}) in ${report.durationMs.toFixed(0)} ms · ${report.goldens.length} goldens</p>`);
+  for (const warning of report.warnings) parts.push(`<p class="warning">${escape(warning)}</p>`);
+  const d = report.divergence;
+  if (d) {
+    const events = d.operations.flatMap(describeOperation);
+    parts.push(`<section class="failure divergence" data-frame="${d.frame}">
+<h3>first divergence: frame ${d.frame}</h3>
+<pre>${escape(d.description)}</pre>
+<div class="images">${image(d.images.expected, d.images.exact ? 'expected (recording)' : `expected (recording; ${d.images.unknownBlocks} blocks known by digest only, hatched)`)}${image(d.images.actual, 'actual (replay)')}${image(d.images.diff, 'diff')}</div>
+<h4>input before frame ${d.frame}</h4>
+${events.length ? `<ol class="events">${events.map((e) => `<li>${escape(e)}</li>`).join('')}</ol>` : '<p>none: the frame ran on time alone</p>'}
+</section>`);
+  }
+  for (const golden of report.goldens.filter((g) => g.failed)) parts.push(goldenSection(golden));
+  const written = report.goldens.filter((g) => g.status === 'written' || g.status === 'updated');
+  if (written.length) parts.push(`<p class="note">goldens written: ${written.map((g) => `<code>${escape(g.golden)}</code> (${g.status})`).join(', ')}</p>`);
+  if (report.obsolete.length) parts.push(`<p class="note">obsolete goldens (no mark names them): ${report.obsolete.map((p) => `<code>${escape(p)}</code>`).join(', ')}</p>`);
+  parts.push('</article>');
+  return parts.join('\n');
+}
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px; color: #1b1d23; background: #f6f7f9; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+.summary { margin-bottom: 20px; }
+article { background: #fff; border: 1px solid #d8dbe2; border-radius: 8px; padding: 12px 16px; margin: 12px 0; }
+article.pass { border-left: 6px solid #2e9d5b; }
+article.fail { border-left: 6px solid #d1334a; }
+h2 { font-size: 17px; margin: 4px 0; }
+.badge { font-size: 12px; padding: 2px 6px; border-radius: 4px; color: #fff; vertical-align: middle; }
+.badge.pass { background: #2e9d5b; } .badge.fail { background: #d1334a; }
+.meta, .note { color: #5b6170; }
+.warning { color: #8a5a00; }
+.images { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
+figure { margin: 0; display: flex; flex-direction: column; gap: 4px; max-width: 100%; }
+figure img { image-rendering: pixelated; border: 1px solid #d8dbe2; max-width: 640px; }
+figure code { font-size: 11px; color: #5b6170; word-break: break-all; max-width: 640px; }
+figcaption { font-weight: 600; }
+pre { background: #1b1d23; color: #e6e8ee; padding: 8px; border-radius: 6px; overflow-x: auto; }
+ol.events { columns: 2; font-family: ui-monospace, monospace; font-size: 12px; }
+`;
+
+/** Writes the report page; returns its path. */
+export function writeHtmlReport(path: string, reports: readonly ReplayReport[], title = 'gpuos replay'): string {
+  const failed = reports.filter((r) => !r.ok);
+  const summary = `${reports.length} trace${reports.length === 1 ? '' : 's'}, ${failed.length} failed`;
+  const ordered = [...failed, ...reports.filter((r) => r.ok)];
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escape(title)}: ${escape(summary)}</title><style>${STYLE}</style></head>
+<body>
+<h1>${escape(title)}</h1>
+<p class="summary" data-failed="${failed.length}" data-total="${reports.length}">${escape(summary)} · ${escape(new Date().toISOString())}</p>
+${failed.length ? `<nav><p>failed: ${failed.map((r) => `<a href="#${escape(r.name)}">${escape(r.name)}</a>`).join(', ')}</p></nav>` : ''}
+${ordered.map(traceSection).join('\n')}
+</body></html>
+`;
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, html);
+  renameSync(temporary, path);
+  return path;
+}

@@ -1,0 +1,11 @@
+/**
+ * gpuos-replay's vitest integration. Importing this module (e.g. from a vitest setup file)
+ * registers expect(...).toMatchGolden(name).
+ */
+import { installGoldenMatchers } from './to_match_golden.js';
+
+installGoldenMatchers();
+
+export { goldenMode, type GoldenMode } from './golden_mode.js';
+export { formatReplayFailure, replayTraces, type ReplayTracesOptions } from './replay_traces.js';
+export { installGoldenMatchers, toMatchGolden, type ToMatchGoldenOptions } from './to_match_golden.js';

@@ -1,0 +1,59 @@
+/**
+ * replayTraces('fixtures/traces'): every trace in a folder becomes its own vitest test, replayed
+ * through the kernel with its goldens checked. A failing test's message names the first divergent
+ * frame and what differs, and gives the expected, actual and diff image paths; after the suite an
+ * HTML report of all of them is written (test-output/report.html).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, it } from 'vitest';
+
+import { replayTrace, type ReplayReport, type ReplayTraceOptions } from '../replayer/replay_trace.js';
+import { writeHtmlReport } from '../report/html_report.js';
+import { goldenMode } from './golden_mode.js';
+
+export interface ReplayTracesOptions extends Omit<ReplayTraceOptions, 'update' | 'ci' | 'onFrame'> {
+  /** Per-trace test timeout, ms (default 120000). */
+  timeout?: number;
+  /** The HTML report (default test-output/report.html; false for none). */
+  report?: string | false;
+}
+
+export function formatReplayFailure(report: ReplayReport): string {
+  const lines = [`${report.name}: replay of ${report.trace} failed`];
+  if (report.divergence) {
+    lines.push(report.divergence.description);
+    lines.push(`  expected: ${report.divergence.images.expected}`, `  actual:   ${report.divergence.images.actual}`, `  diff:     ${report.divergence.images.diff}`);
+  }
+  for (const golden of report.goldens.filter((g) => g.failed)) {
+    lines.push(`golden ${golden.name} (frame marked in the trace): ${golden.message}`);
+    lines.push(`  expected: ${golden.golden}`);
+    if (golden.actual) lines.push(`  actual:   ${golden.actual}`);
+    if (golden.diff) lines.push(`  diff:     ${golden.diff}`);
+  }
+  return lines.join('\n');
+}
+
+export function replayTraces(dir: string, options: ReplayTracesOptions = {}): void {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.gtrace'))
+    .sort();
+  const reports: ReplayReport[] = [];
+  describe(`traces in ${dir}`, () => {
+    if (files.length === 0) it.skip(`(no .gtrace files in ${dir})`, () => {});
+    for (const file of files) {
+      it(
+        file.replace(/\.gtrace$/, ''),
+        async () => {
+          const report = await replayTrace(join(dir, file), { ...options, ...goldenMode() });
+          reports.push(report);
+          if (!report.ok) throw new Error(formatReplayFailure(report));
+        },
+        options.timeout ?? 120_000,
+      );
+    }
+    afterAll(() => {
+      if (options.report !== false && reports.length > 0) writeHtmlReport(options.report ?? join('test-output', 'report.html'), reports, `gpuos replay: ${dir}`);
+    });
+  });
+}
