@@ -76,7 +76,12 @@ export function readPng(path: string): RgbaImage {
 
 /** Writes atomically (temporary file, then rename): a reader never sees half a PNG. */
 export function writePng(path: string, image: RgbaImage): void {
+  const bytes = encodePng(image);
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, encodePng(image));
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
+  } catch (error) {
+    throw new GpuosError('E_IO', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
+  }
 }

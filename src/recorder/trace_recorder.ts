@@ -11,7 +11,7 @@
  * (events exactly as they entered the ring, counter and memory overwrites), then digests of the
  * device memory after it, and the tracked state bytes that changed (src/trace/state_regions.ts).
  */
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 import { InvalidArgumentError } from '../errors.js';
@@ -25,6 +25,11 @@ import type { BlockDigest } from '../trace/trace_types.js';
 import { TraceWriter } from '../trace/trace_writer.js';
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 120;
+
+/** Where a recording is written until it completes. */
+export function partialPath(path: string): string {
+  return `${path}.partial`;
+}
 
 export interface RecorderOptions {
   /** Names the trace (and its golden folder). Letters, digits, _ . - */
@@ -62,7 +67,9 @@ export class TraceRecorder {
     private readonly checkpointInterval: number,
   ) {
     const identity = buildIdentity();
-    this.writer = TraceWriter.create(path, {
+    // Written under <path>.partial and renamed when complete: a failed recording never replaces an
+    // existing trace, and a killed one leaves a .partial file that reads back to its last frame.
+    this.writer = TraceWriter.create(partialPath(path), {
       format: TRACE_FORMAT_VERSION,
       writer: identity.writer,
       name: options.name,
@@ -112,8 +119,12 @@ export class TraceRecorder {
     if (!this.stopped) {
       this.stopped = true;
       this.stopObserving();
-      if (this.failure === undefined) this.writer.close();
-      else this.writer.abandon();
+      if (this.failure === undefined) {
+        this.writer.close();
+        renameSync(partialPath(this.path), this.path);
+      } else {
+        this.writer.abandon();
+      }
     }
     if (this.failure !== undefined) throw this.failure;
     return { path: this.path, frames: this.frames, bytes: this.writer.size, events: this.events, goldens: [...this.goldens] };
@@ -126,7 +137,7 @@ export class TraceRecorder {
       this.stopObserving();
       this.writer.abandon();
     }
-    rmSync(this.path, { force: true });
+    rmSync(partialPath(this.path), { force: true });
   }
 
   private check(): void {

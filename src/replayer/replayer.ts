@@ -29,6 +29,8 @@ export interface FrameCheck {
   ok: boolean;
   /** The replay's frame digest (equal to frame.digest when ok). */
   digest: bigint;
+  /** The kernel's own time for the frame (the dispatch, as the backend measured it). */
+  kernelNs: number;
   divergence?: Divergence;
 }
 
@@ -99,9 +101,9 @@ export class Replayer {
     if (this.position >= this.frameCount) throw new InvalidArgumentError(`the trace has ${this.frameCount} frames; there is no frame ${this.position}`);
     const frame = this.trace.frame(this.position);
     for (const operation of frame.operations) this.apply(operation);
-    await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
+    const result = await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
     this.position++;
-    return this.check(frame);
+    return { ...this.check(frame), kernelNs: result.stats.elapsedNs };
   }
 
   /**
@@ -178,7 +180,7 @@ export class Replayer {
     view.setFloat32(20, Math.fround(Math.fround(frame.deltaUs) / 1_000_000), true);
   }
 
-  private check(frame: FrameRecord): FrameCheck {
+  private check(frame: FrameRecord): Omit<FrameCheck, 'kernelNs'> {
     const expected = this.expected;
     applyRuns(expected.state, frame.stateRuns, this.ranges, `frame ${frame.index}`);
     this.predictFrameBytes(frame);

@@ -24,7 +24,7 @@ function image(path: string | undefined, caption: string): string {
   } catch {
     return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>${escape(path)} is missing</p></figure>`;
   }
-  return `<figure><figcaption>${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${data}"><code>${escape(path)}</code></figure>`;
+  return `<figure><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${data}"><code>${escape(path)}</code></figure>`;
 }
 
 export function describeOperation(op: HostOperation): string[] {
@@ -86,10 +86,13 @@ h2 { font-size: 17px; margin: 4px 0; }
 .meta, .note { color: #5b6170; }
 .warning { color: #8a5a00; }
 .images { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
-figure { margin: 0; display: flex; flex-direction: column; gap: 4px; max-width: 100%; }
-figure img { image-rendering: pixelated; border: 1px solid #d8dbe2; max-width: 640px; }
-figure code { font-size: 11px; color: #5b6170; word-break: break-all; max-width: 640px; }
-figcaption { font-weight: 600; }
+figure { margin: 0; display: flex; flex-direction: column; align-items: flex-start; gap: 4px; }
+figure img { image-rendering: pixelated; border: 1px solid #d8dbe2; max-width: min(640px, 30vw); }
+/* Captions and paths wrap to the image's width instead of widening the figure. */
+figure code, figcaption { width: 0; min-width: 100%; }
+figure code { font-size: 11px; color: #5b6170; word-break: break-all; }
+/* One line each (the full text is the title), so the images of a row start at the same height. */
+figcaption { font-weight: 600; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 pre { background: #1b1d23; color: #e6e8ee; padding: 8px; border-radius: 6px; overflow-x: auto; }
 ol.events { columns: 2; font-family: ui-monospace, monospace; font-size: 12px; }
 `;

@@ -62,18 +62,23 @@ export function encodeEvents(events: readonly RawInputEvent[]): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decodes a batch; throws TraceError (naming `where`) for anything malformed. */
-export function decodeEvents(bytes: Uint8Array, where: string): RawInputEvent[] {
+/**
+ * Decodes a batch; throws TraceError (naming `where`, and carrying `offset`, the byte position of
+ * the record holding it) for anything malformed.
+ */
+export function decodeEvents(bytes: Uint8Array, where: string, offset?: number): RawInputEvent[] {
   const events: RawInputEvent[] = [];
   let i = 0;
   const fail = (problem: string): never => {
-    throw new TraceError('E_TRACE_CORRUPT', `${where}: event ${events.length} ${problem}`);
+    throw new TraceError('E_TRACE_CORRUPT', `${where}: event ${events.length} ${problem}`, offset === undefined ? undefined : { offset });
   };
   const varint = (max: number, name: string): number => {
     let value = 0;
     let scale = 1;
-    for (;;) {
+    // A u32 needs at most 5 LEB128 bytes: longer encodings (zero padding) are refused too.
+    for (let length = 1; ; length++) {
       if (i >= bytes.byteLength) fail(`is cut off in its ${name}`);
+      if (length > 5) fail(`has an over-long ${name}`);
       const byte = bytes[i++]!;
       value += (byte & 0x7f) * scale;
       if (value > max) fail(`has a ${name} above ${max}`);

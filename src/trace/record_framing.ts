@@ -3,7 +3,7 @@
  * appended one after another, each
  *
  *   type     1 byte   'H' header, 'F' frame, 'C' checkpoint, 'G' golden mark, 'E' end
- *   length   LEB128   payload bytes (at most MAX_RECORD_BYTES)
+ *   length   LEB128   payload bytes (at most MAX_RECORD_BYTES, so 1 to 4 bytes)
  *   crc32    4 bytes  little-endian CRC-32 (zlib's) of the type byte and the payload
  *   payload  msgpack
  *
@@ -83,7 +83,7 @@ export function parseRecordHead(bytes: Uint8Array, offset: number, fileOffset: n
     length += (byte & 0x7f) * 2 ** shift;
     if ((byte & 0x80) === 0) break;
     shift += 7;
-    if (shift > 28) throw new TraceError('E_TRACE_CORRUPT', `the length of the ${type} record at byte ${fileOffset} is malformed`, { offset: fileOffset });
+    if (shift >= 28) throw new TraceError('E_TRACE_CORRUPT', `the length of the ${type} record at byte ${fileOffset} is malformed`, { offset: fileOffset });
   }
   if (length > MAX_RECORD_BYTES) {
     throw new TraceError('E_TRACE_TOO_LARGE', `the ${type} record at byte ${fileOffset} declares ${length} bytes; records are limited to ${MAX_RECORD_BYTES}`, { offset: fileOffset });

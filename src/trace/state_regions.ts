@@ -64,22 +64,29 @@ export function diffRuns(previous: Uint8Array, current: Uint8Array, ranges: read
   return out;
 }
 
-/** Applies runs from diffRuns to `state` in place; throws if they reach outside `allowed`. */
-export function applyRuns(state: Uint8Array, runs: readonly (number | Uint8Array)[], ranges: readonly TrackedRange[], where: string): void {
+/**
+ * Checks runs from diffRuns (an untrusted trace's): well-formed, each inside one tracked range.
+ * Calls `each(start, bytes)` for every run when given.
+ */
+export function checkRuns(runs: readonly unknown[], ranges: readonly TrackedRange[], where: string, offset?: number, each?: (start: number, bytes: Uint8Array) => void): void {
+  const fail = (problem: string): never => {
+    throw new TraceError('E_TRACE_INVALID', `${where}: ${problem}`, offset === undefined ? undefined : { offset });
+  };
+  if (runs.length % 2 !== 0) fail('has an odd number of state-change items');
   let cursor = 0;
   for (let i = 0; i < runs.length; i += 2) {
     const gap = runs[i];
     const bytes = runs[i + 1];
-    if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 0 || !(bytes instanceof Uint8Array)) {
-      throw new TraceError('E_TRACE_INVALID', `${where}: state change ${i / 2} is malformed`);
-    }
-    const start = cursor + gap;
-    const end = start + bytes.byteLength;
-    // Runs may span the gap between two words of one range but never leave the tracked ranges.
-    if (!ranges.some((r) => start >= r.start && end <= r.end)) {
-      throw new TraceError('E_TRACE_INVALID', `${where}: state change ${i / 2} writes bytes ${start}-${end}, outside the tracked memory`);
-    }
-    state.set(bytes, start);
+    if (typeof gap !== 'number' || !Number.isInteger(gap) || gap < 0 || !(bytes instanceof Uint8Array) || bytes.byteLength === 0) fail(`state change ${i / 2} is malformed`);
+    const start = cursor + (gap as number);
+    const end = start + (bytes as Uint8Array).byteLength;
+    if (!ranges.some((r) => start >= r.start && end <= r.end)) fail(`state change ${i / 2} writes bytes ${start}-${end}, outside the tracked memory`);
+    each?.(start, bytes as Uint8Array);
     cursor = end;
   }
+}
+
+/** Applies runs from diffRuns to `state` in place; throws if they are malformed or reach outside the ranges. */
+export function applyRuns(state: Uint8Array, runs: readonly (number | Uint8Array)[], ranges: readonly TrackedRange[], where: string): void {
+  checkRuns(runs, ranges, where, undefined, (start, bytes) => state.set(bytes, start));
 }

@@ -24,7 +24,8 @@ import {
   type RecordLocation,
 } from './record_framing.js';
 import { TraceError } from './trace_error.js';
-import { decodeCheckpoint, decodeEnd, decodeFrame, decodeGolden, decodeHeader, type FrameContext } from './trace_records.js';
+import { trackedRanges } from './state_regions.js';
+import { decodeCheckpoint, decodeEnd, decodeFrame, decodeGolden, decodeHeader, type FrameContext, type FrameLimits } from './trace_records.js';
 import type { CheckpointRecord, EndRecord, FrameRecord, GoldenMark, TraceHeader } from './trace_types.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -62,7 +63,7 @@ export class Trace {
   private readonly frameCrcs: Uint32Array;
   private readonly stateBytes: number;
   private readonly tileCount: number;
-  private readonly blockCount: number;
+  private readonly limits: FrameLimits;
 
   private constructor(readonly path: string, scan: ScanResult, fd: number) {
     this.fd = fd;
@@ -82,7 +83,7 @@ export class Trace {
     this.frameCrcs = scan.crcs;
     this.stateBytes = scan.stateBytes;
     this.tileCount = scan.tileCount;
-    this.blockCount = digestBlockCount(scan.header.config.width, scan.header.config.height);
+    this.limits = scan.limits;
   }
 
   static open(path: string, options: OpenTraceOptions = {}): Trace {
@@ -116,7 +117,7 @@ export class Trace {
     const payload = readBytes(this.fdOrThrow(), this.framePayloadOffsets[index]!, this.frameLengths[index]!, this.path);
     checkRecordCrc('frame', payload, this.frameCrcs[index]!, offset);
     const previous: FrameContext = index === 0 ? { index: -1, timeUs: 0, deltaUs: undefined } : { index: index - 1, timeUs: this.frameTimes[index - 1]!, deltaUs: this.frameDeltas[index - 1]! };
-    return decodeFrame(payload, offset, previous, { stateBytes: this.stateBytes, blocks: this.blockCount });
+    return decodeFrame(payload, offset, previous, this.limits);
   }
 
   /** Bytes a frame's record takes in the file, framing included. */
@@ -212,6 +213,7 @@ interface ScanResult {
   crcs: Uint32Array;
   stateBytes: number;
   tileCount: number;
+  limits: FrameLimits;
 }
 
 /** A growable column of numbers for the index (typed arrays, doubled as they fill). */
@@ -250,6 +252,7 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
   const stateBytes = abi.struct('gpuos_os_state').size;
   let header: TraceHeader | undefined;
   let tileCount = 0;
+  let limits: FrameLimits | undefined;
   let end: EndRecord | undefined;
   let damage: string | undefined;
   const checkpoints: CheckpointEntry[] = [];
@@ -277,6 +280,13 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
   };
 
   while (position < fileBytes) {
+    if (end) {
+      // Nothing may follow the end record, not even part of a record.
+      const error = new TraceError('E_TRACE_CORRUPT', `${fileBytes - position} bytes follow the end record at byte ${position}`, { offset: position });
+      if (!salvage) throw error;
+      damage = error.message;
+      break;
+    }
     let location: RecordLocation;
     let crc: number;
     try {
@@ -293,10 +303,11 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
         if (location.type !== 'header') throw new TraceError('E_TRACE_CORRUPT', `the first record is a ${location.type}, not the header`, { offset: position });
         header = checkHeader(decodeHeader(payload, position), path);
         tileCount = Math.ceil(header.config.width / 16) * Math.ceil(header.config.height / 16);
+        limits = { stateBytes, blocks: digestBlockCount(header.config.width, header.config.height), ranges: trackedRanges(countWidgets(header.scene)) };
       } else if (location.type === 'header') {
         throw new TraceError('E_TRACE_CORRUPT', `a second header at byte ${position}`, { offset: position });
       } else if (location.type === 'frame') {
-        const frame = decodeFrame(payload, position, previous, { stateBytes, blocks: digestBlockCount(header.config.width, header.config.height) });
+        const frame = decodeFrame(payload, position, previous, limits!);
         offsets.push(position);
         payloadOffsets.push(location.payloadOffset);
         times.push(frame.timeUs);
@@ -316,10 +327,11 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
         if (goldens.some((g) => g.name === mark.name)) throw new TraceError('E_TRACE_INVALID', `the golden name '${mark.name}' is used twice`, { offset: position });
         goldens.push(mark);
       } else {
-        end = decodeEnd(payload, position);
-        if (end.frames !== previous.index + 1) {
-          throw new TraceError('E_TRACE_INVALID', `the end record says ${end.frames} frames but the file holds ${previous.index + 1}`, { offset: position });
+        const last = decodeEnd(payload, position);
+        if (last.frames !== previous.index + 1) {
+          throw new TraceError('E_TRACE_INVALID', `the end record says ${last.frames} frames but the file holds ${previous.index + 1}`, { offset: position });
         }
+        end = last;
       }
     } catch (error) {
       if (!salvage || !header || !(error instanceof TraceError)) throw error;
@@ -347,7 +359,19 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
     crcs: crcs.trimmed(),
     stateBytes,
     tileCount,
+    limits: limits!,
   };
+}
+
+/** Widgets in a validated scene: the root and its descendants. */
+function countWidgets(scene: unknown): number {
+  let count = 0;
+  const visit = (widget: { children?: unknown[] }): void => {
+    count++;
+    for (const child of widget.children ?? []) visit(child as { children?: unknown[] });
+  };
+  visit((scene as { root: { children?: unknown[] } }).root);
+  return count;
 }
 
 function checkHeader(header: TraceHeader, path: string): TraceHeader {

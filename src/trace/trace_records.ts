@@ -6,6 +6,7 @@
 import { Packr } from 'msgpackr';
 
 import { decodeEvents, encodeEvents } from './event_codec.js';
+import { checkRuns, type TrackedRange } from './state_regions.js';
 import { TraceError } from './trace_error.js';
 import type { BlockDigest, CheckpointRecord, EndRecord, FrameRecord, GoldenMark, HostOperation, TraceHeader } from './trace_types.js';
 
@@ -15,7 +16,6 @@ const packr = new Packr({ useRecords: false, mapsAsObjects: true, int64AsType: '
 export const LIMITS = {
   maxOperationsPerFrame: 1024,
   maxStateRuns: 65536,
-  maxTiles: (3840 / 16) * (2160 / 16),
   maxTimeUs: Number.MAX_SAFE_INTEGER,
   maxDeltaUs: 60_000_000,
   maxNameLength: 200,
@@ -25,6 +25,11 @@ export const LIMITS = {
 export const GOLDEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 type Raw = Record<string, unknown>;
+
+/** msgpackr decodes binary as Buffer; callers get plain Uint8Array views of the same bytes. */
+function plain(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 export function pack(value: unknown): Uint8Array {
   return packr.pack(value);
@@ -81,7 +86,7 @@ class Fields {
   bytes(key: string, maxLength: number): Uint8Array {
     const value = this.raw[key];
     if (!(value instanceof Uint8Array) || value.byteLength > maxLength) this.fail(`field '${key}' must be binary of at most ${maxLength} bytes`);
-    return value;
+    return plain(value);
   }
 
   digest(key: string): bigint {
@@ -205,9 +210,9 @@ export function encodeFrame(frame: FrameRecord, previous: FrameContext): Uint8Ar
   return pack(out);
 }
 
-function decodeOperation(value: unknown, where: string, stateBytes: number): HostOperation {
+function decodeOperation(value: unknown, where: string, stateBytes: number, offset: number): HostOperation {
   const fail = (problem: string): never => {
-    throw new TraceError('E_TRACE_INVALID', `${where} ${problem}`);
+    throw new TraceError('E_TRACE_INVALID', `${where} ${problem}`, { offset });
   };
   if (!Array.isArray(value) || value.length < 2) fail('is not an operation');
   const op = value as unknown[];
@@ -220,7 +225,7 @@ function decodeOperation(value: unknown, where: string, stateBytes: number): Hos
   switch (kind) {
     case 0: {
       if (op.length !== 2 || !(op[1] instanceof Uint8Array)) fail('is not an events operation');
-      return { kind: 'events', events: decodeEvents(op[1] as Uint8Array, where) };
+      return { kind: 'events', events: decodeEvents(op[1] as Uint8Array, where, offset) };
     }
     case 1: {
       if (op.length !== 3) fail('is not a counters operation');
@@ -234,7 +239,7 @@ function decodeOperation(value: unknown, where: string, stateBytes: number): Hos
       if (op.length !== 3 || typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || !(bytes instanceof Uint8Array) || offset + bytes.byteLength > stateBytes) {
         fail(`is not a write inside the ${stateBytes}-byte state`);
       }
-      return { kind: 'write', offset: offset as number, bytes: bytes as Uint8Array };
+      return { kind: 'write', offset: offset as number, bytes: plain(bytes as Uint8Array) };
     }
     default:
       return fail(`has unknown kind ${describe(kind)}`);
@@ -283,7 +288,14 @@ function decodeBlocks(bytes: Uint8Array, blockCount: number, fail: (problem: str
   return blocks;
 }
 
-export function decodeFrame(payload: Uint8Array, offset: number, previous: FrameContext, limits: { stateBytes: number; blocks: number }): FrameRecord {
+export interface FrameLimits {
+  stateBytes: number;
+  blocks: number;
+  /** The tracked state (state_regions.ts) a frame's changes must stay inside. */
+  ranges: readonly TrackedRange[];
+}
+
+export function decodeFrame(payload: Uint8Array, offset: number, previous: FrameContext, limits: FrameLimits): FrameRecord {
   const index = previous.index + 1;
   const where = `frame ${index} (byte ${offset})`;
   const f = new Fields(unpackMap(payload, `frame ${index}`, offset), where, offset, ['d', 't', 'r', 'o', 'x', 's', 'u', 'p', 'k', 'c']);
@@ -292,9 +304,9 @@ export function decodeFrame(payload: Uint8Array, offset: number, previous: Frame
   const timeUs = f.integer('t', previous.timeUs, LIMITS.maxTimeUs, previous.timeUs + deltaUs);
   if (timeUs > LIMITS.maxTimeUs) f.fail('has a time past 2^53 µs');
   const r = f.integer('r', 0, 1, 0);
-  const operations = f.array('o', LIMITS.maxOperationsPerFrame).map((op, i) => decodeOperation(op, `${where} operation ${i}`, limits.stateBytes));
-  const runs = f.array('s', LIMITS.maxStateRuns * 2);
-  if (runs.length % 2 !== 0) f.fail('has an odd number of state-change items');
+  const operations = f.array('o', LIMITS.maxOperationsPerFrame).map((op, i) => decodeOperation(op, `${where} operation ${i}`, limits.stateBytes, offset));
+  const runs = f.array('s', LIMITS.maxStateRuns * 2).map((item) => (item instanceof Uint8Array ? plain(item) : item));
+  checkRuns(runs, limits.ranges, where, offset);
   const blocks = f.has('c') ? decodeBlocks(f.bytes('c', limits.blocks * 9), limits.blocks, (problem) => f.fail(problem)) : [];
   const frame: FrameRecord = {
     index,

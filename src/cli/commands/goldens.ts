@@ -22,11 +22,13 @@ export const goldensCommand: Command = {
     if (action === '-h' || action === '--help' || action === undefined) return io.out(goldensCommand.usage), EXIT_OK;
     if (action === 'update') {
       const parsed = parse(rest, { prune: { type: 'boolean' }, 'golden-dir': { type: 'string' } }, goldensCommand);
+      if (parsed.flag('help')) return io.out(goldensCommand.usage), EXIT_OK;
       const forward = ['--update', ...(parsed.flag('prune') ? ['--prune'] : []), ...(parsed.string('golden-dir') ? ['--golden-dir', parsed.string('golden-dir')!] : []), ...parsed.positionals];
       return replayCommand.run(forward, io);
     }
     if (action !== 'list') throw new UsageError(`unknown action '${action}'\n\n${goldensCommand.usage}`);
     const parsed = parse(rest, { 'golden-dir': { type: 'string' } }, goldensCommand);
+    if (parsed.flag('help')) return io.out(goldensCommand.usage), EXIT_OK;
     const root = parsed.string('golden-dir') ?? 'golden';
     let missing = 0;
     for (const path of findTraces(parsed.positionals)) {

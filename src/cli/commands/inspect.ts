@@ -81,7 +81,7 @@ export const inspectCommand: Command = {
         bytes: { file: trace.fileBytes, frames: total, idleFrameMedian: median(idleBytes), events: eventBytes, perEvent: events ? Math.round((eventBytes / events) * 10) / 10 : 0 },
       };
       if (parsed.flag('json')) {
-        io.out(JSON.stringify({ ...summary, ...(parsed.flag('events') ? { events: eventLines } : {}), frames: frames.length ? frames : summary.frames }, null, 2));
+        io.out(JSON.stringify({ ...summary, frameCount: summary.frames, ...(parsed.flag('events') ? { eventLines } : {}), frames }, null, 2));
         return EXIT_OK;
       }
       io.out(trace.path);

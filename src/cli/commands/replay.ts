@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 
 import { replayTrace, type ReplayReport } from '../../replayer/replay_trace.js';
 import { writeHtmlReport } from '../../report/html_report.js';
@@ -24,7 +24,8 @@ export const replayCommand: Command = {
       --golden-dir <dir>      where goldens live (default golden)
       --threshold <0-1>       pixelmatch colour threshold (default 0.1)
       --max-diff-pixels <n>   differing pixels still allowed (default 0)
-      --output <dir>          images of failures (default test-output/replay)
+      --output <dir>          images of failures: divergences in <dir>/<trace>/, goldens in
+                              <dir>/goldens/<trace>/ (default test-output/replay, test-output/goldens)
       --report <file>         the HTML report (default test-output/report.html)
       --json                  print the reports as JSON
   -h, --help`,
@@ -65,7 +66,7 @@ export const replayCommand: Command = {
         ...(threshold === undefined ? {} : { threshold }),
         ...(maxDiffPixels === undefined ? {} : { maxDiffPixels }),
         ...(parsed.string('golden-dir') ? { root: parsed.string('golden-dir') } : {}),
-        ...(parsed.string('output') ? { output: parsed.string('output') } : {}),
+        ...(parsed.string('output') ? { output: parsed.string('output'), artifacts: join(parsed.string('output')!, 'goldens') } : {}),
         update: parsed.flag('update'),
         goldens: !parsed.flag('no-goldens'),
         onFrame: (done, total) => (progress ??= new Progress(io, `replaying ${basename(trace)}`, total)).update(done),
@@ -75,7 +76,8 @@ export const replayCommand: Command = {
       if (parsed.flag('prune')) for (const path of report.obsolete) rmSync(path), io.out(`  deleted obsolete golden ${path}`);
     }
     const reportPath = writeHtmlReport(parsed.string('report') ?? 'test-output/report.html', reports);
-    if (parsed.flag('json')) io.out(JSON.stringify(reports, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
+    // Digests as hex; images (a diff's pixels) as their size, not their bytes.
+    if (parsed.flag('json')) io.out(JSON.stringify(reports, (_, v) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Uint8Array ? `${v.byteLength} bytes` : v), 2));
     const failed = reports.filter((r) => !r.ok);
     io.err(`${reports.length} trace${reports.length === 1 ? '' : 's'} replayed, ${failed.length} failed. Report: ${reportPath}`);
     return failed.length > 0 ? EXIT_FAILED : EXIT_OK;

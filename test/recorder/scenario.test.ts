@@ -1,0 +1,86 @@
+/** Scenario files: validated with errors naming the step, and played into traces as described. */
+import { existsSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+import { loadScenario, ScenarioError, validateScenario, type Scenario } from '../../src/recorder/scenario.js';
+import { recordScenario } from '../../src/recorder/scenario_runner.js';
+import { Trace } from '../../src/trace/trace_reader.js';
+import { tempPath } from '../trace/trace_helpers.js';
+
+const base = { name: 'test', scene: 'x.json', width: 320, height: 240 };
+
+function problem(steps: unknown[], extra: object = {}): string {
+  try {
+    validateScenario({ ...base, ...extra, steps }, 'test.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return (error as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+describe('scenario validation', () => {
+  it.each([
+    [[{ clack: 'x' }], /steps\[0\]\.clack: unknown property/],
+    [[{ click: 'a', type: 'b' }], /steps\[0\]: a step has exactly one of/],
+    [[{ wait: -1 }], /steps\[0\]\.wait: expected a whole number from 0/],
+    [[{ wait: { frames: 1, ms: 2 } }], /give frames or ms/],
+    [[{ move: [5000, 0] }], /steps\[0\]\.move\[0\]: expected a number from 0 to 3840/],
+    [[{ type: 'café' }], /printable ASCII/],
+    [[{ key: 'Tabb' }], /'Tabb' is not a key/],
+    [[{ key: { key: 'Tab', modifiers: ['hyper'] } }], /modifiers: expected a list of shift, control, alt, meta/],
+    [[{ golden: '../../etc' }], /expected a file name/],
+    [[{ raw: [{ type: 1 }] }], /raw\[0\]\.modifiers: missing/],
+    [[{ counters: {} }], /give head, tail or both/],
+    [[{ drag: { from: 'a' } }], /drag\.to: missing/],
+  ])('rejects %j', (steps, message) => {
+    expect(problem(steps)).toMatch(message);
+    expect(problem(steps)).toMatch(/^test\.json: /);
+  });
+
+  it('rejects bad top-level fields', () => {
+    expect(problem([], { name: 'a/b' })).toMatch(/scenario\.name/);
+    expect(problem([], { width: 0 })).toMatch(/scenario\.width/);
+    expect(() => validateScenario({ ...base, steps: [], extra: 1 })).toThrow(/scenario\.extra: unknown property/);
+  });
+
+  it('loads files with their scene relative to the file, and names unreadable ones', () => {
+    const scenario = loadScenario('fixtures/scenarios/form-toggle.json');
+    expect((scenario.scene as { name: string }).name).toBe('form');
+    const bad = tempPath('bad.json');
+    writeFileSync(bad, JSON.stringify({ ...base, scene: 'missing-scene.json', steps: [] }));
+    expect(() => loadScenario(bad)).toThrow(/cannot load the scene .*missing-scene\.json/);
+    writeFileSync(bad, '{ nope');
+    expect(() => loadScenario(bad)).toThrow(/is not valid JSON/);
+  });
+});
+
+describe('playing a scenario', () => {
+  const scene = { root: { kind: 'column', padding: 8, gap: 8, children: [{ kind: 'toggle', id: 't', text: 'Toggle' }, { kind: 'textField', id: 'f' }, { kind: 'slider', id: 's' }] } };
+
+  async function play(steps: Scenario['steps']): Promise<Trace> {
+    const path = tempPath('play.gtrace');
+    await recordScenario({ ...base, scene, steps, source: 'inline' }, path);
+    return Trace.open(path);
+  }
+
+  it('turns each step into frames and the events it describes', async () => {
+    const trace = await play([{ click: 't' }, { type: 'abc' }, { key: { key: 'Tab', repeat: 2 } }, { wait: { ms: 50 } }, { move: { to: 's', ms: 100 } }, { golden: 'end' }]);
+    const frames = [...trace.frames()];
+    const kinds = frames.map((f) => f.operations.flatMap((op) => (op.kind === 'events' ? op.events.map((e) => e.type) : [])));
+    expect(kinds[0]).toEqual([]); // the scene appearing
+    expect(kinds[1]).toEqual([1, 2, 3]); // click: move, down, up
+    expect(kinds[2]).toEqual([7, 7, 7]); // typed characters
+    expect(kinds.slice(3, 5)).toEqual([[5, 6], [5, 6]]); // Tab twice
+    expect(kinds.slice(5, 8)).toEqual([[], [], []]); // 50 ms at 60 Hz: 3 frames
+    expect(kinds.slice(8)).toEqual([[1], [1], [1], [1], [1], [1]]); // a 100 ms move: 6 frames of motion
+    expect(trace.goldens).toEqual([{ frame: frames.length - 1, name: 'end' }]);
+  });
+
+  it('fails on a target that is not there, naming the step, and leaves no trace behind', async () => {
+    const path = tempPath('failed.gtrace');
+    await expect(recordScenario({ ...base, scene, steps: [{ wait: 1 }, { click: 'missing' }], source: 'inline' }, path)).rejects.toThrow(/inline: steps\[1\]\.click: the scene has no widget 'missing'/);
+    expect(existsSync(path)).toBe(false);
+    await expect(recordScenario({ ...base, scene, steps: [{ click: [400, 10] }], source: 'inline' }, path)).rejects.toThrow(/off the 320x240 framebuffer/);
+  });
+});
