@@ -6,7 +6,7 @@
  *   event codec          events/s through encodeEvents and decodeEvents
  *   frame records        frames/s through the full trace reader (open + decode every frame)
  *   trace size           bytes per event and per idle frame in the fixture traces
- *   golden comparison    megapixels/s comparing identical frames (hash fast path) and differing
+ *   golden comparison    megapixels/s comparing identical frames (the identical-bytes fast path) and differing
  *                        ones (pixelmatch), side by side, and their ratio
  *
  * Results print as a table and go to bench/results/replay.json.
@@ -159,7 +159,7 @@ async function main(): Promise<void> {
     [1280, 720],
   ] as const) {
     const cost = goldenCost(w, h);
-    rows.push({ metric: `golden compare ${w}x${h}, identical (hash fast path)`, value: cost.identical, unit: 'MP/s' });
+    rows.push({ metric: `golden compare ${w}x${h}, identical (fast path)`, value: cost.identical, unit: 'MP/s' });
     rows.push({ metric: `golden compare ${w}x${h}, differing (pixelmatch)`, value: cost.differing, unit: 'MP/s', note: `identical is ${(cost.identical / cost.differing).toFixed(0)}x cheaper (target >= 10x)` });
   }
 

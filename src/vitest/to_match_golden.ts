@@ -1,7 +1,7 @@
 /**
  * expect(frame).toMatchGolden(name): the frame (an OsSession's current framebuffer, or any RGBA
  * image) against golden/<group>/<name>.png, where the group defaults to the test file's name.
- * Hash fast path, then pixelmatch (threshold, maxDiffPixels); on failure the message gives the
+ * An identical-bytes fast path (one memcmp), then pixelmatch (threshold, maxDiffPixels); on failure the message gives the
  * golden, actual and diff image paths.
  */
 import { basename } from 'node:path';

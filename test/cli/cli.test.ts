@@ -491,12 +491,15 @@ describe('render', () => {
     expect([png.width, png.height]).toEqual([fixture.width, fixture.height]);
   });
 
-  it('renders a golden frame exactly as its golden image', async () => {
+  it('renders a marked frame exactly as the replay compares it with its golden', async () => {
     const mark = fixture.goldens.find((g) => g.name === 'checked')!;
+    const goldenDir = join(dir, 'render-goldens');
+    const written = await gpuos('goldens', 'update', '--golden-dir', goldenDir, TOGGLE_TRACE);
+    expect(written.code, written.text).toBe(0);
     const output = join(dir, 'checked.png');
     const r = await gpuos('render', TOGGLE_TRACE, '--frame', String(mark.frame), '--output', output);
     expect(r.code, r.text).toBe(0);
-    expect(Buffer.from(readPng(output).data).equals(Buffer.from(readPng(join(REPO_GOLDENS, 'form-toggle', 'checked.png')).data))).toBe(true);
+    expect(Buffer.from(readPng(output).data).equals(Buffer.from(readPng(join(goldenDir, 'form-toggle', 'checked.png')).data))).toBe(true);
   });
 
   it('renders the first and the last frame', async () => {

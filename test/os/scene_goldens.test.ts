@@ -1,15 +1,13 @@
 /**
- * Every fixture scene, settled (opening animations done), at its design size, against its golden PNG in
- * golden/scenes/. Pixels must match exactly: the kernel is integer arithmetic end to end. On a
- * mismatch the frame is written to test-output/goldens/ for inspection; after an intended change,
- * look at the new frames and accept them with GPUOS_UPDATE_GOLDENS=1 npm test.
+ * Every fixture scene, settled (opening animations done), at its design size, against its golden
+ * image in golden/scenes/. Pixels must match exactly (threshold 0, anti-aliased pixels counted): the kernel is integer
+ * arithmetic end to end. A failure writes the frame and a diff to test-output/goldens/scenes/;
+ * after an intended change, look at them and accept with `npx vitest run -u` (or UPDATE_GOLDEN=1).
  */
-import { mkdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-import { readPng, writePng } from '../../src/golden/png.js';
 import { openSession } from '../../src/os/session.js';
-import { firstDifference } from './os_helpers.js';
+import '../../src/vitest/index.js';
 
 // Each scene at the size it was designed for.
 const SCENES: [string, number, number][] = [
@@ -21,7 +19,6 @@ const SCENES: [string, number, number][] = [
   ['form', 320, 240],
   ['inbox', 320, 240],
 ];
-const update = process.env['GPUOS_UPDATE_GOLDENS'] === '1';
 
 describe('scene goldens', () => {
   it.each(SCENES)('%s at %ix%i matches its golden', async (name, width, height) => {
@@ -29,20 +26,6 @@ describe('scene goldens', () => {
     let settled = false;
     for (let frame = 0; frame < 120 && !settled; frame++) settled = (await session.step()).frame.phasesRun === 0x87;
     expect(settled, 'the scene never stopped animating').toBe(true);
-    const actual = session.image();
-    const goldenPath = `golden/scenes/${name}.png`;
-    if (update) {
-      mkdirSync('golden/scenes', { recursive: true });
-      writePng(goldenPath, actual);
-      return;
-    }
-    const golden = readPng(goldenPath);
-    expect([golden.width, golden.height]).toEqual([width, height]);
-    const difference = firstDifference(actual.data, golden.data, width);
-    if (difference) {
-      mkdirSync('test-output/goldens', { recursive: true });
-      writePng(`test-output/goldens/${name}.png`, actual);
-    }
-    expect(difference, `${name} differs from ${goldenPath} (actual frame: test-output/goldens/${name}.png)`).toBeUndefined();
+    expect(session).toMatchGolden(name, { group: 'scenes', threshold: 0, includeAntiAliasing: true });
   });
 });

@@ -35,11 +35,14 @@ let passingReport: ReplayReport;
 let clickFrame: number;
 let reportPath: string;
 
-/** Copies a fixture trace and its goldens into the temp directory. */
-function copyFixture(name: string, goldenName = name): string {
+/**
+ * Copies a fixture trace into the temp directory and writes its goldens there by replaying it (not
+ * copied from golden/: a golden broken on purpose in the repository must fail only the fixture test).
+ */
+async function copyFixture(name: string): Promise<string> {
   const path = join(tmp, 'traces', `${name}.gtrace`);
   cpSync(join(ROOT, 'fixtures', 'traces', `${name}.gtrace`), path);
-  cpSync(join(ROOT, 'golden', name), join(goldenRoot, goldenName), { recursive: true });
+  await replayTrace(path, { root: goldenRoot, ci: false, update: true });
   return path;
 }
 
@@ -74,7 +77,7 @@ beforeAll(async () => {
   const policy = { root: goldenRoot, output: join(tmp, 'replay-output'), artifacts: join(tmp, 'golden-artifacts'), ci: false };
 
   // 1. A golden one pixel off.
-  const toggle = copyFixture('form-toggle');
+  const toggle = await copyFixture('form-toggle');
   const broken = join(goldenRoot, 'form-toggle', 'checked.png');
   const image = readPng(broken);
   image.data[0] = image.data[0]! ^ 0xff;
@@ -82,13 +85,14 @@ beforeAll(async () => {
   goldenReport = await replayTrace(toggle, policy);
 
   // 2. A divergence (its goldens before the divergence are the real ones, under the new name).
-  cpSync(join(ROOT, 'golden', 'form-toggle'), join(goldenRoot, TAMPERED_NAME), { recursive: true });
+  cpSync(join(goldenRoot, 'form-toggle'), join(goldenRoot, TAMPERED_NAME), { recursive: true });
+  // (the one broken pixel is in 'checked', which comes after the divergence)
   const tampered = join(tmp, 'traces', `${TAMPERED_NAME}.gtrace`);
   clickFrame = writeTamperedTrace(tampered);
   divergenceReport = await replayTrace(tampered, policy);
 
   // 3. A pass.
-  passingReport = await replayTrace(copyFixture('form-press-release'), policy);
+  passingReport = await replayTrace(await copyFixture('form-press-release'), policy);
 
   reportPath = writeHtmlReport(join(tmp, 'report', 'report.html'), [passingReport, goldenReport, divergenceReport]);
 });
