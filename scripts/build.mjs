@@ -30,3 +30,7 @@ if (!tsOnly) {
 }
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 run('compiling TypeScript', process.execPath, [tsc, '-p', 'tsconfig.build.json']);
+
+// tsc does not keep file modes: the `gpuos` bin must be executable for npx and npm's bin links.
+const { chmodSync } = await import('node:fs');
+chmodSync(join(root, 'dist', 'src', 'cli', 'bin.js'), 0o755);
