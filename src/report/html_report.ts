@@ -7,6 +7,7 @@ import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import type { GoldenResult } from '../golden/golden_store.js';
+import { encodePng, readPng, type RgbaImage } from '../golden/png.js';
 import type { HostOperation } from '../os/host_operations.js';
 import type { ReplayReport } from '../replayer/replay_trace.js';
 
@@ -14,6 +15,57 @@ const EVENT_NAMES: Record<number, string> = { 1: 'pointerMove', 2: 'pointerDown'
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** The part of two same-sized images that differs, with a margin, magnified: small differences become visible. */
+export function zoomedDifference(expected: RgbaImage, actual: RgbaImage): { expected: RgbaImage; actual: RgbaImage; box: [number, number, number, number]; scale: number } | undefined {
+  if (expected.width !== actual.width || expected.height !== actual.height) return undefined;
+  const { width, height } = actual;
+  let [x0, y0, x1, y1] = [width, height, -1, -1];
+  const a = new Uint32Array(expected.data.buffer, expected.data.byteOffset, width * height);
+  const b = new Uint32Array(actual.data.buffer, actual.data.byteOffset, width * height);
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
+  }
+  if (x1 < 0) return undefined;
+  const margin = 12;
+  [x0, y0, x1, y1] = [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(width, x1 + 1 + margin), Math.min(height, y1 + 1 + margin)];
+  const scale = Math.max(1, Math.min(8, Math.floor(320 / Math.max(x1 - x0, y1 - y0))));
+  const crop = (image: RgbaImage): RgbaImage => {
+    const w = (x1 - x0) * scale;
+    const h = (y1 - y0) * scale;
+    const data = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const source = ((y0 + Math.floor(y / scale)) * width + x0 + Math.floor(x / scale)) * 4;
+        data.set(image.data.subarray(source, source + 4), (y * w + x) * 4);
+      }
+    }
+    return { width: w, height: h, data };
+  };
+  return { expected: crop(expected), actual: crop(actual), box: [x0, y0, x1, y1], scale };
+}
+
+function zoomSection(expectedPath: string | undefined, actualPath: string | undefined): string {
+  if (!expectedPath || !actualPath) return '';
+  let zoom;
+  try {
+    zoom = zoomedDifference(readPng(expectedPath), readPng(actualPath));
+  } catch {
+    return '';
+  }
+  if (!zoom) return '';
+  const [x0, y0, x1, y1] = zoom.box;
+  const where = `pixels ${x0}-${x1 - 1} x ${y0}-${y1 - 1}, ${zoom.scale}x`;
+  const inline = (img: RgbaImage, caption: string) =>
+    `<figure class="zoom"><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${encodePng(img).toString('base64')}"></figure>`;
+  return `<div class="images zoom">${inline(zoom.expected, `expected, zoomed (${where})`)}${inline(zoom.actual, `actual, zoomed (${where})`)}</div>`;
 }
 
 function image(path: string | undefined, caption: string): string {
@@ -45,6 +97,7 @@ function goldenSection(golden: GoldenResult): string {
 <h3>golden <code>${escape(golden.name)}</code>: ${escape(golden.status)}${escape(diffPixels)}</h3>
 <p>${escape(golden.message)}</p>
 <div class="images">${image(golden.golden, 'expected (golden)')}${image(golden.actual, 'actual')}${image(golden.diff, 'diff')}</div>
+${zoomSection(golden.golden, golden.actual)}
 </section>`;
 }
 
@@ -61,6 +114,7 @@ function traceSection(report: ReplayReport): string {
 <h3>first divergence: frame ${d.frame}</h3>
 <pre>${escape(d.description)}</pre>
 <div class="images">${image(d.images.expected, d.images.exact ? 'expected (recording)' : `expected (recording; ${d.images.unknownBlocks} blocks known by digest only, hatched)`)}${image(d.images.actual, 'actual (replay)')}${image(d.images.diff, 'diff')}</div>
+${zoomSection(d.images.expected, d.images.actual)}
 <h4>input before frame ${d.frame}</h4>
 ${events.length ? `<ol class="events">${events.map((e) => `<li>${escape(e)}</li>`).join('')}</ol>` : '<p>none: the frame ran on time alone</p>'}
 </section>`);
@@ -88,6 +142,8 @@ h2 { font-size: 17px; margin: 4px 0; }
 .images { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
 figure { margin: 0; display: flex; flex-direction: column; align-items: flex-start; gap: 4px; }
 figure img { image-rendering: pixelated; border: 1px solid #d8dbe2; max-width: min(640px, 30vw); }
+.images.zoom { margin-top: 12px; }
+figure.zoom img { max-width: min(640px, 45vw); }
 /* Captions and paths wrap to the image's width instead of widening the figure. */
 figure code, figcaption { width: 0; min-width: 100%; }
 figure code { font-size: 11px; color: #5b6170; word-break: break-all; }

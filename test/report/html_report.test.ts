@@ -134,7 +134,8 @@ describe('the reports behind the page', () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/(src|href)="(https?:|\/\/|file:)/i);
     const sources = [...html.matchAll(/<img [^>]*src="([^"]*)"/g)].map((m) => m[1]!);
-    expect(sources).toHaveLength(6);
+    // Expected, actual and diff for each of the two failures, and a zoomed pair of each difference.
+    expect(sources).toHaveLength(10);
     for (const src of sources) expect(src.startsWith('data:image/png;base64,')).toBe(true);
   });
 });
@@ -183,9 +184,13 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('the page in chromium', () => {
   });
 
   it('every image has loaded', async () => {
-    const widths = await page.$$eval('img', (images) => images.map((i) => (i.complete ? i.naturalWidth : -1)));
+    const widths = await page.$$eval('.images:not(.zoom) img', (images) => images.map((i) => (i.complete ? i.naturalWidth : -1)));
     expect(widths).toHaveLength(6);
     for (const width of widths) expect(width).toBe(320);
+    // The zoomed crops of each difference, magnified: wider than the few pixels that differ.
+    const zoomed = await page.$$eval('.images.zoom img', (images) => images.map((i) => (i.complete ? i.naturalWidth : -1)));
+    expect(zoomed).toHaveLength(4);
+    for (const width of zoomed) expect(width).toBeGreaterThan(24);
     await expect(page.locator('figure.missing').count()).resolves.toBe(0);
   });
 
@@ -206,7 +211,7 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('the page in chromium', () => {
 
   /** The three images of a failure section, in order: expected, actual, diff. */
   async function imageBoxes(selector: string): Promise<{ x: number; y: number; width: number; height: number }[]> {
-    const figures = page.locator(`${selector} .images figure`);
+    const figures = page.locator(`${selector} .images:not(.zoom) figure`);
     expect(await figures.count()).toBe(3);
     const boxes = await Promise.all([0, 1, 2].map((i) => figures.nth(i).locator('img').boundingBox()));
     for (const box of boxes) expect(box, selector).not.toBeNull();
@@ -221,7 +226,7 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('the page in chromium', () => {
       ['section.failure.divergence', [d.images.expected, d.images.actual, d.images.diff]],
     ];
     for (const [selector, files] of sections) {
-      const figures = page.locator(`${selector} .images figure`);
+      const figures = page.locator(`${selector} .images:not(.zoom) figure`);
       const captions = await figures.locator('figcaption').allTextContents();
       expect(captions).toEqual([expect.stringMatching(/^expected/), expect.stringMatching(/^actual/), 'diff']);
       expect(await figures.locator('code').allTextContents()).toEqual(files);
