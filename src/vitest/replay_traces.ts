@@ -47,6 +47,9 @@ export function replayTraces(dir: string, options: ReplayTracesOptions = {}): vo
         async () => {
           const report = await replayTrace(join(dir, file), { ...options, ...goldenMode() });
           reports.push(report);
+          // Goldens written or rewritten, and ones no mark names any more: say so (vitest shows it).
+          for (const golden of report.goldens) if (golden.status === 'written' || golden.status === 'updated') console.info(`${report.name}: ${golden.message}`);
+          for (const path of report.obsolete) console.info(`${report.name}: obsolete golden (no mark names it; delete it): ${path}`);
           if (!report.ok) throw new Error(formatReplayFailure(report));
         },
         options.timeout ?? 120_000,
