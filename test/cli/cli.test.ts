@@ -75,6 +75,9 @@ beforeAll(() => {
   expect(fixture.goldens.map((g) => g.name)).toEqual(TOGGLE_GOLDENS);
 });
 
+// Every test starts outside CI (CI runs this file with CI set); the CI tests set it themselves.
+beforeEach(() => setCi(undefined));
+
 afterAll(() => {
   setCi(ORIGINAL_CI);
   rmSync(tmp, { recursive: true, force: true });
@@ -329,9 +332,6 @@ describe('replay', () => {
     cwd = tempDir('replay-cwd');
   });
 
-  beforeEach(() => setCi(undefined));
-  afterAll(() => setCi(ORIGINAL_CI));
-
   it('with CI set, missing goldens fail (exit 1) and none is written', async () => {
     setCi('true');
     const r = await replay();
@@ -549,9 +549,6 @@ describe('verify', () => {
 });
 
 describe('goldens', () => {
-  beforeEach(() => setCi(undefined));
-  afterAll(() => setCi(ORIGINAL_CI));
-
   it('list with an empty golden dir exits 1 and lists every golden MISSING', async () => {
     const empty = tempDir('goldens-empty');
     const r = await gpuos('goldens', 'list', FIXTURE_TRACES, '--golden-dir', empty);
