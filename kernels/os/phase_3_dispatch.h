@@ -8,23 +8,17 @@ static inline bool os_widget_enabled(device const gpuos_widget& widget) {
   return (widget.flags & (GPUOS_WIDGET_HIDDEN | GPUOS_WIDGET_DISABLED)) == 0;
 }
 
-// The widget an event on `hit` acts on: the nearest enabled interactive ancestor (a click on a
-// button's label is a click on the button).
-static uint os_interactive_ancestor(device const gpuos_os_state* os, uint widget) {
-  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
-  for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
-    device const gpuos_widget& w = os->widgets[widget];
-    if (os_is_interactive(w.kind) && os_widget_enabled(w)) return widget;
-    widget = w.parent;
-  }
-  return GPUOS_NO_WIDGET;
-}
+// The nearest enabled widget at or above `widget` of kind `kind`, or of any interactive kind with
+// OS_ANY_INTERACTIVE: the widget an event on `hit` acts on (a click on a button's label is a
+// click on the button), or the scroll view a wheel scrolls.
+#define OS_ANY_INTERACTIVE 0xffffu
 
-static uint os_scroll_view_ancestor(device const gpuos_os_state* os, uint widget) {
+static uint os_enabled_ancestor(device const gpuos_os_state* os, uint widget, uint kind) {
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
     device const gpuos_widget& w = os->widgets[widget];
-    if (w.kind == GPUOS_WIDGET_SCROLL_VIEW && os_widget_enabled(w)) return widget;
+    const bool wanted = kind == OS_ANY_INTERACTIVE ? os_is_interactive(w.kind) : w.kind == kind;
+    if (wanted && os_widget_enabled(w)) return widget;
     widget = w.parent;
   }
   return GPUOS_NO_WIDGET;
@@ -44,20 +38,23 @@ static void os_set_flag(device gpuos_os_state* os, uint widget, uint flag, bool 
   w.state = on ? (w.state | flag) : (w.state & ~flag);
 }
 
+// Moves a state flag that one widget at most holds (hovered, focused) from `holder` to `widget`;
+// false when `widget` already held it.
+static bool os_move_flag(device gpuos_os_state* os, device ushort& holder, uint widget, uint flag) {
+  if (holder == widget) return false;
+  os_set_flag(os, holder, flag, false);
+  os_set_flag(os, widget, flag, true);
+  holder = ushort(widget);
+  return true;
+}
+
 static void os_set_hovered(device gpuos_os_state* os, uint widget) {
-  device gpuos_frame_state& frame = os->frame[0];
-  if (frame.hovered == widget) return;
-  os_set_flag(os, frame.hovered, GPUOS_STATE_HOVERED, false);
-  os_set_flag(os, widget, GPUOS_STATE_HOVERED, true);
-  frame.hovered = ushort(widget);
+  os_move_flag(os, os->frame[0].hovered, widget, GPUOS_STATE_HOVERED);
 }
 
 static void os_set_focused(device gpuos_os_state* os, uint widget) {
-  device gpuos_frame_state& frame = os->frame[0];
-  if (frame.focused == widget) return;
-  os_set_flag(os, frame.focused, GPUOS_STATE_FOCUSED, false);
-  os_set_flag(os, widget, GPUOS_STATE_FOCUSED, true);
-  frame.focused = ushort(widget);
+  if (!os_move_flag(os, os->frame[0].focused, widget, GPUOS_STATE_FOCUSED)) return;
+  // A focused text field takes its caret at the end of its text.
   if (widget < GPUOS_MAX_WIDGETS && os->widgets[widget].kind == GPUOS_WIDGET_TEXT_FIELD) {
     os->widgets[widget].caret = ushort(os_widget_text(os->widgets[widget]).length);
   }
@@ -142,7 +139,7 @@ static bool os_shown(device const gpuos_os_state* os, uint widget) {
 // show it (using last frame's layout, which is what the user sees).
 static void os_scroll_into_view(device gpuos_os_state* os, uint widget) {
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
-  const uint view = widget < count ? os_scroll_view_ancestor(os, os->widgets[widget].parent) : GPUOS_NO_WIDGET;
+  const uint view = widget < count ? os_enabled_ancestor(os, os->widgets[widget].parent, GPUOS_WIDGET_SCROLL_VIEW) : GPUOS_NO_WIDGET;
   if (view >= count) return;
   device gpuos_widget& scroller = os->widgets[view];
   device const gpuos_widget_layout& port = os->layout[view];
@@ -196,7 +193,7 @@ static void os_move_focus(device gpuos_os_state* os, bool backwards) {
 static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event, uint hit) {
   device gpuos_frame_state& frame = os->frame[0];
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
-  const uint target = hit < count ? os_interactive_ancestor(os, hit) : GPUOS_NO_WIDGET;
+  const uint target = hit < count ? os_enabled_ancestor(os, hit, OS_ANY_INTERACTIVE) : GPUOS_NO_WIDGET;
   switch (event.type) {
     case GPUOS_EVENT_POINTER_MOVE:
       frame.cursor_x = event.x;
@@ -242,7 +239,7 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
       os_set_hovered(os, target);
       break;
     case GPUOS_EVENT_WHEEL: {
-      const uint view = hit < count ? os_scroll_view_ancestor(os, hit) : GPUOS_NO_WIDGET;
+      const uint view = hit < count ? os_enabled_ancestor(os, hit, GPUOS_WIDGET_SCROLL_VIEW) : GPUOS_NO_WIDGET;
       if (view < count) {
         device gpuos_widget& scroller = os->widgets[view];
         const long target = long(scroller.scroll_target) + long(event.y * 256.0f);  // |y| <= 100000: phase 1

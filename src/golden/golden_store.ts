@@ -67,7 +67,8 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
     writePng(golden, actual);
     return { ...base, status: 'written', failed: false, message: `${golden} did not exist and was written: look at it and commit it.` };
   }
-  const comparison = compareImages(readPng(golden), actual, policy);
+  const expected = readPng(golden);
+  const comparison = compareImages(expected, actual, policy);
   if (comparison.pass) return { ...base, status: 'match', failed: false, comparison, message: comparison.identical ? 'identical' : `${comparison.diffPixels} pixels differ, within the allowed ${policy.maxDiffPixels ?? 0}` };
   if (policy.update) {
     writePng(golden, actual);
@@ -82,9 +83,8 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
     result.diff = join(artifacts, `${name}.diff.png`);
     writePng(result.diff, comparison.diff);
   }
-  const size = readPng(golden);
   result.message = comparison.sizeMismatch
-    ? `${golden} is ${size.width}x${size.height} but the frame is ${actual.width}x${actual.height}`
+    ? `${golden} is ${expected.width}x${expected.height} but the frame is ${actual.width}x${actual.height}`
     : `${comparison.diffPixels} pixels differ from ${golden} (allowed ${policy.maxDiffPixels ?? 0}); actual: ${actualPath}${result.diff ? `, diff: ${result.diff}` : ''}`;
   return result;
 }

@@ -161,3 +161,43 @@ export function readRawEvent(view: DataView, offset: number): RawInputEvent {
     y: view.getFloat32(offset + 12, true),
   };
 }
+
+const EVENT_TYPE_NAMES = new Map<number, EventType>(Object.entries(EVENT_TYPES).map(([name, type]) => [type, name as EventType]));
+const KEY_NAMES = new Map<number, string>(Object.entries(KEY_CODES).map(([name, code]) => [code, name]));
+
+/** The name of a raw event type, or undefined for a type the kernel ignores. */
+export function eventTypeName(type: number): EventType | undefined {
+  return EVENT_TYPE_NAMES.get(type);
+}
+
+function modifierNames(bits: number): string {
+  if (bits === 0) return '';
+  const names = Object.entries(MODIFIER_BITS).filter(([, bit]) => (bits & bit) !== 0).map(([name]) => name);
+  const unknown = bits & ~Object.values(MODIFIER_BITS).reduce((a, b) => a | b, 0);
+  if (unknown !== 0) names.push(`0x${unknown.toString(16)}`);
+  return ` +${names.join('+')}`;
+}
+
+function keyName(code: number): string {
+  return KEY_NAMES.get(code) ?? (isPrintable(code) ? JSON.stringify(String.fromCharCode(code)) : `code ${code}`);
+}
+
+/** One line for a raw event as a person reads it (inspect --events, the HTML report). */
+export function describeEvent(e: RawInputEvent): string {
+  const name = eventTypeName(e.type);
+  switch (name) {
+    case 'pointerMove':
+    case 'pointerDown':
+    case 'pointerUp':
+      return `${name} (${e.x}, ${e.y})${e.code > PRIMARY_BUTTON ? ` button ${e.code}` : ''}${modifierNames(e.modifiers)}`;
+    case 'wheel':
+      return `wheel dx ${e.x} dy ${e.y}`;
+    case 'keyDown':
+    case 'keyUp':
+      return `${name} ${keyName(e.code)}${modifierNames(e.modifiers)}`;
+    case 'text':
+      return `text ${isPrintable(e.code) ? JSON.stringify(String.fromCharCode(e.code)) : `code ${e.code}`}`;
+    case undefined:
+      return `type ${e.type} (unknown: the kernel ignores it) code ${e.code} (${e.x}, ${e.y})`;
+  }
+}

@@ -79,23 +79,36 @@ export const STATE_BITS = { hovered: 1, pressed: 2, focused: 4, checked: 8, drag
 export const FLAG_BITS = { hidden: 1, disabled: 2 } as const;
 const NO_WIDGET = 0xffff;
 
+const NAMES = new WeakMap<CompiledScene, readonly string[]>();
+
+/** Every widget's display name, by index: its scene id, else "#index" (computed once per scene). */
+export function widgetNames(scene: CompiledScene): readonly string[] {
+  let names = NAMES.get(scene);
+  if (names === undefined) {
+    const byIndex = scene.widgets.map((_, i) => `#${i}`);
+    for (const [id, i] of scene.ids) if (i < byIndex.length) byIndex[i] = id;
+    names = byIndex;
+    NAMES.set(scene, names);
+  }
+  return names;
+}
+
 /** A widget's display name: its scene id, else "#index". */
 export function widgetName(scene: CompiledScene, index: number): string {
-  for (const [id, i] of scene.ids) if (i === index) return id;
-  return `#${index}`;
+  return widgetNames(scene)[index] ?? `#${index}`;
 }
 
 export class OsStateView {
   private readonly abi = OsAbi.get();
   private readonly view: DataView;
-  private readonly names: string[];
+  private readonly names: readonly string[];
 
   constructor(
     readonly bytes: Uint8Array,
     private readonly scene: CompiledScene,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.names = scene.widgets.map((_, i) => widgetName(scene, i));
+    this.names = widgetNames(scene);
   }
 
   private nameOf(index: number): string | null {

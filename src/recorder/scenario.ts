@@ -17,10 +17,10 @@
  * A target is a widget id (its centre), [x, y] in pixels, or { "widget": id, "x": 0-1, "y": 0-1 }
  * (a point inside the widget's box by fraction).
  */
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { GpuosError } from '../errors.js';
+import { JsonFileError, readJsonFile } from '../json_file.js';
 import { KEY_CODES } from '../os/input_events.js';
 import { MAX_SCENE_FILE_BYTES } from '../scene/scene_compile.js';
 import { GOLDEN_NAME } from '../trace/trace_records.js';
@@ -219,18 +219,12 @@ export function validateScenario(value: unknown, source = 'scenario'): Scenario 
 
 /** Reads and validates a scenario file, and loads its scene (a path is relative to the file). */
 export function loadScenario(path: string): LoadedScenario {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (error) {
-    throw new ScenarioError('scenario', `cannot read ${path}: ${(error as Error).message}`);
-  }
-  if (size > MAX_SCENARIO_FILE_BYTES) throw new ScenarioError('scenario', `${path} is ${size} bytes; scenario files are limited to ${MAX_SCENARIO_FILE_BYTES}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = readJsonFile(path, MAX_SCENARIO_FILE_BYTES, 'scenario');
   } catch (error) {
-    throw new ScenarioError('scenario', `${path} is not valid JSON: ${(error as Error).message}`);
+    if (error instanceof JsonFileError) throw new ScenarioError('scenario', error.message);
+    throw error;
   }
   return resolveScene(validateScenario(parsed, path), dirname(resolve(path)), path);
 }
@@ -240,10 +234,10 @@ export function resolveScene(scenario: Scenario, baseDir: string, source: string
   const scenePath = resolve(baseDir, scenario.scene);
   let scene: unknown;
   try {
-    if (statSync(scenePath).size > MAX_SCENE_FILE_BYTES) throw new Error(`larger than ${MAX_SCENE_FILE_BYTES} bytes`);
-    scene = JSON.parse(readFileSync(scenePath, 'utf8'));
+    scene = readJsonFile(scenePath, MAX_SCENE_FILE_BYTES, 'scene');
   } catch (error) {
-    throw new ScenarioError('scenario.scene', `cannot load the scene ${scenePath}: ${(error as Error).message}`, source);
+    if (error instanceof JsonFileError) throw new ScenarioError('scenario.scene', `cannot load the scene: ${error.message}`, source);
+    throw error;
   }
   return { ...scenario, scene: scene as object, source };
 }

@@ -8,10 +8,8 @@ import { dirname } from 'node:path';
 
 import type { GoldenResult } from '../golden/golden_store.js';
 import { encodePng, readPng, type RgbaImage } from '../golden/png.js';
-import type { HostOperation } from '../os/host_operations.js';
+import { describeOperation } from '../os/host_operations.js';
 import type { ReplayReport } from '../replayer/replay_trace.js';
-
-const EVENT_NAMES: Record<number, string> = { 1: 'pointerMove', 2: 'pointerDown', 3: 'pointerUp', 4: 'wheel', 5: 'keyDown', 6: 'keyUp', 7: 'text' };
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -77,18 +75,6 @@ function image(path: string | undefined, caption: string): string {
     return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>${escape(path)} is missing</p></figure>`;
   }
   return `<figure><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${data}"><code>${escape(path)}</code></figure>`;
-}
-
-export function describeOperation(op: HostOperation): string[] {
-  if (op.kind === 'counters') return [`ring counters overwritten: ${op.head !== undefined ? `head ${op.head} ` : ''}${op.tail !== undefined ? `tail ${op.tail}` : ''}`.trim()];
-  if (op.kind === 'write') return [`${op.bytes.byteLength} bytes of device memory written at ${op.offset}`];
-  return op.events.map((e) => {
-    const name = EVENT_NAMES[e.type] ?? `type ${e.type} (unknown)`;
-    if (e.type >= 1 && e.type <= 3) return `${name} (${e.x}, ${e.y})${e.code > 1 ? ` button ${e.code}` : ''}${e.modifiers ? ` modifiers ${e.modifiers}` : ''}`;
-    if (e.type === 4) return `${name} dx ${e.x} dy ${e.y}`;
-    if (e.type === 7) return `${name} ${JSON.stringify(String.fromCharCode(e.code))}`;
-    return `${name} code ${e.code}${e.modifiers ? ` modifiers ${e.modifiers}` : ''}`;
-  });
 }
 
 function goldenSection(golden: GoldenResult): string {

@@ -3,8 +3,8 @@
  * depth-first order (so the root is 0 and paint order follows), the tree links, and the text pool.
  * Defaults come from the theme and the widget's kind, so a scene only says what differs.
  */
-import { readFileSync, statSync } from 'node:fs';
 
+import { JsonFileError, readJsonFile } from '../json_file.js';
 import { SceneError } from './scene_error.js';
 import { DEFAULT_CAPACITY, validateScene } from './scene_validate.js';
 import type { CrossAlign, MainAlign, Padding, Scene, SceneWidget, Theme, WidgetKind } from './scene_types.js';
@@ -193,18 +193,12 @@ export function compileScene(value: unknown, source?: string): CompiledScene {
 
 /** Reads, validates and compiles a scene file. */
 export function loadScene(path: string): CompiledScene {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (error) {
-    throw new SceneError('scene', `cannot read ${path}: ${(error as Error).message}`);
-  }
-  if (size > MAX_SCENE_FILE_BYTES) throw new SceneError('scene', `${path} is ${size} bytes; scene files are limited to ${MAX_SCENE_FILE_BYTES}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    parsed = readJsonFile(path, MAX_SCENE_FILE_BYTES, 'scene');
   } catch (error) {
-    throw new SceneError('scene', `${path} is not valid JSON: ${(error as Error).message}`);
+    if (error instanceof JsonFileError) throw new SceneError('scene', error.message);
+    throw error;
   }
   return compileScene(parsed, path);
 }

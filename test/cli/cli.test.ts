@@ -16,7 +16,7 @@ import type { Io } from '../../src/cli/cli_support.js';
 import { COMMANDS, main } from '../../src/cli/main.js';
 import { readPng, writePng } from '../../src/golden/png.js';
 import { Trace } from '../../src/trace/trace_reader.js';
-import { TraceWriter } from '../../src/trace/trace_writer.js';
+import { withoutFirstClick } from '../trace/trace_helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE_TRACES = join(ROOT, 'fixtures', 'traces');
@@ -88,30 +88,6 @@ function tempDir(name: string): string {
   const dir = join(tmp, name);
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/**
- * A copy of form-toggle whose frame 21 (the first click) lost its pointerDown and pointerUp:
- * the pointerMove stays, so the replay diverges at a frame that still has input.
- */
-function writeTamperedTrace(path: string): number {
-  const source = Trace.open(TOGGLE_TRACE);
-  const clickFrame = [...source.frames()].find((f) => f.operations.some((op) => op.kind === 'events' && op.events.some((e) => e.type === 2)))!.index;
-  const writer = TraceWriter.create(path, source.header);
-  try {
-    for (const frame of source.frames()) {
-      if (frame.index === clickFrame) {
-        frame.operations = frame.operations.map((op) => (op.kind === 'events' ? { ...op, events: op.events.filter((e) => e.type !== 2 && e.type !== 3) } : op));
-      }
-      writer.writeFrame(frame);
-      for (const entry of source.checkpoints) if (entry.frame === frame.index) writer.writeCheckpoint(source.checkpoint(entry));
-      for (const mark of source.goldens) if (mark.frame === frame.index) writer.writeGolden(mark);
-    }
-    writer.close();
-  } finally {
-    source.close();
-  }
-  return clickFrame;
 }
 
 describe('usage', () => {
@@ -464,7 +440,7 @@ describe('replay', () => {
 
   it('a trace whose input was tampered with diverges (exit 1): the frame is named and its images written', async () => {
     const tampered = join(tempDir('replay-tampered'), 'form-toggle.gtrace');
-    const frame = writeTamperedTrace(tampered);
+    const { frame } = withoutFirstClick(TOGGLE_TRACE, { path: tampered });
     const out = join(dir, 'divergence-out');
     const r = await gpuos('replay', tampered, '--golden-dir', goldens, '--output', out, '--report', report);
     expect(r.code, r.text).toBe(1);
@@ -535,7 +511,7 @@ describe('verify', () => {
 
   it('fails (exit 1) on a tampered trace', async () => {
     const tampered = join(tempDir('verify-tampered'), 'form-toggle.gtrace');
-    const frame = writeTamperedTrace(tampered);
+    const { frame } = withoutFirstClick(TOGGLE_TRACE, { path: tampered });
     const r = await gpuos('verify', tampered, '--repeat', '1');
     expect(r.code, r.text).toBe(1);
     expect(r.out.join('\n')).toContain('FAIL form-toggle.gtrace');

@@ -49,7 +49,7 @@ describe('scenario validation', () => {
     expect((scenario.scene as { name: string }).name).toBe('form');
     const bad = tempPath('bad.json');
     writeFileSync(bad, JSON.stringify({ ...base, scene: 'missing-scene.json', steps: [] }));
-    expect(() => loadScenario(bad)).toThrow(/cannot load the scene .*missing-scene\.json/);
+    expect(() => loadScenario(bad)).toThrow(/cannot load the scene: cannot read .*missing-scene\.json/);
     writeFileSync(bad, '{ nope');
     expect(() => loadScenario(bad)).toThrow(/is not valid JSON/);
   });

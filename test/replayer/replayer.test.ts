@@ -14,7 +14,7 @@ import { Replayer } from '../../src/replayer/replayer.js';
 import { preamble, frameRecord } from '../../src/trace/record_framing.js';
 import { Trace } from '../../src/trace/trace_reader.js';
 import { encodeHeader } from '../../src/trace/trace_records.js';
-import { rewriteTrace, tempPath } from '../trace/trace_helpers.js';
+import { firstClickFrame, rewriteTrace, tempPath } from '../trace/trace_helpers.js';
 import { readFileSync } from 'node:fs';
 
 const TOGGLE = 'fixtures/traces/form-toggle.gtrace';
@@ -69,10 +69,8 @@ describe('replaying', () => {
 describe('a replay that diverges', () => {
   it('stops at the first differing frame and names the widget fields, the framebuffer blocks and the regions', async () => {
     // The recording clicked the toggle at some frame; without those events the kernel behaves differently.
-    const original = Trace.open(TOGGLE);
-    const clickFrame = [...original.frames()].find((f) => f.operations.some((op) => op.kind === 'events' && op.events.some((e) => e.type === 2)))!.index;
-    original.close();
-    const tampered = rewriteTrace(TOGGLE, (frame) => (frame.index === clickFrame ? { ...frame, operations: [] } : frame), 'form-toggle.gtrace');
+    const clickFrame = firstClickFrame(TOGGLE);
+    const tampered = rewriteTrace(TOGGLE, (frame) => (frame.index === clickFrame ? { ...frame, operations: [] } : frame), { fileName: 'form-toggle.gtrace' });
     const output = tempPath('out');
     const report = await replayTrace(tampered, { goldens: false, output });
     expect(report.ok).toBe(false);

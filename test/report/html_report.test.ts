@@ -18,9 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCi } from '../../src/golden/golden_store.js';
 import { readPng, writePng } from '../../src/golden/png.js';
 import { replayTrace, type ReplayReport } from '../../src/replayer/replay_trace.js';
-import { describeOperation, writeHtmlReport } from '../../src/report/html_report.js';
-import { Trace } from '../../src/trace/trace_reader.js';
-import { TraceWriter } from '../../src/trace/trace_writer.js';
+import { describeOperation } from '../../src/os/host_operations.js';
+import { writeHtmlReport } from '../../src/report/html_report.js';
+import { withoutFirstClick } from '../trace/trace_helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -46,31 +46,6 @@ async function copyFixture(name: string): Promise<string> {
   return path;
 }
 
-/**
- * Rewrites form-toggle under another name with the pointerDown and pointerUp of its first click
- * removed (the frame keeps its pointerMove, so the divergence has input to show).
- */
-function writeTamperedTrace(path: string): number {
-  const source = Trace.open(join(ROOT, 'fixtures', 'traces', 'form-toggle.gtrace'));
-  let tamperedFrame = -1;
-  const writer = TraceWriter.create(path, { ...source.header, name: TAMPERED_NAME });
-  try {
-    for (const frame of source.frames()) {
-      if (tamperedFrame < 0 && frame.operations.some((op) => op.kind === 'events' && op.events.some((e) => e.type === 2))) {
-        tamperedFrame = frame.index;
-        frame.operations = frame.operations.map((op) => (op.kind === 'events' ? { ...op, events: op.events.filter((e) => e.type !== 2 && e.type !== 3) } : op));
-      }
-      writer.writeFrame(frame);
-      for (const entry of source.checkpoints) if (entry.frame === frame.index) writer.writeCheckpoint(source.checkpoint(entry));
-      for (const mark of source.goldens) if (mark.frame === frame.index) writer.writeGolden(mark);
-    }
-    writer.close();
-  } finally {
-    source.close();
-  }
-  return tamperedFrame;
-}
-
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gpuos-report-test-'));
   goldenRoot = join(tmp, 'golden');
@@ -88,7 +63,7 @@ beforeAll(async () => {
   cpSync(join(goldenRoot, 'form-toggle'), join(goldenRoot, TAMPERED_NAME), { recursive: true });
   // (the one broken pixel is in 'checked', which comes after the divergence)
   const tampered = join(tmp, 'traces', `${TAMPERED_NAME}.gtrace`);
-  clickFrame = writeTamperedTrace(tampered);
+  clickFrame = withoutFirstClick(join(ROOT, 'fixtures', 'traces', 'form-toggle.gtrace'), { path: tampered, traceName: TAMPERED_NAME }).frame;
   divergenceReport = await replayTrace(tampered, policy);
 
   // 3. A pass.

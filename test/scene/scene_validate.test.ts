@@ -80,6 +80,9 @@ describe('scene validation', () => {
     expect(() => loadScene(join(dir, 'broken.json'))).toThrow(/broken\.json is not valid JSON/);
     writeFileSync(join(dir, 'big.json'), ' '.repeat(1024 * 1024 + 1));
     expect(() => loadScene(join(dir, 'big.json'))).toThrow(/scene files are limited to 1048576/);
+    // An endless stream or a directory is refused, not read until memory runs out.
+    expect(() => loadScene('/dev/zero')).toThrow(/\/dev\/zero is not a regular file/);
+    expect(() => loadScene(dir)).toThrow(SceneError);
   });
 });
 

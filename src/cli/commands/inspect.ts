@@ -1,9 +1,8 @@
-import { describeOperation } from '../../report/html_report.js';
+import { describeOperation } from '../../os/host_operations.js';
+import { eventTypeName } from '../../os/input_events.js';
 import { encodeEvents } from '../../trace/event_codec.js';
 import { Trace } from '../../trace/trace_reader.js';
 import { EXIT_OK, formatBytes, parse, UsageError, type Command } from '../cli_support.js';
-
-const EVENT_NAMES = ['?', 'pointerMove', 'pointerDown', 'pointerUp', 'wheel', 'keyDown', 'keyUp', 'text'];
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -44,7 +43,7 @@ export const inspectCommand: Command = {
             eventBytes += encodeEvents(op.events).byteLength + 4;
             for (const e of op.events) {
               events++;
-              const name = EVENT_NAMES[e.type] ?? 'unknown';
+              const name = eventTypeName(e.type) ?? 'unknown';
               eventCounts[name] = (eventCounts[name] ?? 0) + 1;
             }
           }
