@@ -43,6 +43,12 @@ export interface GoldenResult {
   message: string;
 }
 
+/** "1 pixel differs", "3 pixels differ". */
+export function pixelsDiffer(count: number, tense: 'present' | 'past' = 'present'): string {
+  if (tense === 'past') return `${count} pixel${count === 1 ? '' : 's'} differed`;
+  return count === 1 ? '1 pixel differs' : `${count} pixels differ`;
+}
+
 export function isCi(): boolean {
   const value = process.env['CI'];
   return value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
@@ -69,10 +75,10 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
   }
   const expected = readPng(golden);
   const comparison = compareImages(expected, actual, policy);
-  if (comparison.pass) return { ...base, status: 'match', failed: false, comparison, message: comparison.identical ? 'identical' : `${comparison.diffPixels} pixels differ, within the allowed ${policy.maxDiffPixels ?? 0}` };
+  if (comparison.pass) return { ...base, status: 'match', failed: false, comparison, message: comparison.identical ? 'identical' : `${pixelsDiffer(comparison.diffPixels)}, within the allowed ${policy.maxDiffPixels ?? 0}` };
   if (policy.update) {
     writePng(golden, actual);
-    return { ...base, status: 'updated', failed: false, comparison, message: `${golden} was rewritten (${comparison.diffPixels} pixels differed)` };
+    return { ...base, status: 'updated', failed: false, comparison, message: `${golden} was rewritten (${pixelsDiffer(comparison.diffPixels, 'past')})` };
   }
   const artifacts = resolve(policy.artifacts ?? join('test-output', 'goldens'), trace);
   mkdirSync(artifacts, { recursive: true });
@@ -85,7 +91,7 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
   }
   result.message = comparison.sizeMismatch
     ? `${golden} is ${expected.width}x${expected.height} but the frame is ${actual.width}x${actual.height}`
-    : `${comparison.diffPixels} pixels differ from ${golden} (allowed ${policy.maxDiffPixels ?? 0}); actual: ${actualPath}${result.diff ? `, diff: ${result.diff}` : ''}`;
+    : `${pixelsDiffer(comparison.diffPixels)} from ${golden} (allowed ${policy.maxDiffPixels ?? 0}); actual: ${actualPath}${result.diff ? `, diff: ${result.diff}` : ''}`;
   return result;
 }
 

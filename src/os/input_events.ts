@@ -182,6 +182,19 @@ function keyName(code: number): string {
   return KEY_NAMES.get(code) ?? (isPrintable(code) ? JSON.stringify(String.fromCharCode(code)) : `code ${code}`);
 }
 
+/**
+ * A coordinate as the kernel sees it (a float32), in the fewest digits that read back as the same
+ * float32: 610.72223 rather than 610.7222290039062.
+ */
+function formatFloat32(coordinate: number): string {
+  const value = Math.fround(coordinate);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = String(Number(value.toPrecision(digits)));
+    if (Math.fround(Number(text)) === value) return text;
+  }
+  return String(value);
+}
+
 /** One line for a raw event as a person reads it (inspect --events, the HTML report). */
 export function describeEvent(e: RawInputEvent): string {
   const name = eventTypeName(e.type);
@@ -189,15 +202,15 @@ export function describeEvent(e: RawInputEvent): string {
     case 'pointerMove':
     case 'pointerDown':
     case 'pointerUp':
-      return `${name} (${e.x}, ${e.y})${e.code > PRIMARY_BUTTON ? ` button ${e.code}` : ''}${modifierNames(e.modifiers)}`;
+      return `${name} (${formatFloat32(e.x)}, ${formatFloat32(e.y)})${e.code > PRIMARY_BUTTON ? ` button ${e.code}` : ''}${modifierNames(e.modifiers)}`;
     case 'wheel':
-      return `wheel dx ${e.x} dy ${e.y}`;
+      return `wheel dx ${formatFloat32(e.x)} dy ${formatFloat32(e.y)}`;
     case 'keyDown':
     case 'keyUp':
       return `${name} ${keyName(e.code)}${modifierNames(e.modifiers)}`;
     case 'text':
       return `text ${isPrintable(e.code) ? JSON.stringify(String.fromCharCode(e.code)) : `code ${e.code}`}`;
     case undefined:
-      return `type ${e.type} (unknown: the kernel ignores it) code ${e.code} (${e.x}, ${e.y})`;
+      return `type ${e.type} (unknown: the kernel ignores it) code ${e.code} (${formatFloat32(e.x)}, ${formatFloat32(e.y)})`;
   }
 }

@@ -6,7 +6,7 @@
 import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-import type { GoldenResult } from '../golden/golden_store.js';
+import { pixelsDiffer, type GoldenResult } from '../golden/golden_store.js';
 import { encodePng, readPng, type RgbaImage } from '../golden/png.js';
 import { describeOperation } from '../os/host_operations.js';
 import type { ReplayReport } from '../replayer/replay_trace.js';
@@ -60,10 +60,11 @@ function zoomSection(expectedPath: string | undefined, actualPath: string | unde
   }
   if (!zoom) return '';
   const [x0, y0, x1, y1] = zoom.box;
-  const where = `pixels ${x0}-${x1 - 1} x ${y0}-${y1 - 1}, ${zoom.scale}x`;
+  // A short caption that fits the crop; the region goes under it, like an image's path.
+  const region = `x ${x0}-${x1 - 1}, y ${y0}-${y1 - 1}`;
   const inline = (img: RgbaImage, caption: string) =>
-    `<figure class="zoom"><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${encodePng(img).toString('base64')}"></figure>`;
-  return `<div class="images zoom">${inline(zoom.expected, `expected, zoomed (${where})`)}${inline(zoom.actual, `actual, zoomed (${where})`)}</div>`;
+    `<figure class="zoom"><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(`${caption}, ${region}`)}" src="data:image/png;base64,${encodePng(img).toString('base64')}"><code>${region}</code></figure>`;
+  return `<div class="images zoom">${inline(zoom.expected, `expected, ${zoom.scale}x`)}${inline(zoom.actual, `actual, ${zoom.scale}x`)}</div>`;
 }
 
 function image(path: string | undefined, caption: string): string {
@@ -78,7 +79,7 @@ function image(path: string | undefined, caption: string): string {
 }
 
 function goldenSection(golden: GoldenResult): string {
-  const diffPixels = golden.comparison ? ` (${golden.comparison.diffPixels} pixels differ)` : '';
+  const diffPixels = golden.comparison ? ` (${pixelsDiffer(golden.comparison.diffPixels)})` : '';
   return `<section class="failure golden" data-trace="${escape(golden.trace)}" data-golden="${escape(golden.name)}">
 <h3>golden <code>${escape(golden.name)}</code>: ${escape(golden.status)}${escape(diffPixels)}</h3>
 <p>${escape(golden.message)}</p>

@@ -16,7 +16,7 @@ import type { Io } from '../../src/cli/cli_support.js';
 import { COMMANDS, main } from '../../src/cli/main.js';
 import { readPng, writePng } from '../../src/golden/png.js';
 import { Trace } from '../../src/trace/trace_reader.js';
-import { withoutFirstClick } from '../trace/trace_helpers.js';
+import { rewriteTrace, withoutFirstClick } from '../trace/trace_helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURE_TRACES = join(ROOT, 'fixtures', 'traces');
@@ -233,6 +233,14 @@ describe('inspect', () => {
     expect(line('events')).toMatch(new RegExp(`^  events\\s+${fixture.events} \\(.*pointerDown 2.*\\)`));
     expect(line('goldens')).toContain(fixture.goldens.map((g) => `${g.name}@${g.frame}`).join(', '));
     expect(line('recorded on')).toContain(`${fixture.width}x${fixture.height}`);
+    expect(line('size')).toMatch(/^  size\s+[\d.]+ KiB: frames \d+ B \([1-9]\d* idle frames, \d+ B each; events \d+ B, [\d.]+ B each\)/);
+  });
+
+  it('says so when a trace has no idle frames and no events', async () => {
+    const busy = rewriteTrace(TOGGLE_TRACE, (frame) => ({ ...frame, operations: [], blocks: frame.blocks.length ? frame.blocks : [{ index: 0, digest: 1 }] }));
+    const r = await gpuos('inspect', busy);
+    expect(r.code, r.text).toBe(0);
+    expect(r.out.find((l) => l.startsWith('  size '))).toContain('(no idle frames; no events)');
   });
 
   it('--json prints one parseable document with every frame', async () => {
@@ -320,6 +328,7 @@ describe('replay', () => {
   it('without CI, the first run writes the missing goldens and passes', async () => {
     const r = await replay();
     expect(r.code, r.text).toBe(0);
+    expect(r.out[0]).toMatch(/^PASS form-toggle: \d+ frames, goldens 0\/3 matched, 3 written \(/);
     for (const name of TOGGLE_GOLDENS) {
       expect(r.out.join('\n')).toContain(`golden ${name}: written`);
       const png = readPng(join(goldens, 'form-toggle', `${name}.png`));
@@ -341,9 +350,9 @@ describe('replay', () => {
     writePng(path, image);
     const r = await withCwd(cwd, () => replay());
     expect(r.code, r.text).toBe(1);
-    expect(r.out[0]).toMatch(/^FAIL form-toggle: .* goldens 2\/3 matched/);
+    expect(r.out[0]).toMatch(/^FAIL form-toggle: .* goldens 2\/3 matched, 1 mismatch \(/);
     const line = r.out.find((l) => l.includes('golden checked: mismatch')) ?? '';
-    expect(line).toContain(`1 pixels differ from ${path}`);
+    expect(line).toContain(`1 pixel differs from ${path}`);
     const paths = /actual: (\S+), diff: (\S+)$/.exec(line);
     expect(paths, line).not.toBeNull();
     for (const image of [paths![1]!, paths![2]!]) {
@@ -377,6 +386,7 @@ describe('replay', () => {
     const r = await replay('--update');
     expect(r.code, r.text).toBe(0);
     expect(r.out.join('\n')).toContain('golden checked: updated');
+    expect(r.out[0]).toContain('goldens 2/3 matched, 1 updated (');
     expect(readFileSync(path).equals(broken)).toBe(false);
     const again = await replay();
     expect(again.code, again.text).toBe(0);

@@ -64,7 +64,7 @@ describe('the golden store', () => {
     const changed = withPixel(image(16, 16), 5, 5, [250, 250, 0]);
     const result = checkGolden('trace', 'g', changed, { root, artifacts, ci: false });
     expect(result).toMatchObject({ status: 'mismatch', failed: true });
-    expect(result.message).toMatch(/1 pixels differ from .*g\.png \(allowed 0\); actual: .*g\.actual\.png, diff: .*g\.diff\.png/);
+    expect(result.message).toMatch(/1 pixel differs from .*g\.png \(allowed 0\); actual: .*g\.actual\.png, diff: .*g\.diff\.png/);
     expect(readPng(result.actual!).data).toEqual(changed.data);
     expect(existsSync(result.diff!)).toBe(true);
     expect(() => checkGolden('trace', 'g', changed, { root, artifacts, ci: true, update: true })).toThrow(/cannot be updated with CI set/);

@@ -18,6 +18,8 @@ describe('event descriptions', () => {
   it('says what each event does, with key names and modifiers', () => {
     expect(described({ type: 'pointerDown', x: 10.5, y: 20, modifiers: ['shift', 'meta'] })).toEqual(['pointerDown (10.5, 20) +shift+meta']);
     expect(described({ type: 'pointerMove', x: 1, y: 2 })).toEqual(['pointerMove (1, 2)']);
+    // Coordinates are float32 in the kernel: printed in the fewest digits that are the same float32.
+    expect(described({ type: 'pointerMove', x: 210.7222222, y: 0.1 })).toEqual(['pointerMove (210.72223, 0.1)']);
     expect(described({ type: 'wheel', dy: -3 })).toEqual(['wheel dx 0 dy -3']);
     expect(described({ type: 'keyDown', key: 'Tab', modifiers: ['shift'] })).toEqual(['keyDown Tab +shift']);
     expect(described({ type: 'keyUp', key: 'a' })).toEqual(['keyUp "a"']);

@@ -181,7 +181,7 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('the page in chromium', () => {
 
   it('the golden section says how many pixels differ', async () => {
     const heading = await page.locator('section.failure.golden h3').textContent();
-    expect(heading).toBe('golden checked: mismatch (1 pixels differ)');
+    expect(heading).toBe('golden checked: mismatch (1 pixel differs)');
   });
 
   /** The three images of a failure section, in order: expected, actual, diff. */

@@ -38,7 +38,7 @@ describe('toMatchGolden', () => {
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/expected the frame to match .*form-first-frame\.png: 1 pixels differ/);
+    expect(message).toMatch(/expected the frame to match .*form-first-frame\.png: 1 pixel differs/);
     expect(message).toMatch(/actual: .*form-first-frame\.actual\.png/);
     // Within the allowed difference it passes.
     expect(session).toMatchGolden('form-first-frame', { root, group: 'matcher', maxDiffPixels: 1 });

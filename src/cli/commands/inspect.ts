@@ -77,7 +77,7 @@ export const inspectCommand: Command = {
         hostOperations: operations,
         goldens: trace.goldens,
         checkpoints: trace.checkpoints.map((c) => c.frame),
-        bytes: { file: trace.fileBytes, frames: total, idleFrameMedian: median(idleBytes), events: eventBytes, perEvent: events ? Math.round((eventBytes / events) * 10) / 10 : 0 },
+        bytes: { file: trace.fileBytes, frames: total, idleFrameMedian: idleBytes.length ? median(idleBytes) : null, events: eventBytes, perEvent: events ? Math.round((eventBytes / events) * 10) / 10 : 0 },
       };
       if (parsed.flag('json')) {
         io.out(JSON.stringify({ ...summary, frameCount: summary.frames, ...(parsed.flag('events') ? { eventLines } : {}), frames }, null, 2));
@@ -91,7 +91,7 @@ export const inspectCommand: Command = {
       io.out(`  events       ${events}${events ? ` (${Object.entries(eventCounts).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}; ${operations} host operations`);
       io.out(`  goldens      ${trace.goldens.length ? trace.goldens.map((g) => `${g.name}@${g.frame}`).join(', ') : 'none'}`);
       io.out(`  checkpoints  ${trace.checkpoints.length ? `after frames ${summary.checkpoints.join(', ')}` : 'none'}`);
-      io.out(`  size         ${formatBytes(trace.fileBytes)}: frames ${formatBytes(total)} (idle frames ${summary.bytes.idleFrameMedian} B each; events ${formatBytes(eventBytes)}, ${summary.bytes.perEvent} B each), checkpoints and header the rest`);
+      io.out(`  size         ${formatBytes(trace.fileBytes)}: frames ${formatBytes(total)} (${idleBytes.length ? `${idleBytes.length} idle frames, ${summary.bytes.idleFrameMedian} B each` : 'no idle frames'}; ${events ? `events ${formatBytes(eventBytes)}, ${summary.bytes.perEvent} B each` : 'no events'}), checkpoints and header the rest`);
       for (const line of eventLines) io.out(line);
       if (parsed.flag('frames')) for (const f of frames as { frame: number; timeUs: number; digest: string; blocksChanged: number; stateBytesChanged: number; bytes: number }[]) {
         io.out(`frame ${String(f.frame).padStart(5)}  ${(f.timeUs / 1000).toFixed(1).padStart(9)} ms  digest ${f.digest}  blocks ${String(f.blocksChanged).padStart(4)}  state bytes ${String(f.stateBytesChanged).padStart(5)}  ${f.bytes} B`);

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
+import type { GoldenResult, GoldenStatus } from '../../golden/golden_store.js';
 import { replayTrace, type ReplayReport } from '../../replayer/replay_trace.js';
 import { writeHtmlReport } from '../../report/html_report.js';
 import { EXIT_FAILED, EXIT_OK, findTraces, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
@@ -84,10 +85,17 @@ export const replayCommand: Command = {
   },
 };
 
+/** "goldens 3/3 matched", or "goldens 1/3 matched, 2 written": what happened to the rest. */
+function goldenSummary(goldens: readonly GoldenResult[]): string {
+  const counts = new Map<GoldenStatus, number>();
+  for (const golden of goldens) counts.set(golden.status, (counts.get(golden.status) ?? 0) + 1);
+  const others = (['mismatch', 'missing', 'written', 'updated'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  return [`goldens ${counts.get('match') ?? 0}/${goldens.length} matched`, ...others].join(', ');
+}
+
 function printReport(report: ReplayReport, io: Io): void {
   const goldens = report.goldens;
-  const matched = goldens.filter((g) => g.status === 'match').length;
-  io.out(`${report.ok ? 'PASS' : 'FAIL'} ${report.name}: ${report.replayed} frames, goldens ${matched}/${goldens.length} matched (${report.durationMs.toFixed(0)} ms)`);
+  io.out(`${report.ok ? 'PASS' : 'FAIL'} ${report.name}: ${report.replayed} frames, ${goldenSummary(goldens)} (${report.durationMs.toFixed(0)} ms)`);
   for (const warning of report.warnings) io.out(`  warning: ${warning}`);
   if (report.divergence) io.out(report.divergence.description.replace(/^/gm, '  '));
   for (const golden of goldens) if (golden.status !== 'match') io.out(`  golden ${golden.name}: ${golden.status}: ${golden.message}`);
