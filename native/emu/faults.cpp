@@ -139,9 +139,11 @@ class Watchdog {
       started_ = true;
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    const bool earliest = arms_.empty() || deadline < earliest_deadline();
     arms_.push_back({next_token_, deadline, pthread_self(), fired});
-    if (earliest) wake_.notify_one();
+    // Wake the watchdog only when it would sleep past this deadline. Dispatches arm with the
+    // same timeout one after another, so the thread is usually already due to wake earlier and
+    // re-reads the list then: no futex wake (microseconds) on every dispatch.
+    if (deadline < waiting_until_) wake_.notify_one();
     return next_token_++;
   }
 
@@ -176,10 +178,12 @@ class Watchdog {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
       if (arms_.empty()) {
+        waiting_until_ = std::chrono::steady_clock::time_point::max();
         wake_.wait(lock);
         continue;
       }
-      wake_.wait_until(lock, earliest_deadline());
+      waiting_until_ = earliest_deadline();
+      wake_.wait_until(lock, waiting_until_);
       const auto now = std::chrono::steady_clock::now();
       for (Arm& arm : arms_) {
         if (arm.deadline > now) continue;
@@ -196,6 +200,8 @@ class Watchdog {
   std::vector<Arm> arms_;
   std::uint64_t next_token_ = 1;
   bool started_ = false;
+  // When the watchdog thread will next look at arms_ by itself (max: only when woken).
+  std::chrono::steady_clock::time_point waiting_until_ = std::chrono::steady_clock::time_point::max();
 };
 
 // Never destroyed: its detached thread may still be waiting on it while the process exits.
