@@ -485,15 +485,6 @@ bool Executor::all_runnable_spinning() const {
 // ---------------------------------------------------------------------------------------------
 // call paths through synchronising helpers
 
-std::uint64_t Executor::path_hash_of(const CallPath& path) {
-  std::uint64_t hash = 0;
-  for (std::uint32_t i = 0; i < path.depth; ++i) {
-    std::uint64_t mix = hash ^ reinterpret_cast<std::uintptr_t>(path.sites[i]);
-    hash = splitmix64(mix);
-  }
-  return hash;
-}
-
 void Executor::enter_call(const gpuos_source_site* call_site) {
   call_paths_used_ = true;
   Fiber* self = current_;
@@ -502,15 +493,18 @@ void Executor::enter_call(const gpuos_source_site* call_site) {
     pending_variable_ = {nullptr, 0, nullptr, call_site};
     stop(StopReason::kCallTooDeep);
   }
-  path.sites[path.depth++] = call_site;
-  self->path_hash = path_hash_of(path);
+  const std::uint64_t outer = path.depth == 0 ? 0 : path.hashes[path.depth - 1];
+  path.sites[path.depth] = call_site;
+  std::uint64_t mix = outer ^ reinterpret_cast<std::uintptr_t>(call_site);
+  path.hashes[path.depth] = splitmix64(mix);
+  self->path_hash = path.hashes[path.depth++];
 }
 
 void Executor::leave_call() {
   Fiber* self = current_;
   CallPath& path = call_paths_[self->index];
   if (path.depth > 0) --path.depth;
-  self->path_hash = path_hash_of(path);
+  self->path_hash = path.depth == 0 ? 0 : path.hashes[path.depth - 1];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,9 @@ struct CallPath {
   static constexpr std::uint32_t kCapacity = 64;
   std::uint32_t depth = 0;
   const gpuos_source_site* sites[kCapacity] = {};
+  // hashes[i]: the path's hash through sites[i], so entering and leaving a helper costs one mix,
+  // not a rehash of the whole path (helpers are called on every OS frame's hot paths).
+  std::uint64_t hashes[kCapacity] = {};
 };
 
 // What a thread's last atomics looked like, for telling a hopeless spin-wait from progress.
@@ -211,7 +214,6 @@ class Executor {
   [[noreturn]] void fiber_exited(Fiber* fiber);
   bool all_runnable_spinning() const;
   bool spinning(const Fiber* fiber) const;
-  static std::uint64_t path_hash_of(const CallPath& path);
 
   // reports
   Finding report_stop() const;
