@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { GpuosError } from '../errors.js';
+import { sameFile } from '../files.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -95,6 +96,21 @@ export function findTraces(paths: readonly string[]): string[] {
     }
   }
   return traces;
+}
+
+/** Text from a file, safe to print: control characters (terminal escape sequences) shown as \\uXXXX. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Refuses an output path that would destroy an input (gpuos render t.gtrace -o t.gtrace) or that
+ * cannot be a file (an existing directory), before any work is done.
+ */
+export function checkOutputPath(output: string, inputs: readonly string[], option: string): void {
+  if (existsSync(output) && statSync(output).isDirectory()) throw new UsageError(`${option} ${output} is a directory; name a file`);
+  const input = inputs.find((path) => sameFile(output, path));
+  if (input !== undefined) throw new UsageError(`${option} ${output} is the input ${input}: writing it would destroy it`);
 }
 
 export function formatBytes(bytes: number): string {

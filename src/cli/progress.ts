@@ -15,6 +15,11 @@ export class Progress {
     private readonly unit = 'frames',
   ) {}
 
+  /** Ends a bar cut short (the run failed partway), so the next line starts clean. */
+  interrupt(): void {
+    if (this.io.interactive && this.lastDraw !== 0) process.stderr.write('\n');
+  }
+
   update(done: number): void {
     if (this.total <= 0) return;
     if (this.io.interactive) {

@@ -7,14 +7,14 @@
  *   - a golden that differs: a failure, or rewritten with `update` (never in CI)
  * On a failure the actual frame and a diff image go to the artifacts directory.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 import { InvalidArgumentError } from '../errors.js';
+import { ensureDirectory, PLAIN_NAME } from '../files.js';
 import { compareImages, type CompareOptions, type ComparisonResult } from './compare.js';
 import { readPng, writePng, type RgbaImage } from './png.js';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export interface GoldenPolicy extends CompareOptions {
   /** Where goldens live (default ./golden). */
@@ -56,7 +56,7 @@ export function isCi(): boolean {
 
 export function goldenPath(root: string, trace: string, name: string): string {
   for (const [what, value] of [['trace', trace], ['golden', name]] as const) {
-    if (!NAME.test(value)) throw new InvalidArgumentError(`a ${what} name must be letters, digits, _ . - (a file name), got ${JSON.stringify(value)}`);
+    if (!PLAIN_NAME.test(value)) throw new InvalidArgumentError(`a ${what} name must be letters, digits, _ . - (a file name), got ${JSON.stringify(value)}`);
   }
   return join(root, trace, `${name}.png`);
 }
@@ -69,7 +69,7 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
   const base = { trace, name, golden };
   if (!existsSync(golden)) {
     if (ci) return { ...base, status: 'missing', failed: true, message: `${golden} does not exist. Record it locally (gpuos replay --update, or vitest -u), look at it, and commit it: CI never writes goldens.` };
-    mkdirSync(join(root, trace), { recursive: true });
+    ensureDirectory(join(root, trace));
     writePng(golden, actual);
     return { ...base, status: 'written', failed: false, message: `${golden} did not exist and was written: look at it and commit it.` };
   }
@@ -81,7 +81,7 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
     return { ...base, status: 'updated', failed: false, comparison, message: `${golden} was rewritten (${pixelsDiffer(comparison.diffPixels, 'past')})` };
   }
   const artifacts = resolve(policy.artifacts ?? join('test-output', 'goldens'), trace);
-  mkdirSync(artifacts, { recursive: true });
+  ensureDirectory(artifacts);
   const actualPath = join(artifacts, `${name}.actual.png`);
   writePng(actualPath, actual);
   const result: GoldenResult = { ...base, status: 'mismatch', failed: true, comparison, actual: actualPath, message: '' };
@@ -97,7 +97,8 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
 
 /** Golden files of `trace` that no mark names any more (reported after an update). */
 export function obsoleteGoldens(root: string, trace: string, names: readonly string[]): string[] {
-  const dir = join(resolve(root), trace);
+  // The folder comes from goldenPath's checks: a trace name is never '..' or a path.
+  const dir = dirname(goldenPath(resolve(root), trace, 'x'));
   if (!existsSync(dir)) return [];
   const wanted = new Set(names.map((n) => `${n}.png`));
   return readdirSync(dir)

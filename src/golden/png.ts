@@ -2,10 +2,10 @@
  * The PNG codec for framebuffers and goldens (pngjs): RGBA8, no gamma or colour-profile
  * conversion, so the bytes read back are exactly the bytes written.
  */
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 
 import { GpuosError, InvalidArgumentError } from '../errors.js';
+import { FileError, readBoundedFile, writeFileAtomic } from '../files.js';
 
 /** Larger images are refused before decoding (a 3840×2160 frame is the OS's largest). */
 export const MAX_PNG_WIDTH = 3840;
@@ -64,24 +64,17 @@ export function decodePng(bytes: Uint8Array, name = 'the PNG'): RgbaImage {
 }
 
 export function readPng(path: string): RgbaImage {
-  let size: number;
+  let bytes: Buffer;
   try {
-    size = statSync(path).size;
+    bytes = readBoundedFile(path, MAX_PNG_FILE_BYTES, 'PNG');
   } catch (error) {
-    throw new PngError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
+    if (error instanceof FileError) throw new PngError(error.message, { cause: error });
+    throw error;
   }
-  if (size > MAX_PNG_FILE_BYTES) throw new PngError(`${path} is ${size} bytes; PNG files are limited to ${MAX_PNG_FILE_BYTES}`);
-  return decodePng(readFileSync(path), path);
+  return decodePng(bytes, path);
 }
 
 /** Writes atomically (temporary file, then rename): a reader never sees half a PNG. */
 export function writePng(path: string, image: RgbaImage): void {
-  const bytes = encodePng(image);
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (error) {
-    throw new GpuosError('E_IO', `cannot write ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  writeFileAtomic(path, encodePng(image));
 }

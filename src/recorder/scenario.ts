@@ -20,10 +20,9 @@
 import { dirname, resolve } from 'node:path';
 
 import { GpuosError } from '../errors.js';
-import { JsonFileError, readJsonFile } from '../json_file.js';
+import { FileError, PLAIN_NAME, readJsonFile } from '../files.js';
 import { KEY_CODES } from '../os/input_events.js';
 import { MAX_SCENE_FILE_BYTES } from '../scene/scene_compile.js';
-import { GOLDEN_NAME } from '../trace/trace_records.js';
 
 export class ScenarioError extends GpuosError {
   readonly path: string;
@@ -75,6 +74,39 @@ export interface LoadedScenario extends Scenario {
 export const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_STEPS = 100_000;
 const MAX_MS = 600_000;
+/**
+ * A scenario records at most this many frames (about 28 minutes of session time at 60 frames/s),
+ * checked before recording starts: a 200-byte scenario cannot ask for days of recording.
+ */
+export const MAX_SCENARIO_FRAMES = 100_000;
+export const DEFAULT_FRAME_US = 16_667;
+/** Characters of a `type` step queued per frame. */
+export const TEXT_PER_FRAME = 32;
+
+/** Frames a move or drag of `ms` takes, one per frame of the way (at least one). */
+export function durationFrames(ms: number, frameUs: number): number {
+  return Math.max(1, Math.round((ms * 1000) / frameUs));
+}
+
+/** Frames a `wait` step runs. */
+export function waitFrames(wait: number | { frames?: number; ms?: number }, frameUs: number): number {
+  if (typeof wait === 'number') return wait;
+  return wait.frames ?? Math.round(((wait.ms ?? 0) * 1000) / frameUs);
+}
+
+/** How many frames a validated step records (the runner plays exactly these). */
+export function stepFrames(step: Step, frameUs: number): number {
+  if ('wait' in step) return waitFrames(step.wait, frameUs);
+  if ('move' in step) {
+    const ms = typeof step.move === 'object' && step.move !== null && !Array.isArray(step.move) && 'to' in step.move ? step.move.ms : undefined;
+    return ms === undefined ? 1 : durationFrames(ms, frameUs);
+  }
+  if ('drag' in step) return 2 + durationFrames(step.drag.ms ?? 0, frameUs);
+  if ('type' in step) return Math.ceil(step.type.length / TEXT_PER_FRAME);
+  if ('key' in step) return typeof step.key === 'string' ? 1 : step.key.repeat ?? 1;
+  if ('golden' in step || 'counters' in step) return 0;
+  return 1; // click, press, release, scroll, redraw, raw
+}
 const STEP_KINDS = ['wait', 'move', 'click', 'press', 'release', 'drag', 'type', 'key', 'scroll', 'golden', 'redraw', 'raw', 'counters'] as const;
 const MODIFIERS = ['shift', 'control', 'alt', 'meta'];
 
@@ -173,7 +205,7 @@ class Checker {
         return;
       }
       case 'golden':
-        if (typeof body !== 'string' || !GOLDEN_NAME.test(body)) this.fail(at, 'expected a file name: letters, digits, _ . - (at most 64)');
+        if (typeof body !== 'string' || !PLAIN_NAME.test(body)) this.fail(at, 'expected a file name: letters, digits, _ . - (at most 64)');
         return;
       case 'redraw':
         if (body !== true) this.fail(at, 'expected true');
@@ -199,7 +231,7 @@ class Checker {
 
   scenario(value: unknown): Scenario {
     const s = this.object(value, 'scenario', ['name', 'description', 'scene', 'width', 'height', 'seed', 'frameUs', 'checkpointInterval', 'steps'], ['name', 'scene', 'width', 'height', 'steps']);
-    if (typeof s['name'] !== 'string' || !GOLDEN_NAME.test(s['name'])) this.fail('scenario.name', 'expected a name of letters, digits, _ . - (it names the trace and its golden folder)');
+    if (typeof s['name'] !== 'string' || !PLAIN_NAME.test(s['name'])) this.fail('scenario.name', 'expected a name of letters, digits, _ . - (it names the trace and its golden folder)');
     if (s['description'] !== undefined && (typeof s['description'] !== 'string' || s['description'].length > 4000)) this.fail('scenario.description', 'expected a string of at most 4000 characters');
     if (typeof s['scene'] !== 'string' && (typeof s['scene'] !== 'object' || s['scene'] === null || Array.isArray(s['scene']))) this.fail('scenario.scene', 'expected a scene file path or a scene object');
     this.number(s['width'], 'scenario.width', 1, 3840);
@@ -209,7 +241,14 @@ class Checker {
     if (s['checkpointInterval'] !== undefined) this.number(s['checkpointInterval'], 'scenario.checkpointInterval', 1, 1_000_000);
     if (!Array.isArray(s['steps']) || s['steps'].length > MAX_STEPS) this.fail('scenario.steps', `expected a list of at most ${MAX_STEPS} steps`);
     s['steps'].forEach((step, i) => this.step(step, `steps[${i}]`));
-    return value as Scenario;
+    const scenario = value as Scenario;
+    const frameUs = scenario.frameUs ?? DEFAULT_FRAME_US;
+    let frames = 1; // the scene appearing
+    for (const step of scenario.steps) frames += stepFrames(step, frameUs);
+    if (frames > MAX_SCENARIO_FRAMES) {
+      this.fail('scenario.steps', `record ${frames} frames at ${frameUs} us a frame; a scenario records at most ${MAX_SCENARIO_FRAMES} (record longer sessions through the API, TraceRecorder)`);
+    }
+    return scenario;
   }
 }
 
@@ -223,7 +262,7 @@ export function loadScenario(path: string): LoadedScenario {
   try {
     parsed = readJsonFile(path, MAX_SCENARIO_FILE_BYTES, 'scenario');
   } catch (error) {
-    if (error instanceof JsonFileError) throw new ScenarioError('scenario', error.message);
+    if (error instanceof FileError) throw new ScenarioError('scenario', error.message);
     throw error;
   }
   return resolveScene(validateScenario(parsed, path), dirname(resolve(path)), path);
@@ -236,7 +275,7 @@ export function resolveScene(scenario: Scenario, baseDir: string, source: string
   try {
     scene = readJsonFile(scenePath, MAX_SCENE_FILE_BYTES, 'scene');
   } catch (error) {
-    if (error instanceof JsonFileError) throw new ScenarioError('scenario.scene', `cannot load the scene: ${error.message}`, source);
+    if (error instanceof FileError) throw new ScenarioError('scenario.scene', `cannot load the scene: ${error.message}`, source);
     throw error;
   }
   return { ...scenario, scene: scene as object, source };

@@ -6,7 +6,7 @@
 import { GpuosError } from '../errors.js';
 import type { InputEvent } from '../os/input_events.js';
 import { openSession, type Backend, type OsSession } from '../os/session.js';
-import { ScenarioError, type LoadedScenario, type Step, type Target } from './scenario.js';
+import { DEFAULT_FRAME_US, durationFrames, ScenarioError, TEXT_PER_FRAME, waitFrames, type LoadedScenario, type Step, type Target } from './scenario.js';
 import { TraceRecorder, type RecordingSummary } from './trace_recorder.js';
 
 export interface RecordScenarioOptions {
@@ -15,8 +15,6 @@ export interface RecordScenarioOptions {
   onFrame?: (frames: number) => void;
 }
 
-export const DEFAULT_FRAME_US = 16_667;
-const TEXT_PER_FRAME = 32;
 
 type Point = { x: number; y: number };
 
@@ -33,10 +31,6 @@ class ScenarioPlayer {
 
   private get frameUs(): number {
     return this.scenario.frameUs ?? DEFAULT_FRAME_US;
-  }
-
-  private framesFor(ms: number): number {
-    return Math.max(1, Math.round((ms * 1000) / this.frameUs));
   }
 
   async frame(events: InputEvent[] = [], fullRedraw = false): Promise<void> {
@@ -72,7 +66,7 @@ class ScenarioPlayer {
 
   async moveTo(to: Point, ms: number | undefined): Promise<void> {
     const from = this.cursor;
-    const steps = ms === undefined ? 1 : this.framesFor(ms);
+    const steps = ms === undefined ? 1 : durationFrames(ms, this.frameUs);
     for (let k = 1; k <= steps; k++) {
       const t = k / steps;
       const p = { x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t };
@@ -83,9 +77,7 @@ class ScenarioPlayer {
 
   async play(step: Step, where: string): Promise<void> {
     if ('wait' in step) {
-      const w = step.wait;
-      const count = typeof w === 'number' ? w : w.frames ?? Math.round(((w.ms ?? 0) * 1000) / this.frameUs);
-      for (let i = 0; i < count; i++) await this.frame();
+      for (let i = 0, count = waitFrames(step.wait, this.frameUs); i < count; i++) await this.frame();
     } else if ('move' in step) {
       const spec = typeof step.move === 'object' && step.move !== null && !Array.isArray(step.move) && 'to' in step.move ? step.move : { to: step.move as Target };
       await this.moveTo(this.point(spec.to, `${where}.move`), 'ms' in spec ? spec.ms : undefined);

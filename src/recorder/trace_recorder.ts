@@ -11,7 +11,7 @@
  * (events exactly as they entered the ring, counter and memory overwrites), then digests of the
  * device memory after it, and the tracked state bytes that changed (src/trace/state_regions.ts).
  */
-import { renameSync, rmSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 import { InvalidArgumentError } from '../errors.js';
@@ -20,7 +20,8 @@ import type { DeviceCapture, OsSession } from '../os/session.js';
 import { diffRuns, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
 import { buildIdentity } from '../trace/trace_identity.js';
 import { TRACE_FORMAT_VERSION } from '../trace/record_framing.js';
-import { GOLDEN_NAME, LIMITS } from '../trace/trace_records.js';
+import { PLAIN_NAME } from '../files.js';
+import { LIMITS } from '../trace/trace_records.js';
 import type { BlockDigest } from '../trace/trace_types.js';
 import { TraceWriter } from '../trace/trace_writer.js';
 
@@ -91,7 +92,7 @@ export class TraceRecorder {
 
   /** Starts recording a session that has not run a frame yet. */
   static start(session: OsSession, path: string, options: RecorderOptions): TraceRecorder {
-    if (typeof options?.name !== 'string' || !GOLDEN_NAME.test(options.name)) {
+    if (typeof options?.name !== 'string' || !PLAIN_NAME.test(options.name)) {
       throw new InvalidArgumentError(`a recording needs a name of letters, digits, _ . - (at most 64), got ${JSON.stringify(options?.name)}`);
     }
     if (options.description !== undefined && (typeof options.description !== 'string' || options.description.length > LIMITS.maxDescriptionLength)) {
@@ -99,6 +100,8 @@ export class TraceRecorder {
     }
     const interval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
     if (!Number.isInteger(interval) || interval < 1 || interval > 1_000_000) throw new InvalidArgumentError(`checkpointInterval must be an integer from 1 to 1000000, got ${String(interval)}`);
+    if (typeof path !== 'string' || path === '') throw new InvalidArgumentError('a recording needs a file path');
+    if (existsSync(path) && statSync(path).isDirectory()) throw new InvalidArgumentError(`${path} is a directory; record into a file`);
     if (session.frameCount !== 0) throw new InvalidArgumentError('start recording before the session runs its first frame: a trace replays from the scene');
     if (!session.scene.source) throw new InvalidArgumentError('the session was opened with a hand-made compiled scene; record one opened from scene JSON (a trace stores the scene)');
     return new TraceRecorder(session, path, options, interval);
@@ -107,7 +110,7 @@ export class TraceRecorder {
   /** Compares the last recorded frame with the golden image `name` when replayed. */
   markGolden(name: string): void {
     this.check();
-    if (typeof name !== 'string' || !GOLDEN_NAME.test(name)) throw new InvalidArgumentError(`a golden name is letters, digits, _ . - (at most 64), got ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || !PLAIN_NAME.test(name)) throw new InvalidArgumentError(`a golden name is letters, digits, _ . - (at most 64), got ${JSON.stringify(name)}`);
     if (this.frames === 0) throw new InvalidArgumentError('markGolden: no frame has been recorded yet');
     if (this.goldens.includes(name)) throw new InvalidArgumentError(`markGolden: '${name}' is already a golden of this trace`);
     this.writer.writeGolden({ frame: this.frames - 1, name });

@@ -3,13 +3,13 @@
  * compared with its image, and at the first divergence the frame's images written for a person to
  * look at. What `gpuos replay`, the vitest helper and the HTML report all run.
  */
-import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
+import { ensureDirectory } from '../files.js';
 import { compareImages, type CompareOptions } from '../golden/compare.js';
 import { checkGolden, obsoleteGoldens, type GoldenPolicy, type GoldenResult } from '../golden/golden_store.js';
 import { writePng, type RgbaImage } from '../golden/png.js';
-import { InvalidArgumentError } from '../errors.js';
+import { GpuosError, InvalidArgumentError } from '../errors.js';
 import { buildIdentity } from '../trace/trace_identity.js';
 import type { HostOperation } from '../trace/trace_types.js';
 import { DIGEST_BLOCK_SIZE } from '../os/session.js';
@@ -58,6 +58,13 @@ export interface ReplayReport {
   obsolete: string[];
   warnings: string[];
   durationMs: number;
+  /** Set when the trace could not be replayed at all (unreadable, invalid): code and message. */
+  error?: string;
+}
+
+/** The report of a trace that could not be replayed: a run of many traces goes on past it. */
+export function unreplayableTrace(path: string, error: GpuosError): ReplayReport {
+  return { trace: path, name: basename(path).replace(/\.gtrace$/, ''), frames: 0, replayed: 0, from: 0, to: 0, ok: false, goldens: [], obsolete: [], warnings: [], durationMs: 0, error: `${error.code}: ${error.message}` };
 }
 
 export async function replayTrace(path: string, options: ReplayTraceOptions = {}): Promise<ReplayReport> {
@@ -72,7 +79,9 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     if (!trace.complete) warnings.push(`the trace is incomplete (recording cut off after frame ${trace.frameCount - 1}${trace.trailingBytes ? `, ${trace.trailingBytes} bytes of a partial record ignored` : ''})`);
     if (trace.header.kernelDigest !== buildIdentity().kernelDigest) warnings.push(`recorded with kernel sources ${trace.header.kernelDigest}; replayed with ${buildIdentity().kernelDigest}`);
     const name = trace.header.name;
-    const marks = new Map(trace.goldens.map((g) => [g.frame, g.name]));
+    // A frame may carry several marks (a scenario marking one frame under two names).
+    const marks = new Map<number, string[]>();
+    for (const g of trace.goldens) marks.set(g.frame, [...(marks.get(g.frame) ?? []), g.name]);
     const goldens: GoldenResult[] = [];
     const report: ReplayReport = { trace: path, name, frames: trace.frameCount, replayed: 0, from, to, ok: true, goldens, obsolete: [], warnings, durationMs: 0 };
 
@@ -81,8 +90,11 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
       const check = await replayer.step();
       report.replayed++;
       options.onFrame?.(report.replayed, to - from);
-      const golden = marks.get(check.frame.index);
-      if (golden !== undefined && options.goldens !== false) goldens.push(checkGolden(name, golden, replayer.session.image(), options));
+      const names = options.goldens === false ? undefined : marks.get(check.frame.index);
+      if (names) {
+        const image = replayer.session.image();
+        for (const golden of names) goldens.push(checkGolden(name, golden, image, options));
+      }
       if (!check.ok) {
         report.ok = false;
         report.divergence = await reportDivergence(replayer, check.divergence!, check.frame.operations, options);
@@ -117,7 +129,7 @@ function hatchBlocks(image: RgbaImage, blocks: readonly number[]): void {
 
 async function reportDivergence(replayer: Replayer, divergence: Divergence, operations: HostOperation[], options: ReplayTraceOptions): Promise<DivergenceReport> {
   const dir = resolve(options.output ?? join('test-output', 'replay'), replayer.trace.header.name);
-  mkdirSync(dir, { recursive: true });
+  ensureDirectory(dir);
   const stem = `frame-${String(divergence.frame).padStart(5, '0')}`;
   const actual = replayer.session.image();
   const expected = await replayer.expectedFramebuffer();

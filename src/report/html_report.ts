@@ -3,11 +3,11 @@
  * URIs, no scripts, no network), listing every trace, and for each failure the frame's expected,
  * actual and diff images side by side, the divergence, and the events the host wrote before it.
  */
-import { readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+import { ensureDirectory, readBoundedFile, writeFileAtomic } from '../files.js';
 import { pixelsDiffer, type GoldenResult } from '../golden/golden_store.js';
-import { encodePng, readPng, type RgbaImage } from '../golden/png.js';
+import { encodePng, MAX_PNG_FILE_BYTES, readPng, type RgbaImage } from '../golden/png.js';
 import { describeOperation } from '../os/host_operations.js';
 import type { ReplayReport } from '../replayer/replay_trace.js';
 
@@ -71,9 +71,9 @@ function image(path: string | undefined, caption: string): string {
   if (!path) return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>not available</p></figure>`;
   let data: string;
   try {
-    data = readFileSync(path).toString('base64');
-  } catch {
-    return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>${escape(path)} is missing</p></figure>`;
+    data = readBoundedFile(path, MAX_PNG_FILE_BYTES, 'PNG').toString('base64');
+  } catch (error) {
+    return `<figure class="missing"><figcaption>${escape(caption)}</figcaption><p>${escape((error as Error).message)}</p></figure>`;
   }
   return `<figure><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${data}"><code>${escape(path)}</code></figure>`;
 }
@@ -89,6 +89,13 @@ ${zoomSection(golden.golden, golden.actual)}
 }
 
 function traceSection(report: ReplayReport): string {
+  if (report.error !== undefined) {
+    return `<article class="trace fail error" id="${escape(report.name)}">
+<h2><span class="badge fail">ERROR</span> ${escape(report.name)}</h2>
+<p class="meta"><code>${escape(report.trace)}</code> could not be replayed</p>
+<section class="failure"><pre>${escape(report.error)}</pre></section>
+</article>`;
+  }
   const status = report.ok ? 'pass' : 'fail';
   const parts = [`<article class="trace ${status}" id="${escape(report.name)}">`];
   parts.push(`<h2><span class="badge ${status}">${status.toUpperCase()}</span> ${escape(report.name)}</h2>`);
@@ -154,9 +161,7 @@ ${failed.length ? `<nav><p>failed: ${failed.map((r) => `<a href="#${escape(r.nam
 ${ordered.map(traceSection).join('\n')}
 </body></html>
 `;
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, html);
-  renameSync(temporary, path);
+  ensureDirectory(dirname(path));
+  writeFileAtomic(path, html);
   return path;
 }

@@ -4,7 +4,7 @@
  * Defaults come from the theme and the widget's kind, so a scene only says what differs.
  */
 
-import { JsonFileError, readJsonFile } from '../json_file.js';
+import { FileError, readJsonFile } from '../files.js';
 import { SceneError } from './scene_error.js';
 import { DEFAULT_CAPACITY, validateScene } from './scene_validate.js';
 import type { CrossAlign, MainAlign, Padding, Scene, SceneWidget, Theme, WidgetKind } from './scene_types.js';
@@ -197,7 +197,7 @@ export function loadScene(path: string): CompiledScene {
   try {
     parsed = readJsonFile(path, MAX_SCENE_FILE_BYTES, 'scene');
   } catch (error) {
-    if (error instanceof JsonFileError) throw new SceneError('scene', error.message);
+    if (error instanceof FileError) throw new SceneError('scene', error.message);
     throw error;
   }
   return compileScene(parsed, path);

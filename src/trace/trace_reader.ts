@@ -7,10 +7,11 @@
  * A file that ends mid-record (a recording killed midway) opens, with `complete` false and every
  * frame before the cut. Anything else wrong is a TraceError saying what and where.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { unpack } from 'msgpackr';
 
+import { FileError, openRegularFile } from '../files.js';
 import { OsAbi } from '../os/abi.js';
 import { digestBlockCount } from '../os/session.js';
 import { SceneError } from '../scene/scene_error.js';
@@ -89,9 +90,10 @@ export class Trace {
   static open(path: string, options: OpenTraceOptions = {}): Trace {
     let fd: number;
     try {
-      fd = openSync(path, 'r');
+      fd = openRegularFile(path, 'trace').fd;
     } catch (error) {
-      throw new TraceError('E_TRACE_IO', `cannot read ${path}: ${(error as Error).message}`, { cause: error });
+      if (error instanceof FileError) throw new TraceError('E_TRACE_IO', error.message, { cause: error });
+      throw error;
     }
     try {
       return new Trace(path, scan(fd, path, options.salvage === true), fd);
@@ -233,6 +235,19 @@ class Column<T extends Float64Array | Uint32Array> {
   }
 }
 
+/**
+ * Whether every byte from `from` to the end of the file is zero: what a file system leaves when
+ * the machine stops after a file grew but before its data reached the disk. Such a tail is a
+ * recording cut off there, not a damaged one.
+ */
+function zerosToEnd(fd: number, from: number, fileBytes: number, path: string): boolean {
+  for (let at = from; at < fileBytes; at += CHUNK_BYTES) {
+    const chunk = readBytes(fd, at, Math.min(CHUNK_BYTES, fileBytes - at), path);
+    if (chunk.some((byte) => byte !== 0)) return false;
+  }
+  return true;
+}
+
 function scan(fd: number, path: string, salvage: boolean): ScanResult {
   const fileBytes = fstatSync(fd).size;
   const start = readBytes(fd, 0, Math.min(fileBytes, TRACE_PREAMBLE_BYTES), path);
@@ -334,6 +349,7 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
         end = last;
       }
     } catch (error) {
+      if (header && error instanceof TraceError && zerosToEnd(fd, position, fileBytes, path)) break; // cut off: readable up to here
       if (!salvage || !header || !(error instanceof TraceError)) throw error;
       damage = error.message;
       break;

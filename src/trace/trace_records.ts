@@ -5,6 +5,7 @@
  */
 import { Packr } from 'msgpackr';
 
+import { PLAIN_NAME } from '../files.js';
 import { decodeEvents, encodeEvents } from './event_codec.js';
 import { checkRuns, type TrackedRange } from './state_regions.js';
 import { TraceError } from './trace_error.js';
@@ -22,7 +23,6 @@ export const LIMITS = {
   maxDescriptionLength: 4000,
 };
 
-export const GOLDEN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 type Raw = Record<string, unknown>;
 
@@ -157,14 +157,25 @@ export function decodeHeader(payload: Uint8Array, offset: number): TraceHeader {
   const seed = f.string('seed', 20);
   if (!/^\d{1,20}$/.test(seed) || BigInt(seed) >= 1n << 64n) f.fail(`field 'seed' must be a decimal integer below 2^64`);
   if (f.value('scene') === undefined) f.fail('has no scene');
+  // The name becomes a folder (golden/<name>/, the replay's output): a plain name, never a path.
+  const name = f.string('name', LIMITS.maxNameLength);
+  if (!PLAIN_NAME.test(name)) f.fail(`field 'name' is ${JSON.stringify(name)}, not a plain name (letters, digits, _ . -, at most 64)`);
+  // What is printed as is (inspect, replay warnings) must not carry terminal control sequences.
+  const printable = (field: Fields, key: string, max: number, pattern: RegExp, what: string): string => {
+    const value = field.string(key, max);
+    if (!pattern.test(value)) f.fail(`field '${key}' is ${JSON.stringify(value)}, not ${what}`);
+    return value;
+  };
+  const HEX_DIGEST = /^[0-9a-f]{16}$/;
+  const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
   return {
     format: f.integer('format', 1, 255),
-    writer: f.string('writer', 100),
-    name: f.string('name', LIMITS.maxNameLength),
+    writer: printable(f, 'writer', 100, PRINTABLE_ASCII, 'printable ASCII'),
+    name,
     description: f.string('description', LIMITS.maxDescriptionLength, ''),
-    abi: { version: abi.integer('version', 0, 0xffffffff), layoutDigest: abi.string('layout', 16) },
-    kernelDigest: f.string('kernel', 16),
-    backend: f.string('backend', 32),
+    abi: { version: abi.integer('version', 0, 0xffffffff), layoutDigest: printable(abi, 'layout', 16, HEX_DIGEST, '16 hex digits') },
+    kernelDigest: printable(f, 'kernel', 16, HEX_DIGEST, '16 hex digits'),
+    backend: printable(f, 'backend', 32, PRINTABLE_ASCII, 'printable ASCII'),
     config: {
       width: f.integer('width', 1, 3840),
       height: f.integer('height', 1, 2160),
@@ -336,7 +347,7 @@ export function encodeGolden(mark: GoldenMark): Uint8Array {
 export function decodeGolden(payload: Uint8Array, offset: number): GoldenMark {
   const f = new Fields(unpackMap(payload, 'golden mark', offset), `the golden mark at byte ${offset}`, offset, ['f', 'm']);
   const name = f.string('m', 64);
-  if (!GOLDEN_NAME.test(name)) f.fail(`names the golden ${JSON.stringify(name)}, which is not a plain file name (letters, digits, _ . -)`);
+  if (!PLAIN_NAME.test(name)) f.fail(`names the golden ${JSON.stringify(name)}, which is not a plain file name (letters, digits, _ . -)`);
   return { frame: f.integer('f', 0, Number.MAX_SAFE_INTEGER), name };
 }
 

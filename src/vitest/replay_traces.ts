@@ -8,7 +8,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 
-import { replayTrace, type ReplayReport, type ReplayTraceOptions } from '../replayer/replay_trace.js';
+
+import { GpuosError } from '../errors.js';
+import { replayTrace, unreplayableTrace, type ReplayReport, type ReplayTraceOptions } from '../replayer/replay_trace.js';
 import { writeHtmlReport } from '../report/html_report.js';
 import { goldenMode } from './golden_mode.js';
 
@@ -45,8 +47,18 @@ export function replayTraces(dir: string, options: ReplayTracesOptions = {}): vo
       it(
         file.replace(/\.gtrace$/, ''),
         async () => {
-          const report = await replayTrace(join(dir, file), { ...options, ...goldenMode() });
+          let report: ReplayReport;
+          try {
+            report = await replayTrace(join(dir, file), { ...options, ...goldenMode() });
+          } catch (error) {
+            // In the HTML report too, then failed as it was.
+            if (error instanceof GpuosError) reports.push(unreplayableTrace(join(dir, file), error));
+            throw error;
+          }
           reports.push(report);
+          // Goldens are stored by trace name: two traces of one name would share (and rewrite) them.
+          const twin = reports.find((r) => r !== report && r.error === undefined && r.name === report.name);
+          if (twin) throw new Error(`${report.trace} and ${twin.trace} are both named '${report.name}': their goldens would share golden/${report.name}/; re-record one under another name`);
           // Goldens written or rewritten, and ones no mark names any more: say so (vitest shows it).
           for (const golden of report.goldens) if (golden.status === 'written' || golden.status === 'updated') console.info(`${report.name}: ${golden.message}`);
           for (const path of report.obsolete) console.info(`${report.name}: obsolete golden (no mark names it; delete it): ${path}`);

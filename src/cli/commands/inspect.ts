@@ -2,7 +2,7 @@ import { describeOperation } from '../../os/host_operations.js';
 import { eventTypeName } from '../../os/input_events.js';
 import { encodeEvents } from '../../trace/event_codec.js';
 import { Trace } from '../../trace/trace_reader.js';
-import { EXIT_OK, formatBytes, parse, UsageError, type Command } from '../cli_support.js';
+import { EXIT_OK, formatBytes, parse, printable, UsageError, type Command } from '../cli_support.js';
 
 export const inspectCommand: Command = {
   name: 'inspect',
@@ -84,7 +84,7 @@ export const inspectCommand: Command = {
         return EXIT_OK;
       }
       io.out(trace.path);
-      io.out(`  name         ${h.name}${h.description ? ` - ${h.description}` : ''}`);
+      io.out(`  name         ${h.name}${h.description ? ` - ${printable(h.description)}` : ''}`);
       io.out(`  written by   ${h.writer}, trace format ${h.format}, OS ABI ${h.abi.version} (layout ${h.abi.layoutDigest}), kernel ${h.kernelDigest}`);
       io.out(`  recorded on  ${h.backend}, ${h.config.width}x${h.config.height}, seed ${h.config.seed}, a checkpoint every ${h.config.checkpointInterval} frames`);
       io.out(`  frames       ${trace.frameCount} (${(summary.sessionTimeUs / 1e6).toFixed(2)} s of session time), ${trace.complete ? 'complete' : `INCOMPLETE (cut off${trace.trailingBytes ? `, ${trace.trailingBytes} trailing bytes` : ''}${trace.damage ? `; ${trace.damage}` : ''})`}`);

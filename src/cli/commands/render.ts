@@ -1,7 +1,7 @@
 import { writePng } from '../../golden/png.js';
 import { Replayer } from '../../replayer/replayer.js';
 import { describeDivergence } from '../../replayer/divergence.js';
-import { EXIT_OK, integerOption, parse, UsageError, type Command } from '../cli_support.js';
+import { checkOutputPath, EXIT_OK, integerOption, parse, UsageError, type Command } from '../cli_support.js';
 
 export const renderCommand: Command = {
   name: 'render',
@@ -19,6 +19,7 @@ export const renderCommand: Command = {
     if (parsed.positionals.length !== 1) throw new UsageError(`name one trace file\n\n${renderCommand.usage}`);
     const frame = integerOption(parsed.string('frame'), 'frame', 0, Number.MAX_SAFE_INTEGER);
     if (frame === undefined) throw new UsageError(`--frame is required\n\n${renderCommand.usage}`);
+    if (parsed.string('output')) checkOutputPath(parsed.string('output')!, parsed.positionals, '--output');
     const replayer = await Replayer.open(parsed.positionals[0]!);
     try {
       if (frame >= replayer.frameCount) throw new UsageError(`${parsed.positionals[0]} has frames 0 to ${replayer.frameCount - 1}`);

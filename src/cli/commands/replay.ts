@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
-import type { GoldenResult, GoldenStatus } from '../../golden/golden_store.js';
-import { replayTrace, type ReplayReport } from '../../replayer/replay_trace.js';
+import { isCi, type GoldenResult, type GoldenStatus } from '../../golden/golden_store.js';
+import { GpuosError } from '../../errors.js';
+import { replayTrace, unreplayableTrace, type ReplayReport } from '../../replayer/replay_trace.js';
 import { writeHtmlReport } from '../../report/html_report.js';
-import { EXIT_FAILED, EXIT_OK, findTraces, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
+import { Trace } from '../../trace/trace_reader.js';
+import { checkOutputPath, EXIT_FAILED, EXIT_OK, EXIT_USAGE, findTraces, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
 import { Progress } from '../progress.js';
 
 export const replayCommand: Command = {
@@ -51,16 +53,22 @@ export const replayCommand: Command = {
     );
     if (parsed.flag('help')) return io.out(replayCommand.usage), EXIT_OK;
     if (parsed.flag('prune') && !parsed.flag('update')) throw new UsageError('--prune deletes obsolete goldens during an --update');
+    if (parsed.flag('update') && isCi()) throw new UsageError('goldens cannot be updated with CI set: update them locally, look at them, and commit them');
     const traces = findTraces(parsed.positionals);
     const from = integerOption(parsed.string('from'), 'from', 0, Number.MAX_SAFE_INTEGER);
     const to = integerOption(parsed.string('to'), 'to', 0, Number.MAX_SAFE_INTEGER);
     const seed = seedOption(parsed.string('seed'));
     const threshold = numberOption(parsed.string('threshold'), 'threshold', 0, 1);
     const maxDiffPixels = integerOption(parsed.string('max-diff-pixels'), 'max-diff-pixels', 0, Number.MAX_SAFE_INTEGER);
+    const reportPath = parsed.string('report') ?? 'test-output/report.html';
+    checkOutputPath(reportPath, traces, '--report');
+    refuseDuplicateNames(traces);
     const reports: ReplayReport[] = [];
     for (const trace of traces) {
       let progress: Progress | undefined;
-      const report = await replayTrace(trace, {
+      let report: ReplayReport;
+      try {
+        report = await replayTrace(trace, {
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
         ...(seed === undefined ? {} : { seed }),
@@ -71,17 +79,27 @@ export const replayCommand: Command = {
         update: parsed.flag('update'),
         goldens: !parsed.flag('no-goldens'),
         onFrame: (done, total) => (progress ??= new Progress(io, `replaying ${basename(trace)}`, total)).update(done),
-      });
+        });
+      } catch (error) {
+        // One unreadable trace (or golden) is reported, and the others are still replayed.
+        if (!(error instanceof GpuosError)) throw error;
+        progress?.interrupt();
+        report = unreplayableTrace(trace, error);
+      }
       reports.push(report);
       if (!parsed.flag('json')) printReport(report, io);
       if (parsed.flag('prune')) for (const path of report.obsolete) rmSync(path), io.out(`  deleted obsolete golden ${path}`);
     }
-    const reportPath = writeHtmlReport(parsed.string('report') ?? 'test-output/report.html', reports);
+    writeHtmlReport(reportPath, reports);
     // Digests as hex; images (a diff's pixels) as their size, not their bytes.
     if (parsed.flag('json')) io.out(JSON.stringify(reports, (_, v) => (typeof v === 'bigint' ? v.toString(16) : v instanceof Uint8Array ? `${v.byteLength} bytes` : v), 2));
-    const failed = reports.filter((r) => !r.ok);
-    io.err(`${reports.length} trace${reports.length === 1 ? '' : 's'} replayed, ${failed.length} failed. Report: ${reportPath}`);
-    return failed.length > 0 ? EXIT_FAILED : EXIT_OK;
+    const failed = reports.filter((r) => !r.ok && r.error === undefined);
+    const unreplayable = reports.filter((r) => r.error !== undefined);
+    const counts = [`${reports.length - unreplayable.length} trace${reports.length - unreplayable.length === 1 ? '' : 's'} replayed`, `${failed.length} failed`];
+    if (unreplayable.length) counts.push(`${unreplayable.length} could not be replayed`);
+    io.err(`${counts.join(', ')}. Report: ${reportPath}`);
+    // Bad input outranks a failed test: the run did not check what it was asked to.
+    return unreplayable.length > 0 ? EXIT_USAGE : failed.length > 0 ? EXIT_FAILED : EXIT_OK;
   },
 };
 
@@ -93,7 +111,33 @@ function goldenSummary(goldens: readonly GoldenResult[]): string {
   return [`goldens ${counts.get('match') ?? 0}/${goldens.length} matched`, ...others].join(', ');
 }
 
+/**
+ * Goldens live in golden/<trace name>/: two traces of one name in a run would check (and with
+ * --update --prune, delete) each other's goldens. Refused before anything is replayed.
+ */
+function refuseDuplicateNames(traces: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const path of traces) {
+    let name: string;
+    try {
+      const trace = Trace.open(path);
+      name = trace.header.name;
+      trace.close();
+    } catch (error) {
+      if (error instanceof GpuosError) continue; // reported when its turn comes
+      throw error;
+    }
+    const other = seen.get(name);
+    if (other !== undefined) throw new UsageError(`${other} and ${path} are both named '${name}' (their goldens would share golden/${name}/): replay them separately, or re-record one under another name`);
+    seen.set(name, path);
+  }
+}
+
 function printReport(report: ReplayReport, io: Io): void {
+  if (report.error !== undefined) {
+    io.err(`ERROR ${report.trace}: ${report.error}`);
+    return;
+  }
   const goldens = report.goldens;
   io.out(`${report.ok ? 'PASS' : 'FAIL'} ${report.name}: ${report.replayed} frames, ${goldenSummary(goldens)} (${report.durationMs.toFixed(0)} ms)`);
   for (const warning of report.warnings) io.out(`  warning: ${warning}`);
