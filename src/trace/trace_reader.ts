@@ -236,16 +236,17 @@ class Column<T extends Float64Array | Uint32Array> {
 }
 
 /**
- * Whether every byte from `from` to the end of the file is zero: what a file system leaves when
- * the machine stops after a file grew but before its data reached the disk. Such a tail is a
- * recording cut off there, not a damaged one.
+ * Where the file's trailing run of zero bytes begins (fileBytes when the last byte is not zero).
+ * A machine that stops after a file grew but before its data reached the disk leaves such a run:
+ * a record that fails inside it is a recording cut off there, not a damaged one.
  */
-function zerosToEnd(fd: number, from: number, fileBytes: number, path: string): boolean {
-  for (let at = from; at < fileBytes; at += CHUNK_BYTES) {
-    const chunk = readBytes(fd, at, Math.min(CHUNK_BYTES, fileBytes - at), path);
-    if (chunk.some((byte) => byte !== 0)) return false;
+function trailingZerosStart(fd: number, fileBytes: number, path: string): number {
+  for (let end = fileBytes; end > 0; end -= CHUNK_BYTES) {
+    const start = Math.max(0, end - CHUNK_BYTES);
+    const chunk = readBytes(fd, start, end - start, path);
+    for (let i = chunk.byteLength - 1; i >= 0; i--) if (chunk[i] !== 0) return start + i + 1;
   }
-  return true;
+  return 0;
 }
 
 function scan(fd: number, path: string, salvage: boolean): ScanResult {
@@ -304,15 +305,19 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
     }
     let location: RecordLocation;
     let crc: number;
+    let recordEnd = position; // where the record being read ends, once its head is known
+    let intact = false; // its framing and checksum passed: what follows is about its content
     try {
       const headBytes = ensure(position, Math.min(16, fileBytes - position))!;
       const parsed = parseRecordHead(headBytes, 0, position);
       if (parsed.kind === 'incomplete') break;
       location = parsed.location;
+      recordEnd = location.payloadOffset + location.payloadLength;
       crc = parsed.crc;
       const payload = ensure(location.payloadOffset, location.payloadLength);
       if (!payload) break; // cut off inside this record's payload: a recording killed midway
       checkRecordCrc(location.type, payload, crc, position);
+      intact = true;
       if (end) throw new TraceError('E_TRACE_CORRUPT', `a ${location.type} record follows the end record at byte ${position}`, { offset: position });
       if (!header) {
         if (location.type !== 'header') throw new TraceError('E_TRACE_CORRUPT', `the first record is a ${location.type}, not the header`, { offset: position });
@@ -349,7 +354,8 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
         end = last;
       }
     } catch (error) {
-      if (header && error instanceof TraceError && zerosToEnd(fd, position, fileBytes, path)) break; // cut off: readable up to here
+      // The file's zero-filled tail begins inside this record: cut off here, readable up to here.
+      if (!intact && header && error instanceof TraceError && trailingZerosStart(fd, fileBytes, path) <= recordEnd) break;
       if (!salvage || !header || !(error instanceof TraceError)) throw error;
       damage = error.message;
       break;

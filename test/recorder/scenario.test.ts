@@ -1,9 +1,11 @@
 /** Scenario files: validated with errors naming the step, and played into traces as described. */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { loadScenario, ScenarioError, validateScenario, type Scenario } from '../../src/recorder/scenario.js';
+import { DEFAULT_FRAME_US, loadScenario, ScenarioError, stepFrames, validateScenario, type Scenario } from '../../src/recorder/scenario.js';
 import { recordScenario } from '../../src/recorder/scenario_runner.js';
+import { replayTrace } from '../../src/replayer/replay_trace.js';
 import { Trace } from '../../src/trace/trace_reader.js';
 import { tempPath } from '../trace/trace_helpers.js';
 
@@ -55,6 +57,26 @@ describe('scenario validation', () => {
   });
 });
 
+describe('scenario length', () => {
+  it('refuses, before recording, a scenario of more than 100,000 frames however it asks for them', () => {
+    expect(problem([{ move: { to: [1, 1], ms: 600_000 } }], { frameUs: 1 })).toMatch(/scenario\.steps: record 600000001 frames at 1 us a frame; a scenario records at most 100000/);
+    expect(problem(Array.from({ length: 2 }, () => ({ wait: 60_000 })))).toMatch(/record 120001 frames/);
+    expect(problem([{ key: { key: 'a', repeat: 1000 } }, { wait: 99_000 }])).toMatch(/record 100001 frames/);
+    // Exactly at the limit is fine: the scene appearing plus 99,999 frames.
+    expect(() => validateScenario({ ...base, steps: [{ wait: 99_999 }] })).not.toThrow();
+  });
+
+  it('counts every fixture scenario\'s frames exactly as recording it does', () => {
+    for (const file of readdirSync('fixtures/scenarios').filter((f) => f.endsWith('.json'))) {
+      const scenario = loadScenario(join('fixtures/scenarios', file));
+      const trace = Trace.open(join('fixtures/traces', file.replace('.json', '.gtrace')));
+      const counted = 1 + scenario.steps.reduce((n, step) => n + stepFrames(step, scenario.frameUs ?? DEFAULT_FRAME_US), 0);
+      expect(counted, file).toBe(trace.frameCount);
+      trace.close();
+    }
+  });
+});
+
 describe('playing a scenario', () => {
   const scene = { root: { kind: 'column', padding: 8, gap: 8, children: [{ kind: 'toggle', id: 't', text: 'Toggle' }, { kind: 'textField', id: 'f' }, { kind: 'slider', id: 's' }] } };
 
@@ -75,6 +97,17 @@ describe('playing a scenario', () => {
     expect(kinds.slice(5, 8)).toEqual([[], [], []]); // 50 ms at 60 Hz: 3 frames
     expect(kinds.slice(8)).toEqual([[1], [1], [1], [1], [1], [1]]); // a 100 ms move: 6 frames of motion
     expect(trace.goldens).toEqual([{ frame: frames.length - 1, name: 'end' }]);
+  });
+
+  it('checks every golden mark of a frame, not only the last', async () => {
+    const trace = await play([{ wait: 2 }, { golden: 'first' }, { golden: 'second' }]);
+    expect(trace.goldens).toEqual([{ frame: 2, name: 'first' }, { frame: 2, name: 'second' }]);
+    const root = tempPath('goldens');
+    const report = await replayTrace(trace.path, { root, ci: false });
+    expect(report.goldens.map((g) => [g.name, g.status])).toEqual([['first', 'written'], ['second', 'written']]);
+    const inCi = await replayTrace(trace.path, { root: tempPath('empty'), ci: true });
+    expect(inCi.goldens.map((g) => [g.name, g.status])).toEqual([['first', 'missing'], ['second', 'missing']]);
+    expect(inCi.ok).toBe(false);
   });
 
   it('fails on a target that is not there, naming the step, and leaves no trace behind', async () => {

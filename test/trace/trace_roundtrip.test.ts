@@ -3,6 +3,7 @@
  * small; a recording cut off anywhere reads back to its last complete frame; damage, foreign files
  * and future versions are typed errors that say what to do.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -179,6 +180,53 @@ describe('bad files', () => {
     const path = tempPath('scene.gtrace');
     writeFileSync(path, Buffer.concat([preamble(), frameRecord('header', encodeHeader({ ...h, scene: { root: { kind: 'widget' } } }))]));
     expect(() => Trace.open(path)).toThrow(/the scene in .* header is invalid: .*root.kind/);
+  });
+
+  it('refuses a header whose name is a path, or whose printed fields carry control characters', () => {
+    const h = header();
+    const cases: [Partial<TraceHeader>, RegExp][] = [
+      [{ name: '..' }, /field 'name' is "\.\.", not a plain name/],
+      [{ name: '/tmp/elsewhere' }, /not a plain name/],
+      [{ name: 'a/../../b' }, /not a plain name/],
+      [{ writer: 'gpuos\u001b[2J' }, /field 'writer' .* not printable ASCII/],
+      [{ kernelDigest: 'not-hex-digest!!' }, /field 'kernel' .* not 16 hex digits/],
+    ];
+    for (const [override, message] of cases) {
+      const path = tempPath('hostile-header.gtrace');
+      writeFileSync(path, Buffer.concat([preamble(), frameRecord('header', encodeHeader({ ...h, ...override }))]));
+      expect(() => Trace.open(path), JSON.stringify(override)).toThrow(message);
+      expect(codeOf(() => Trace.open(path))).toBe('E_TRACE_INVALID');
+    }
+  });
+
+  it('reads a recording whose tail the file system left zero-filled as cut off there', () => {
+    const bytes = readFileSync(FIXTURE);
+    const at = bytes.byteLength - 300; // inside the last frames, past the checkpoint
+    const cut = tempPath('cut.gtrace');
+    writeFileSync(cut, bytes.subarray(0, at));
+    const zeroTail = tempPath('zero-tail.gtrace');
+    writeFileSync(zeroTail, Buffer.concat([bytes.subarray(0, at), Buffer.alloc(4096)]));
+    const a = Trace.open(cut);
+    const b = Trace.open(zeroTail);
+    expect(a.frameCount).toBeGreaterThan(20);
+    expect(a.frameCount).toBeLessThan(Trace.open(FIXTURE).frameCount);
+    expect(b.frameCount).toBe(a.frameCount);
+    expect(b.complete).toBe(false);
+    expect([...b.frames()].map((f) => f.digest)).toEqual([...a.frames()].map((f) => f.digest));
+    // A non-zero byte in the tail is damage, not a cut.
+    const damaged = tempPath('damaged-tail.gtrace');
+    const tail = Buffer.alloc(4096);
+    tail[4000] = 1;
+    writeFileSync(damaged, Buffer.concat([bytes.subarray(0, at), tail]));
+    expect(codeOf(() => Trace.open(damaged))).toBe('E_TRACE_CORRUPT');
+  });
+
+  it('refuses a FIFO or a directory at once instead of waiting on it', () => {
+    const fifo = tempPath('fifo.gtrace');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => Trace.open(fifo)).toThrow(/is not a regular file/);
+    expect(codeOf(() => Trace.open(fifo))).toBe('E_TRACE_IO');
+    expect(codeOf(() => Trace.open('fixtures/traces'))).toBe('E_TRACE_IO');
   });
 
   it('a rewritten trace is the same trace', () => {
