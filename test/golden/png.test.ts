@@ -1,7 +1,11 @@
 /** The PNG codec: exact round trips, and untrusted files refused before they can cost memory. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { decodePng, encodePng } from '../../src/golden/png.js';
+import { decodePng, encodePng, PngError, readPng, writePng } from '../../src/golden/png.js';
 
 describe('PNG codec', () => {
   it('round-trips RGBA exactly, alpha included', () => {
@@ -27,5 +31,25 @@ describe('PNG codec', () => {
     const flipped = Uint8Array.from(good);
     flipped[40] = flipped[40]! ^ 0xff;
     expect(() => decodePng(flipped, 'flipped.png')).toThrow(/E_PNG_INVALID|flipped\.png is corrupt/);
+  });
+
+  it('refuses a golden path that is a device, a FIFO or a directory, without reading it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuos-png-'));
+    expect(() => readPng('/dev/zero')).toThrow(PngError);
+    expect(() => readPng('/dev/zero')).toThrow(/\/dev\/zero is not a regular file/);
+    const fifo = join(dir, 'fifo.png');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => readPng(fifo)).toThrow(/is not a regular file/);
+    expect(() => readPng(dir)).toThrow(/is not a regular file/);
+  });
+
+  it('a write that fails leaves neither the file nor its temporary behind', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gpuos-png-'));
+    const image = { width: 2, height: 2, data: new Uint8Array(16) };
+    mkdirSync(join(dir, 'taken.png'));
+    expect(() => writePng(join(dir, 'taken.png'), image)).toThrow(/cannot write .*taken\.png/);
+    expect(readdirSync(dir)).toEqual(['taken.png']);
+    writePng(join(dir, 'ok.png'), image);
+    expect(readdirSync(dir).sort()).toEqual(['ok.png', 'taken.png']);
   });
 });
