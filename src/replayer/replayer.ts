@@ -31,6 +31,8 @@ export interface FrameCheck {
   digest: bigint;
   /** The kernel's own time for the frame (the dispatch, as the backend measured it). */
   kernelNs: number;
+  /** The emulator schedule seed the frame's dispatch ran under (varies by frame and by replay seed). */
+  seed: bigint;
   divergence?: Divergence;
 }
 
@@ -103,7 +105,7 @@ export class Replayer {
     for (const operation of frame.operations) this.apply(operation);
     const result = await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
     this.position++;
-    return { ...this.check(frame), kernelNs: result.stats.elapsedNs };
+    return { ...this.check(frame), kernelNs: result.stats.elapsedNs, seed: result.seed };
   }
 
   /**
@@ -180,7 +182,7 @@ export class Replayer {
     view.setFloat32(20, Math.fround(Math.fround(frame.deltaUs) / 1_000_000), true);
   }
 
-  private check(frame: FrameRecord): Omit<FrameCheck, 'kernelNs'> {
+  private check(frame: FrameRecord): Omit<FrameCheck, 'kernelNs' | 'seed'> {
     const expected = this.expected;
     applyRuns(expected.state, frame.stateRuns, this.ranges, `frame ${frame.index}`);
     this.predictFrameBytes(frame);

@@ -516,7 +516,10 @@ describe('verify', () => {
   it('--repeat 2 passes on a fixture trace', async () => {
     const r = await gpuos('verify', TOGGLE_TRACE, '--repeat', '2');
     expect(r.code, r.text).toBe(0);
-    expect(r.out).toEqual([`PASS form-toggle.gtrace: 2 runs x ${fixture.frames} frames, every digest identical to the recording`]);
+    // Run k replays under the recording's seed + k: two different schedules.
+    expect(r.out).toEqual([`PASS form-toggle.gtrace: 2 runs (seeds 1, 2) x ${fixture.frames} frames, every digest identical to the recording`]);
+    const seeded = await gpuos('verify', TOGGLE_TRACE, '--repeat', '3', '--seed', '40');
+    expect(seeded.out[0]).toContain('3 runs (seeds 40, 41, 42)');
   });
 
   it('fails (exit 1) on a tampered trace', async () => {

@@ -15,8 +15,12 @@ describe('seeded schedules', () => {
     for (let seed = 1; seed <= 12; seed++) winners.set(seed, await winnerFor(seed));
     expect(new Set(winners.values()).size).toBeGreaterThan(6);
     for (const [seed, winner] of winners) expect(await winnerFor(seed)).toBe(winner);
-    // 64-bit seeds work and are distinct from their low 32 bits.
-    expect(await winnerFor(0x1_0000_0001n)).toBe(await winnerFor(0x1_0000_0001n));
+    // 64-bit seeds work and are distinct from their low 32 bits: seed k + 2^32 schedules unlike
+    // seed k (a winner in common is a 1-in-1024 chance per seed).
+    const high = new Map<number, number>();
+    for (let seed = 1; seed <= 12; seed++) high.set(seed, await winnerFor(BigInt(seed) + (1n << 32n)));
+    expect([...high].filter(([seed, winner]) => winner !== winners.get(seed)).length).toBeGreaterThanOrEqual(10);
+    for (const [seed, winner] of high) expect(await winnerFor(BigInt(seed) + (1n << 32n))).toBe(winner);
   });
 
   it('default to seed 1', async () => {

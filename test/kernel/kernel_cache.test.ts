@@ -13,12 +13,14 @@ afterEach(() => {
 describe('the kernel cache', () => {
   it('survives many compiles of one new kernel at the same moment', async () => {
     process.env.GPUOS_KERNEL_CACHE = mkdtempSync(join(tmpdir(), 'gpuos-cache-'));
-    const source = `#include <metal_stdlib>\nusing namespace metal;\nkernel void k(device uint* out [[buffer(0)]], uint i [[thread_index_in_threadgroup]]) { out[i] = i * ${Date.now() % 1000}u; }\n`;
+    // A multiplier of this moment (never 0, so a kernel that did not run cannot pass): a new kernel.
+    const multiplier = 1 + (Date.now() % 999);
+    const source = `#include <metal_stdlib>\nusing namespace metal;\nkernel void k(device uint* out [[buffer(0)]], uint i [[thread_index_in_threadgroup]]) { out[i] = i * ${multiplier}u; }\n`;
     const libraries = await Promise.all(Array.from({ length: 8 }, () => compileKernel({ source, fileName: 'concurrent.metal' })));
     for (const library of libraries) {
       const out = new DeviceBuffer(16);
       await library.kernel('k').dispatch({ threads: 4, buffers: [out] });
-      expect(out.readUint32()[3]).toBe(3 * (Date.now() % 1000 >= 0 ? Number(/\* (\d+)u/.exec(source)![1]) : 0));
+      expect(out.readUint32()[3]).toBe(3 * multiplier);
     }
     // Exactly one library and its translated source remain; no temporaries.
     const files = readdirSync(process.env.GPUOS_KERNEL_CACHE).sort();

@@ -26,6 +26,7 @@ export const verifyCommand: Command = {
     let failures = 0;
     for (const path of findTraces(parsed.positionals)) {
       let digests: bigint[] | undefined;
+      const runSeeds: bigint[] = [];
       let failure: string | undefined;
       let frames = 0;
       const trace = Trace.open(path);
@@ -34,6 +35,7 @@ export const verifyCommand: Command = {
       for (let run = 0; run < repeat && !failure; run++) {
         const seed = BigInt.asUintN(64, (baseSeed ?? recordedSeed) + BigInt(run));
         const replayer = await Replayer.open(path, { seed });
+        runSeeds.push(seed);
         const progress = new Progress(io, `verifying ${basename(path)} (run ${run + 1}/${repeat}, seed ${seed})`, replayer.frameCount);
         const runDigests: bigint[] = [];
         try {
@@ -60,7 +62,7 @@ export const verifyCommand: Command = {
         failures++;
         io.out(`FAIL ${basename(path)}: ${failure}`);
       } else {
-        io.out(`PASS ${basename(path)}: ${repeat} runs x ${frames} frames, every digest identical to the recording`);
+        io.out(`PASS ${basename(path)}: ${repeat} runs (seeds ${runSeeds.join(', ')}) x ${frames} frames, every digest identical to the recording`);
       }
     }
     return failures > 0 ? EXIT_FAILED : EXIT_OK;
