@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError } from '../errors.js';
 import { ensureDirectory, PLAIN_NAME } from '../files.js';
 import { compareImages, type CompareOptions, type ComparisonResult } from './compare.js';
-import { readPng, writePng, type RgbaImage } from './png.js';
+import { PngError, readPng, writePng, type RgbaImage } from './png.js';
 
 
 export interface GoldenPolicy extends CompareOptions {
@@ -27,7 +27,7 @@ export interface GoldenPolicy extends CompareOptions {
   artifacts?: string;
 }
 
-export type GoldenStatus = 'match' | 'mismatch' | 'missing' | 'written' | 'updated';
+export type GoldenStatus = 'match' | 'mismatch' | 'missing' | 'unreadable' | 'written' | 'updated';
 
 export interface GoldenResult {
   trace: string;
@@ -73,7 +73,16 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
     writePng(golden, actual);
     return { ...base, status: 'written', failed: false, message: `${golden} did not exist and was written: look at it and commit it.` };
   }
-  const expected = readPng(golden);
+  let expected: RgbaImage;
+  try {
+    expected = readPng(golden);
+  } catch (error) {
+    // A damaged golden (not a PNG, a device, a directory) fails this golden, not the whole replay.
+    if (!(error instanceof PngError)) throw error;
+    if (!policy.update) return { ...base, status: 'unreadable', failed: true, message: `${error.message}: replace it (gpuos goldens update) or delete it` };
+    writePng(golden, actual);
+    return { ...base, status: 'updated', failed: false, message: `${golden} could not be read (${error.message}) and was rewritten` };
+  }
   const comparison = compareImages(expected, actual, policy);
   if (comparison.pass) return { ...base, status: 'match', failed: false, comparison, message: comparison.identical ? 'identical' : `${pixelsDiffer(comparison.diffPixels)}, within the allowed ${policy.maxDiffPixels ?? 0}` };
   if (policy.update) {

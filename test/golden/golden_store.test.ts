@@ -2,7 +2,7 @@
  * Goldens: identical frames take the fast path, differences are measured by pixelmatch within a
  * threshold and a pixel budget, and the write policy never lets CI write a golden.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +81,23 @@ describe('the golden store', () => {
     writeFileSync(join(root, 't', 'notes.txt'), 'not a golden');
     expect(obsoleteGoldens(root, 't', ['keep']).map((p) => p.split('/').pop())).toEqual(['old.png']);
     expect(obsoleteGoldens(root, 'none', [])).toEqual([]);
+  });
+
+  it('an unreadable golden fails that golden (and is rewritten on update), never the run', () => {
+    const { root, artifacts } = dirs();
+    const frame = image(4, 4);
+    mkdirSync(join(root, 't'), { recursive: true });
+    writeFileSync(join(root, 't', 'text.png'), 'not a png');
+    symlinkSync('/dev/zero', join(root, 't', 'device.png'));
+    for (const name of ['text', 'device']) {
+      const result = checkGolden('t', name, frame, { root, artifacts, ci: false });
+      expect(result, name).toMatchObject({ status: 'unreadable', failed: true });
+      expect(result.message).toMatch(/replace it \(gpuos goldens update\) or delete it/);
+    }
+    expect(() => checkGolden('t', 'device', frame, { root, ci: true })).not.toThrow();
+    const updated = checkGolden('t', 'device', frame, { root, update: true, ci: false });
+    expect(updated).toMatchObject({ status: 'updated', failed: false });
+    expect(readPng(join(root, 't', 'device.png'))).toEqual(frame);
+    expect(() => obsoleteGoldens(root, '..', [])).toThrow(/a trace name must be/);
   });
 });

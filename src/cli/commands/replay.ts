@@ -107,7 +107,7 @@ export const replayCommand: Command = {
 function goldenSummary(goldens: readonly GoldenResult[]): string {
   const counts = new Map<GoldenStatus, number>();
   for (const golden of goldens) counts.set(golden.status, (counts.get(golden.status) ?? 0) + 1);
-  const others = (['mismatch', 'missing', 'written', 'updated'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
+  const others = (['mismatch', 'missing', 'unreadable', 'written', 'updated'] as const).filter((s) => counts.has(s)).map((s) => `${counts.get(s)} ${s}`);
   return [`goldens ${counts.get('match') ?? 0}/${goldens.length} matched`, ...others].join(', ');
 }
 
