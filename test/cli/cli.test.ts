@@ -12,10 +12,10 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import type { Io } from '../../src/cli/cli_support.js';
-import { COMMANDS, main } from '../../src/cli/main.js';
+import { COMMANDS } from '../../src/cli/main.js';
 import { readPng, writePng } from '../../src/golden/png.js';
 import { Trace } from '../../src/trace/trace_reader.js';
+import { gpuos } from './cli_helpers.js';
 import { rewriteTrace, withoutFirstClick } from '../trace/trace_helpers.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,22 +25,6 @@ const TOGGLE_SCENARIO = join(ROOT, 'fixtures', 'scenarios', 'form-toggle.json');
 const FORM_SCENE = join(ROOT, 'fixtures', 'scenes', 'form.json');
 const REPO_GOLDENS = join(ROOT, 'golden');
 const TOGGLE_GOLDENS = ['hovered', 'checked', 'unchecked'];
-
-interface Result {
-  code: number;
-  out: string[];
-  err: string[];
-  /** out and err, one line after another. */
-  text: string;
-}
-
-async function gpuos(...argv: string[]): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (line) => void out.push(line), err: (line) => void err.push(line), interactive: false };
-  const code = await main(argv, io);
-  return { code, out, err, text: [...out, ...err].join('\n') };
-}
 
 const ORIGINAL_CI = process.env['CI'];
 

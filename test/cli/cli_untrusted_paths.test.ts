@@ -9,28 +9,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 
-import type { Io } from '../../src/cli/cli_support.js';
-import { main } from '../../src/cli/main.js';
+import { gpuos } from './cli_helpers.js';
 import { rewriteTrace } from '../trace/trace_helpers.js';
 
 const TOGGLE_TRACE = resolve('fixtures/traces/form-toggle.gtrace');
 const SLIDER_TRACE = resolve('fixtures/traces/form-slider.gtrace');
 const TOGGLE_SCENARIO = resolve('fixtures/scenarios/form-toggle.json');
-
-interface Result {
-  code: number;
-  out: string[];
-  err: string[];
-  text: string;
-}
-
-async function gpuos(...argv: string[]): Promise<Result> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (line) => void out.push(line), err: (line) => void err.push(line), interactive: false };
-  const code = await main(argv, io);
-  return { code, out, err, text: [...out, ...err].join('\n') };
-}
 
 let dir: string;
 const ORIGINAL_CI = process.env['CI'];
