@@ -6,7 +6,7 @@
 import pixelmatch from 'pixelmatch';
 
 import { InvalidArgumentError } from '../errors.js';
-import type { RgbaImage } from './png.js';
+import { checkImage, type RgbaImage } from './png.js';
 
 export interface CompareOptions {
   /** pixelmatch's colour distance threshold, 0 (exact) to 1 (default 0.1). */
@@ -40,6 +40,8 @@ export function normalizeCompareOptions(options: CompareOptions = {}): Required<
 
 export function compareImages(expected: RgbaImage, actual: RgbaImage, options: CompareOptions = {}): ComparisonResult {
   const { threshold, maxDiffPixels, includeAntiAliasing } = normalizeCompareOptions(options);
+  checkImage(expected, 'the expected image');
+  checkImage(actual, 'the actual image');
   if (expected.width !== actual.width || expected.height !== actual.height) {
     return { identical: false, diffPixels: actual.width * actual.height, pass: false, sizeMismatch: true };
   }

@@ -27,10 +27,12 @@ export class PngError extends GpuosError {
   }
 }
 
-function checkImage(image: RgbaImage): void {
+/** Refuses an image whose size is out of range or whose data is not width × height × 4 bytes. */
+export function checkImage(image: RgbaImage, what = 'an image'): void {
+  if (typeof image !== 'object' || image === null) throw new InvalidArgumentError(`${what} must be an RGBA image { width, height, data }`);
   const { width, height, data } = image;
   if (!Number.isSafeInteger(width) || width < 1 || width > MAX_PNG_WIDTH || !Number.isSafeInteger(height) || height < 1 || height > MAX_PNG_HEIGHT) {
-    throw new InvalidArgumentError(`an image must be 1×1 to ${MAX_PNG_WIDTH}×${MAX_PNG_HEIGHT}, got ${width}×${height}`);
+    throw new InvalidArgumentError(`${what} must be 1×1 to ${MAX_PNG_WIDTH}×${MAX_PNG_HEIGHT}, got ${width}×${height}`);
   }
   if (!(data instanceof Uint8Array) || data.byteLength !== width * height * 4) {
     throw new InvalidArgumentError(`a ${width}×${height} RGBA image has ${width * height * 4} bytes, got ${data?.byteLength}`);

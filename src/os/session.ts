@@ -88,6 +88,21 @@ export interface DeviceSnapshot {
   /** Frames stepped, and the session time, when it was taken. */
   frameCount: number;
   timeUs: number;
+  /** The scene it is a state of (OsSession.sceneDigest): restore refuses another scene's. */
+  sceneDigest: string;
+}
+
+const SCENE_DIGESTS = new WeakMap<CompiledScene, string>();
+
+/** A digest of a compiled scene's widget records and text: which scene device memory belongs to. */
+export function sceneDigestOf(scene: CompiledScene): string {
+  let digest = SCENE_DIGESTS.get(scene);
+  if (digest === undefined) {
+    const bytes = Buffer.concat([Buffer.from(JSON.stringify(scene.widgets)), Buffer.from(scene.text)]);
+    digest = nativeAddon().digest64(bytes).toString(16).padStart(16, '0');
+    SCENE_DIGESTS.set(scene, digest);
+  }
+  return digest;
 }
 
 export interface FrameResult {
@@ -101,10 +116,15 @@ function isCompiledScene(value: unknown): value is CompiledScene {
   return typeof value === 'object' && value !== null && 'widgets' in value && 'ids' in value && (value as CompiledScene).ids instanceof Map;
 }
 
+/** A value as a message shows it: "320" (a string) is not 320 (a number). */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value);
+}
+
 function dimension(name: string, value: unknown, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+    throw new InvalidArgumentError(`${name} must be an integer from 1 to ${max}, got ${shown(value)}`);
   }
   return value;
 }
@@ -113,7 +133,7 @@ function seedOf(value: unknown): bigint {
   if (value === undefined) return 1n;
   if (typeof value === 'bigint' && value >= 0n && value < 1n << 64n) return value;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
-  throw new InvalidArgumentError(`seed must be a non-negative integer below 2^64, got ${String(value)}`);
+  throw new InvalidArgumentError(`seed must be a non-negative integer below 2^64, got ${shown(value)}`);
 }
 
 /** The emulator schedule seed for one frame: the session's seed, varied by frame so frames differ. */
@@ -152,6 +172,8 @@ export class OsSession {
   private framesStepped = 0;
   private busy = false;
   private stateWritten = false;
+  // The host changed device memory other than by stepping (events, counters, writes, a restore).
+  private touched = false;
   private observers: SessionObserver[] = [];
   private pendingRequest: FrameRequest | undefined;
   private allBlocks: Uint32Array | undefined;
@@ -182,6 +204,16 @@ export class OsSession {
     this.view = new OsStateView(initial, scene);
   }
 
+  /** Which scene this session's memory belongs to (snapshots carry it). */
+  get sceneDigest(): string {
+    return sceneDigestOf(this.scene);
+  }
+
+  /** True until the session steps or the host changes its memory: what a recording starts from. */
+  get pristine(): boolean {
+    return this.framesStepped === 0 && !this.touched;
+  }
+
   /** Frames stepped so far. */
   get frameCount(): number {
     return this.framesStepped;
@@ -201,6 +233,14 @@ export class OsSession {
   pushEvents(events: readonly InputEvent[]): void {
     this.usable('pushEvents');
     if (!Array.isArray(events)) throw new InvalidArgumentError('pushEvents: pass an array of events');
+    // Count first (a text event is one per character): more than the ring has room for is refused
+    // before any is built, however long the text.
+    let count = 0;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as { type?: unknown; text?: unknown } | undefined;
+      count += event?.type === 'text' && typeof event.text === 'string' ? event.text.length : 1;
+    }
+    this.checkRoom(count);
     const raw = events.flatMap((event, i) => encodeEvent(event, this.width, this.height, `events[${i}]`));
     this.enqueue(raw);
   }
@@ -212,20 +252,31 @@ export class OsSession {
   pushRawEvents(events: readonly RawInputEvent[]): void {
     this.usable('pushRawEvents');
     if (!Array.isArray(events)) throw new InvalidArgumentError('pushRawEvents: pass an array of events');
-    events.forEach((event, i) => {
+    this.checkRoom(events.length);
+    // An index loop, not forEach: a hole in the array is an error, not an event skipped.
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i];
+      if (typeof event !== 'object' || event === null) throw new InvalidArgumentError(`events[${i}] must be an event object`);
       for (const key of ['type', 'modifiers', 'code', 'x', 'y'] as const) {
-        if (typeof event?.[key] !== 'number') throw new InvalidArgumentError(`events[${i}].${key} must be a number`);
+        if (typeof event[key] !== 'number') throw new InvalidArgumentError(`events[${i}].${key} must be a number`);
       }
-    });
+    }
     this.enqueue(events);
+  }
+
+  /** Refuses `count` events when the ring lacks room for all of them (QueueFullError). */
+  private checkRoom(count: number): void {
+    const { head, tail } = this.queueCounters();
+    const pending = (head - tail) >>> 0;
+    const free = pending > this.capacity ? 0 : this.capacity - pending;
+    if (count > free) throw new QueueFullError(free, count, this.perFrame);
   }
 
   private enqueue(events: readonly RawInputEvent[]): void {
     if (events.length === 0) return;
-    const { head, tail } = this.queueCounters();
-    const pending = (head - tail) >>> 0;
-    const free = pending > this.capacity ? 0 : this.capacity - pending;
-    if (events.length > free) throw new QueueFullError(free, events.length, this.perFrame);
+    this.checkRoom(events.length);
+    const { head } = this.queueCounters();
+    this.touched = true;
     const slot = new DataView(new ArrayBuffer(RAW_EVENT_BYTES));
     events.forEach((event, i) => {
       writeRawEvent(slot, 0, event);
@@ -268,10 +319,14 @@ export class OsSession {
   /** Overwrites the ring's counters: for tests that corrupt them on purpose. */
   setQueueCounters(counters: { head?: number; tail?: number }): void {
     this.usable('setQueueCounters');
+    if (typeof counters !== 'object' || counters === null || (counters.head === undefined && counters.tail === undefined)) {
+      throw new InvalidArgumentError('setQueueCounters: pass { head, tail }, one or both 32-bit unsigned integers');
+    }
     for (const name of ['head', 'tail'] as const) {
       const value = counters[name];
-      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 0xffffffff)) throw new InvalidArgumentError(`${name} must be a 32-bit unsigned integer, got ${String(value)}`);
+      if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 0xffffffff)) throw new InvalidArgumentError(`${name} must be a 32-bit unsigned integer, got ${shown(value)}`);
     }
+    this.touched = true;
     if (counters.head !== undefined) this.writeCounter('head', counters.head);
     if (counters.tail !== undefined) this.writeCounter('tail', counters.tail);
     this.notify({ kind: 'counters', ...(counters.head === undefined ? {} : { head: counters.head }), ...(counters.tail === undefined ? {} : { tail: counters.tail }) });
@@ -395,6 +450,7 @@ export class OsSession {
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset + bytes.byteLength > size) {
       throw new InvalidArgumentError(`writeStateBytes: ${bytes.byteLength} bytes at offset ${byteOffset} do not fit the ${size}-byte state`);
     }
+    this.touched = true;
     this.state.write(bytes, byteOffset);
     this.notify({ kind: 'write', offset: byteOffset, bytes: bytes.slice() });
     // The kernel cannot see a host write: the next frame must not keep the last frame's pixels.
@@ -438,7 +494,7 @@ export class OsSession {
   /** Copies of all device memory that persists between frames. */
   snapshot(): DeviceSnapshot {
     this.usable('snapshot');
-    return { state: this.state.read(), pixels: this.pixels.read(), signatures: this.tiles.read(), frameCount: this.framesStepped, timeUs: this.timeUs };
+    return { state: this.state.read(), pixels: this.pixels.read(), signatures: this.tiles.read(), frameCount: this.framesStepped, timeUs: this.timeUs, sceneDigest: this.sceneDigest };
   }
 
   /**
@@ -447,6 +503,10 @@ export class OsSession {
    */
   restore(snapshot: DeviceSnapshot): void {
     this.usable('restore');
+    if (typeof snapshot !== 'object' || snapshot === null) throw new InvalidArgumentError('restore: pass a snapshot from snapshot()');
+    // A recording follows this session forward; rewinding it would record a session that never was.
+    if (this.observers.length > 0) throw new SessionStateError('restore: a recording is following this session and cannot record a rewind; stop it first (or record from the restored point in a new session)');
+    if (snapshot.sceneDigest !== this.sceneDigest) throw new InvalidArgumentError(`restore: the snapshot is of another scene (${String(snapshot.sceneDigest)}, this session's is ${this.sceneDigest}); restore into a session opened with the same scene and size`);
     const sizes: [string, Uint8Array, DeviceBuffer][] = [
       ['state', snapshot.state, this.state],
       ['pixels', snapshot.pixels, this.pixels],
@@ -464,6 +524,7 @@ export class OsSession {
     this.framebufferCache = undefined;
     this.stateWritten = false; // the pixels and signatures are the state's own: no redraw needed
     this.view = new OsStateView(snapshot.state.slice(), this.scene);
+    this.touched = true;
   }
 
   /** The framebuffer after the last frame: RGBA8, rows top to bottom. */

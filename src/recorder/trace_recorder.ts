@@ -11,16 +11,16 @@
  * (events exactly as they entered the ring, counter and memory overwrites), then digests of the
  * device memory after it, and the tracked state bytes that changed (src/trace/state_regions.ts).
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, renameSync, rmSync, statSync, type Stats } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 import { InvalidArgumentError } from '../errors.js';
 import type { FrameRequest, HostOperation } from '../os/host_operations.js';
-import type { DeviceCapture, OsSession } from '../os/session.js';
+import { OsSession, type DeviceCapture } from '../os/session.js';
 import { diffRuns, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
 import { buildIdentity } from '../trace/trace_identity.js';
 import { TRACE_FORMAT_VERSION } from '../trace/record_framing.js';
-import { PLAIN_NAME } from '../files.js';
+import { FileError, PLAIN_NAME } from '../files.js';
 import { LIMITS } from '../trace/trace_records.js';
 import type { BlockDigest } from '../trace/trace_types.js';
 import { TraceWriter } from '../trace/trace_writer.js';
@@ -28,6 +28,14 @@ import { TraceWriter } from '../trace/trace_writer.js';
 export const DEFAULT_CHECKPOINT_INTERVAL = 120;
 
 /** Where a recording is written until it completes. */
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export function partialPath(path: string): string {
   return `${path}.partial`;
 }
@@ -80,7 +88,7 @@ export class TraceRecorder {
       backend: session.backend,
       config: { width: session.width, height: session.height, seed: session.seed, checkpointInterval },
       scene: session.scene.source,
-    });
+    }, { exclusive: true });
     this.ranges = trackedRanges(session.scene.widgets.length);
     this.previous = session.capture();
     this.previousState = this.previous.state.slice();
@@ -101,8 +109,16 @@ export class TraceRecorder {
     const interval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
     if (!Number.isInteger(interval) || interval < 1 || interval > 1_000_000) throw new InvalidArgumentError(`checkpointInterval must be an integer from 1 to 1000000, got ${String(interval)}`);
     if (typeof path !== 'string' || path === '') throw new InvalidArgumentError('a recording needs a file path');
+    // Renamed over when the recording stops: only a new file or a regular one may be there (a
+    // device, a FIFO or a link would be replaced by the trace).
     if (existsSync(path) && statSync(path).isDirectory()) throw new InvalidArgumentError(`${path} is a directory; record into a file`);
+    const existing = lstatOrUndefined(path);
+    if (existing && !existing.isFile()) throw new InvalidArgumentError(`${path} is not a regular file (a device, a FIFO or a link); record into a new file or a regular one`);
+    if (!(session instanceof OsSession)) throw new InvalidArgumentError('TraceRecorder.start: pass an OsSession (openSession)');
     if (session.frameCount !== 0) throw new InvalidArgumentError('start recording before the session runs its first frame: a trace replays from the scene');
+    // A trace replays from the scene's initial memory: events queued, bytes written or a snapshot
+    // restored before the recording began would be missing from it.
+    if (!session.pristine) throw new InvalidArgumentError('start recording before touching the session (pushEvents, writeStateBytes, setQueueCounters, restore): a trace replays from the scene as it was opened');
     if (!session.scene.source) throw new InvalidArgumentError('the session was opened with a hand-made compiled scene; record one opened from scene JSON (a trace stores the scene)');
     return new TraceRecorder(session, path, options, interval);
   }
@@ -124,7 +140,12 @@ export class TraceRecorder {
       this.stopObserving();
       if (this.failure === undefined) {
         this.writer.close();
-        renameSync(partialPath(this.path), this.path);
+        try {
+          renameSync(partialPath(this.path), this.path);
+        } catch (error) {
+          // Nothing is lost: the finished trace stays in the .partial file, and the message says so.
+          this.failure = new FileError(`the recording is complete in ${partialPath(this.path)} but could not be moved to ${this.path}: ${(error as Error).message}`, { cause: error });
+        }
       } else {
         this.writer.abandon();
       }
@@ -149,7 +170,12 @@ export class TraceRecorder {
   }
 
   private onOperation(operation: HostOperation): void {
-    if (this.stopped) return;
+    if (this.stopped || this.failure !== undefined) return;
+    if (this.pending.length >= LIMITS.maxOperationsPerFrame) {
+      // The trace could not hold this frame; what was recorded before it stays in the .partial file.
+      this.failure = new InvalidArgumentError(`more than ${LIMITS.maxOperationsPerFrame} host operations before frame ${this.frames}: a trace holds at most ${LIMITS.maxOperationsPerFrame} a frame (step between them); the recording up to frame ${this.frames - 1} is in ${partialPath(this.path)}`);
+      return;
+    }
     this.pending.push(operation);
     if (operation.kind === 'events') this.events += operation.events.length;
   }

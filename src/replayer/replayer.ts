@@ -83,7 +83,7 @@ export class Replayer {
     if (entry && (entry.frame + 1 > this.position || frame < this.position)) {
       const checkpoint = this.trace.checkpoint(entry);
       const memory = this.trace.inflateCheckpoint(checkpoint);
-      this.session.restore({ ...memory, frameCount: checkpoint.frame + 1, timeUs: checkpoint.timeUs });
+      this.session.restore({ ...memory, frameCount: checkpoint.frame + 1, timeUs: checkpoint.timeUs, sceneDigest: this.session.sceneDigest });
       this.position = checkpoint.frame + 1;
       this.resetExpected();
     } else if (frame < this.position) {
@@ -171,11 +171,16 @@ export class Replayer {
 
   private predictFrameBytes(frame: FrameRecord): void {
     // The 24 bytes of gpuos_frame_state a trace does not store: what phase 8 computes from the
-    // frame's number and time (kernels/os/phase_8_finalize.h), to the float.
-    const view = new DataView(this.expected.state.buffer, this.expected.state.byteOffset + this.frameOffset, PREDICTED_FRAME_BYTES);
-    const number = frame.index + 1;
-    view.setUint32(0, number % 2 ** 32, true);
-    view.setUint32(4, Math.floor(number / 2 ** 32), true);
+    // frame number in memory before the frame and the frame's time (kernels/os/phase_8_finalize.h),
+    // to the float. A host write before the frame may have set that number: apply it first.
+    const state = this.expected.state;
+    const start = this.frameOffset;
+    for (const op of frame.operations) {
+      if (op.kind !== 'write') continue;
+      for (let at = Math.max(start, op.offset); at < Math.min(start + 8, op.offset + op.bytes.byteLength); at++) state[at] = op.bytes[at - op.offset]!;
+    }
+    const view = new DataView(state.buffer, state.byteOffset + start, PREDICTED_FRAME_BYTES);
+    view.setBigUint64(0, BigInt.asUintN(64, view.getBigUint64(0, true) + 1n), true);
     view.setUint32(8, frame.timeUs % 2 ** 32, true);
     view.setUint32(12, Math.floor(frame.timeUs / 2 ** 32), true);
     view.setFloat32(16, Math.fround(Math.fround(frame.timeUs) / 1_000_000), true);

@@ -7,7 +7,8 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { OsAbi } from '../os/abi.js';
-import type { CompiledScene } from './scene_compile.js';
+import { KIND_CODES, type CompiledScene } from './scene_compile.js';
+import type { WidgetKind } from './scene_types.js';
 
 const RANGES: Record<string, [number, number]> = {
   u8: [0, 0xff],
@@ -43,6 +44,9 @@ export function checkCompiledScene(scene: CompiledScene): void {
     }
     const n = (name: string): number => record[name]!;
     if (n('kind') < 1 || n('kind') > abi.constant('GPUOS_WIDGET_KIND_LAST')) fail(`${at}.kind ${n('kind')} is not a widget kind`);
+    // The names the host reads (widget(i).kind, invariants) must say what the record is.
+    const named = kinds[i] as WidgetKind;
+    if (!Object.hasOwn(KIND_CODES, named) || KIND_CODES[named] !== n('kind')) fail(`${at} is kind ${n('kind')} but kinds[${i}] says ${JSON.stringify(kinds[i])}`);
     for (const link of ['parent', 'first_child', 'next_sibling']) {
       if (n(link) !== noWidget && n(link) >= count) fail(`${at}.${link} is ${n(link)}, past the last widget`);
     }

@@ -134,7 +134,11 @@ class Validator {
       const padding = w.padding;
       const parts = typeof padding === 'number' ? [padding] : Array.isArray(padding) && (padding.length === 2 || padding.length === 4) ? padding : undefined;
       if (!parts) this.fail(`${path}.padding`, 'expected a number, [vertical, horizontal] or [top, right, bottom, left]');
-      parts.forEach((part, i) => this.integer(part, `${path}.padding${typeof padding === 'number' ? '' : `[${i}]`}`, 0, 1024));
+      for (let i = 0; i < parts.length; i++) {
+        const at = `${path}.padding${typeof padding === 'number' ? '' : `[${i}]`}`;
+        if (parts[i] === undefined) this.fail(at, 'missing: every side needs a number');
+        this.integer(parts[i], at, 0, 1024);
+      }
     }
     if (typeof w.minWidth === 'number' && typeof w.maxWidth === 'number' && w.minWidth > w.maxWidth) this.fail(`${path}.minWidth`, `is larger than maxWidth (${w.maxWidth})`);
     if (typeof w.minHeight === 'number' && typeof w.maxHeight === 'number' && w.minHeight > w.maxHeight) this.fail(`${path}.minHeight`, `is larger than maxHeight (${w.maxHeight})`);
@@ -182,7 +186,9 @@ class Validator {
 
     if (w.children !== undefined) {
       if (!Array.isArray(w.children)) this.fail(`${path}.children`, `expected an array, got ${describe(w.children)}`);
-      w.children.forEach((child, i) => this.widget(child, `${path}.children[${i}]`, depth + 1));
+      // An index loop, not forEach: a hole is a missing widget, not one skipped. It stops at the
+      // 257th widget, however long the array claims to be.
+      for (let i = 0; i < w.children.length; i++) this.widget(w.children[i], `${path}.children[${i}]`, depth + 1);
     }
   }
 }

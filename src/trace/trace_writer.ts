@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 
 import { frameRecord, preamble } from './record_framing.js';
 import { TraceError } from './trace_error.js';
-import { encodeCheckpoint, encodeEnd, encodeFrame, encodeGolden, encodeHeader, type FrameContext } from './trace_records.js';
+import { encodeCheckpoint, encodeEnd, encodeFrame, encodeGolden, encodeHeader, LIMITS, type FrameContext } from './trace_records.js';
 import type { CheckpointRecord, EndRecord, FrameRecord, GoldenMark, TraceHeader } from './trace_types.js';
 
 export class TraceWriter {
@@ -25,11 +25,19 @@ export class TraceWriter {
   }
 
   /** Creates (or replaces) the file and writes the header. */
-  static create(path: string, header: TraceHeader): TraceWriter {
+  /**
+   * Starts a trace file at `path`. With `exclusive`, an existing file is an error rather than
+   * replaced (the recorder's .partial file: another recording may be writing it, or a cut-off one
+   * may be all that is left of a session).
+   */
+  static create(path: string, header: TraceHeader, options: { exclusive?: boolean } = {}): TraceWriter {
     let fd: number;
     try {
-      fd = openSync(path, 'w');
+      fd = openSync(path, options.exclusive ? 'wx' : 'w');
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new TraceError('E_TRACE_IO', `${path} exists: another recording is writing it, or one was cut off there (it reads back to its last frame: gpuos inspect ${path}); move it away first`, { cause: error });
+      }
       throw new TraceError('E_TRACE_IO', `cannot create ${path}: ${(error as Error).message}`, { cause: error });
     }
     const writer = new TraceWriter(path, fd);
@@ -48,6 +56,9 @@ export class TraceWriter {
 
   writeFrame(frame: FrameRecord): void {
     if (frame.index !== this.previous.index + 1) throw new TraceError('E_TRACE_INVALID', `frame ${frame.index} written after frame ${this.previous.index}`);
+    // Never write what the reader refuses (trace_records.ts decodeFrame holds it to the same limits).
+    if (frame.operations.length > LIMITS.maxOperationsPerFrame) throw new TraceError('E_TRACE_INVALID', `frame ${frame.index} has ${frame.operations.length} host operations; a frame holds at most ${LIMITS.maxOperationsPerFrame}`);
+    if (frame.stateRuns.length > LIMITS.maxStateRuns * 2) throw new TraceError('E_TRACE_INVALID', `frame ${frame.index} has ${frame.stateRuns.length / 2} state runs; a frame holds at most ${LIMITS.maxStateRuns}`);
     this.append(frameRecord('frame', encodeFrame(frame, this.previous)));
     this.previous = { index: frame.index, timeUs: frame.timeUs, deltaUs: frame.deltaUs };
     this.lastDigest = frame.digest;
