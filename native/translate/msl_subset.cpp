@@ -14,6 +14,7 @@ struct Rejection {
 constexpr const char* kTextures = "textures are not supported by the CPU emulator; pass the data in a device buffer";
 constexpr const char* kGraphics = "only compute kernels run on the emulator; vertex, fragment, mesh and object "
                                   "functions are not supported";
+constexpr const char* kHostOnly = "is host C++, not MSL: a kernel cannot reach the host process (see docs/KERNEL_SUBSET.md)";
 constexpr const char* kRayTracing = "ray tracing and function tables are not supported by the CPU emulator";
 
 const Rejection kRejections[] = {
@@ -57,6 +58,24 @@ const Rejection kRejections[] = {
     {"bfloat", "bfloat is not supported by the CPU emulator"},
     {"simd_shuffle_and_fill_up", "simd_shuffle_and_fill_up is not supported yet; use simd_shuffle_up"},
     {"simd_shuffle_and_fill_down", "simd_shuffle_and_fill_down is not supported yet; use simd_shuffle_down"},
+    // C++ that MSL does not have. On the emulator a kernel becomes native code in the host
+    // process; these would reach the host (libc, system calls) or break the fiber executor.
+    {"asm", kHostOnly},
+    {"__asm", kHostOnly},
+    {"__asm__", kHostOnly},
+    {"extern", kHostOnly},
+    {"new", "MSL has no dynamic allocation (new); use a device or threadgroup buffer"},
+    {"delete", "MSL has no dynamic allocation (delete)"},
+    {"throw", "MSL has no exceptions"},
+    {"try", "MSL has no exceptions"},
+    {"catch", "MSL has no exceptions"},
+    {"goto", "MSL has no goto"},
+    {"typeid", "MSL has no run-time type information"},
+    {"dynamic_cast", "MSL has no run-time type information"},
+    {"__int128", "MSL has no 128-bit integers"},
+    {"__float128", "MSL has no 128-bit floats"},
+    {"__thread", kHostOnly},
+    {"thread_local", kHostOnly},
 };
 
 // MSL's quad-group functions (4-lane variants of the simd_ functions), by exact name: user code
@@ -108,6 +127,13 @@ const char* const kPassiveAttributes[] = {"maybe_unused", "nodiscard", "noreturn
 const char* unsupported_identifier_reason(const std::string& identifier) {
   for (const Rejection& rejection : kRejections) {
     if (identifier == rejection.identifier) return rejection.reason;
+  }
+  // Compiler builtins and host atomics are not MSL either (the Metal library functions are).
+  // (offsetof expands to __builtin_offsetof: a constant, allowed.)
+  for (const char* prefix : {"__builtin_", "__sync_", "__atomic_"}) {
+    if (identifier.compare(0, std::strlen(prefix), prefix) == 0 && identifier != "__builtin_offsetof") {
+      return "compiler builtins are not MSL; use the Metal library function";
+    }
   }
   for (const char* quad : kQuadFunctions) {
     if (identifier == quad) return "quad-group functions are not supported yet; use the simd_ functions";

@@ -153,6 +153,19 @@ class Scanner {
     if (const char* reason = unsupported_identifier_reason(name)) {
       if (reported_identifiers_.insert(name).second) report(i, "'" + name + "': " + reason);
     }
+    // GNU attributes a Metal kernel may carry (METAL_FUNC is always_inline) are about inlining;
+    // ones that run code when the library loads, or place or alias symbols, reach the host.
+    if (name == "__attribute__" && is(i + 1, "(")) {
+      static const char* const kHostAttributes[] = {"constructor", "destructor", "init_priority", "section",
+                                                    "alias",       "ifunc",      "weakref",       "cleanup"};
+      for (std::size_t j = i + 2; j < matches_[i + 1]; ++j) {
+        for (const char* host : kHostAttributes) {
+          if (tokens_[j].is(host) || tokens_[j].text == std::string("__") + host + "__") {
+            report(j, std::string("'__attribute__((") + host + "))' is host C++, not MSL: a kernel cannot run code in the host process");
+          }
+        }
+      }
+    }
   }
 
   void check_number(std::size_t i) {

@@ -16,7 +16,7 @@ import { parseCompilerErrors } from './compiler_diagnostics.js';
 import { KernelLibrary } from './kernel_library.js';
 import { cacheKey, headersDigest, kernelCacheDir } from './kernel_cache.js';
 import { callNative, nativeAddon } from './native.js';
-import { runProcess } from './process_runner.js';
+import { PROCESS_TIMEOUT_MS, runProcess } from './process_runner.js';
 import { findToolchain, type Toolchain } from './toolchain.js';
 
 /** Kernel sources above this are refused: a kernel is code, not data. */
@@ -76,6 +76,7 @@ export async function translateKernel(input: string | CompileKernelOptions): Pro
   const preprocessed = await runProcess(toolchain.cxx, args, { input: `# 1 "${sourceName.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"\n${text}` });
   if (preprocessed.spawnError) throw new ToolchainError(`cannot run ${toolchain.cxx}: ${preprocessed.spawnError.message}`, { cause: preprocessed.spawnError });
   if (preprocessed.truncated) throw new KernelCompileError(sourceName, 'preprocess', [], 'the preprocessed source is larger than 32 MiB');
+  if (preprocessed.timedOut) throw new KernelCompileError(sourceName, 'preprocess', [], `preprocessing ran past ${PROCESS_TIMEOUT_MS / 1000} s and was stopped (an #include of a device, or a macro that expands without end?)`);
   if (preprocessed.status !== 0) {
     throw new KernelCompileError(sourceName, 'preprocess', parseCompilerErrors(preprocessed.stderr), preprocessed.stderr);
   }
@@ -84,9 +85,21 @@ export async function translateKernel(input: string | CompileKernelOptions): Pro
   return { cpp: translation.cpp, sourceName };
 }
 
+/** Apple's compiler accepts a UTF-8 byte order mark; the preprocessor would see a stray character. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function readSource(options: CompileKernelOptions): { text: string; sourceName: string; includeDirs: string[] } {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('compileKernel: pass a .metal path or { path | source, fileName?, includeDirs? }');
   if (options.path !== undefined && options.source !== undefined) {
     throw new InvalidArgumentError('compileKernel: pass either path or source, not both');
+  }
+  if (options.includeDirs !== undefined && (!Array.isArray(options.includeDirs) || options.includeDirs.some((dir) => typeof dir !== 'string' || dir === ''))) {
+    throw new InvalidArgumentError('compileKernel: includeDirs must be an array of directory paths');
+  }
+  if (options.fileName !== undefined && (typeof options.fileName !== 'string' || options.fileName === '' || /[\0-\x1f"]/.test(options.fileName))) {
+    throw new InvalidArgumentError('compileKernel: fileName must be a file name without quotes or control characters');
   }
   const includeDirs = (options.includeDirs ?? []).map((dir) => resolve(dir));
   if (options.path !== undefined) {
@@ -98,14 +111,14 @@ function readSource(options: CompileKernelOptions): { text: string; sourceName: 
     if (stat.size > MAX_KERNEL_SOURCE_BYTES) {
       throw new InvalidArgumentError(`compileKernel: ${path} is ${stat.size} bytes; kernel sources are limited to ${MAX_KERNEL_SOURCE_BYTES}`);
     }
-    return { text: readFileSync(path, 'utf8'), sourceName: path, includeDirs: [dirname(path), ...includeDirs] };
+    return { text: withoutBom(readFileSync(path, 'utf8')), sourceName: path, includeDirs: [dirname(path), ...includeDirs] };
   }
   if (typeof options.source !== 'string') throw new InvalidArgumentError('compileKernel: pass a path or a source string');
   if (Buffer.byteLength(options.source) > MAX_KERNEL_SOURCE_BYTES) {
     throw new InvalidArgumentError(`compileKernel: the source is larger than ${MAX_KERNEL_SOURCE_BYTES} bytes`);
   }
   const sourceName = options.fileName ?? 'kernel.metal';
-  return { text: options.source, sourceName, includeDirs: [process.cwd(), ...includeDirs] };
+  return { text: withoutBom(options.source), sourceName, includeDirs: [process.cwd(), ...includeDirs] };
 }
 
 async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, dir: string, key: string, libraryPath: string): Promise<void> {
@@ -123,6 +136,10 @@ async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, 
   const cppPath = join(dir, `${key}.cpp`);
   renameSync(temporarySource, cppPath);
   if (compiled.spawnError) throw new ToolchainError(`cannot run ${toolchain.cxx}: ${compiled.spawnError.message}`, { cause: compiled.spawnError });
+  if (compiled.timedOut) {
+    rmSync(temporaryLibrary, { force: true });
+    throw new KernelCompileError(translated.sourceName, 'compile', [], `compiling ran past ${PROCESS_TIMEOUT_MS / 1000} s and was stopped (translated source: ${cppPath})`);
+  }
   if (compiled.status !== 0) {
     rmSync(temporaryLibrary, { force: true });
     const stderr = compiled.stderr.replaceAll(temporarySource, cppPath);

@@ -5,10 +5,11 @@
  * that compile the same kernel never see a half-written library.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join, relative } from 'node:path';
 
+import { GpuosError } from '../errors.js';
 import { mslIncludeDir } from './toolchain.js';
 
 let headersDigestValue: string | undefined;
@@ -34,12 +35,36 @@ export function headersDigest(): string {
 
 export function kernelCacheDir(): string {
   const projectModules = join(process.cwd(), 'node_modules');
-  const dir =
-    process.env.GPUOS_KERNEL_CACHE ??
-    (existsSync(projectModules)
-      ? join(projectModules, '.cache', 'gpuos-replay', 'kernels')
-      : join(tmpdir(), `gpuos-replay-${userInfo().uid}`, 'kernels'));
-  mkdirSync(dir, { recursive: true });
+  if (process.env.GPUOS_KERNEL_CACHE) return made(process.env.GPUOS_KERNEL_CACHE);
+  if (existsSync(projectModules)) return made(join(projectModules, '.cache', 'gpuos-replay', 'kernels'));
+  return made(join(privateTempDir(), 'kernels'));
+}
+
+function made(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/**
+ * The cache's fallback home in the shared temp directory. Libraries found there are loaded into
+ * this process, so it must be this user's alone: created 0700, and refused when it is a link, is
+ * someone else's, or others may write to it (they could plant a library under a kernel's key).
+ */
+function privateTempDir(): string {
+  const { uid } = userInfo();
+  const dir = join(tmpdir(), `gpuos-replay-${uid}`);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new GpuosError('E_IO', `cannot create the kernel cache ${dir}: ${(error as Error).message}`);
+  }
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o022) !== 0) {
+    throw new GpuosError(
+      'E_UNSAFE_CACHE',
+      `the kernel cache ${dir} is not private to you (${stat.isDirectory() ? `owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}` : 'not a directory'}): anyone who can write there could have a library of theirs loaded as a kernel. Remove it, or set GPUOS_KERNEL_CACHE to a directory of your own.`,
+    );
+  }
   return dir;
 }
 

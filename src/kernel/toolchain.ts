@@ -42,7 +42,9 @@ export function kernelCodegenFlags(family: Toolchain['family'], targetPlatform: 
     '-x', 'c++', '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden',
     '-nostdinc', '-nostdinc++', '-fno-exceptions', '-fno-rtti',
     '-ffp-contract=off', '-fno-fast-math', '-fwrapv', '-fno-strict-aliasing', '-fsigned-char',
-    '-ftrivial-auto-var-init=pattern', '-fno-omit-frame-pointer', '-g1',
+    // DWARF 4: with GCC 12's default DWARF 5, binutils 2.40's addr2line names the temporary .cpp
+    // (the compile unit) instead of the .metal line a fault is on.
+    '-ftrivial-auto-var-init=pattern', '-fno-omit-frame-pointer', '-gdwarf-4', '-g1',
     '-I', mslIncludeDir(),
   ];
   if (!(family === 'clang' && targetPlatform === 'darwin')) flags.push('-fstack-clash-protection');

@@ -22,6 +22,9 @@ describe('faults inside kernel code become findings, never crashes', () => {
     const error = await expectEmulatorError(() => kernel.dispatch({ threads: 64, stackBytes: 64 * 1024, buffers: { sink: new DeviceBuffer(8) } }));
     expect(error.code).toBe('E_STACK_OVERFLOW');
     expect(error.message).toContain('thread 7 overflowed its 65536-byte stack');
+    // Located in the .metal source, never in the translated C++ the emulator compiled.
+    expect(error.message).toMatch(/stack_overflow\.metal:\d+/);
+    expect(error.message).not.toMatch(/\.cpp:\d+/);
   });
 
   it('reports integer division by zero with the thread', async () => {
@@ -36,6 +39,7 @@ describe('faults inside kernel code become findings, never crashes', () => {
     }
     expect(error.code).toBe('E_ARITHMETIC_FAULT');
     expect(error.message).toContain('thread 3 divided an integer by zero');
+    expect(error.message).toMatch(/divide_by_zero\.metal:\d+/);
   });
 
   it('reports an access through a pointer into no buffer', async () => {

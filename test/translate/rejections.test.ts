@@ -20,6 +20,28 @@ async function rejected(source: string): Promise<string[]> {
 const PRELUDE = '#include <metal_stdlib>\nusing namespace metal;\n';
 
 describe('the translator rejects what the emulator cannot run faithfully, at the right line', () => {
+  it('host C++ a kernel could use to reach the host process', async () => {
+    const lines = await rejected(
+      `${PRELUDE}extern "C" int system(const char*);\n` +
+        `__attribute__((constructor)) static void at_load() {}\n` +
+        `kernel void k(device uint* o [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n` +
+        `  asm volatile("syscall");\n` +
+        `  uint* p = new uint[4]; delete[] p;\n` +
+        `  o[t] = __builtin_popcount(t);\n` +
+        `}\n`,
+    );
+    expect(lines).toEqual([
+      "3: 'extern': is host C++, not MSL: a kernel cannot reach the host process (see docs/KERNEL_SUBSET.md)",
+      "4: '__attribute__((constructor))' is host C++, not MSL: a kernel cannot run code in the host process",
+      "6: 'asm': is host C++, not MSL: a kernel cannot reach the host process (see docs/KERNEL_SUBSET.md)",
+      "7: 'new': MSL has no dynamic allocation (new); use a device or threadgroup buffer",
+      "7: 'delete': MSL has no dynamic allocation (delete)",
+      "8: '__builtin_popcount': compiler builtins are not MSL; use the Metal library function",
+    ]);
+    // What Metal kernels do use stays accepted: METAL_FUNC (an always_inline attribute), offsetof.
+    await translateKernel({ source: `${PRELUDE}struct S { uint a; uint b; };\nMETAL_FUNC uint f(uint x) { return x + offsetof(S, b); }\nkernel void k(device uint* o [[buffer(0)]]) { o[0] = f(1); }\n`, fileName: 'ok.metal' });
+  });
+
   it('textures and samplers', async () => {
     const lines = await rejected(`${PRELUDE}kernel void k(texture2d<float> t [[texture(0)]], sampler s [[sampler(0)]]) {}\n`);
     expect(lines).toContain("3: 'texture2d': textures are not supported by the CPU emulator; pass the data in a device buffer");
