@@ -86,11 +86,13 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
   kernel_ = request.kernel;
   thread_count_ = request.threads[0] * request.threads[1] * request.threads[2];
 
-  if (!stacks_.ensure(GPUOS_MAX_THREADS_PER_THREADGROUP, request.stack_bytes) ||
+  // Which mapping failed decides the advice: the stacks (lower stackBytes) or the arena.
+  const bool stacks_mapped = stacks_.ensure(GPUOS_MAX_THREADS_PER_THREADGROUP, request.stack_bytes);
+  if (!stacks_mapped ||
       (!threadgroup_arena_.data() && !threadgroup_arena_.allocate(threadgroup_limit_, kThreadgroupGuardBytes))) {
     Finding finding;
     finding.code = code::kInternal;
-    finding.message = threadgroup_arena_.data()
+    finding.message = !stacks_mapped
                           ? "could not map memory for 1024 fiber stacks of " + std::to_string(request.stack_bytes) +
                                 " bytes; lower stackBytes or raise the process's address-space limit"
                           : std::string("could not map the threadgroup memory arena; raise the process's address-space limit");

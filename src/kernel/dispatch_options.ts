@@ -64,10 +64,11 @@ function resolveBindings<T>(
   const out: (T | undefined)[] = new Array<T | undefined>(MAX_BINDINGS).fill(undefined);
   if (bindings === undefined) return out;
   if (bindings === null || typeof bindings !== 'object') throw new InvalidArgumentError(`${what} must be an array or an object`);
-  const entries: [string, T | null | undefined][] = Array.isArray(bindings)
-    ? bindings.map((value, index) => [String(index), value])
-    : Object.entries(bindings as Record<string, T | null | undefined>);
   if (Array.isArray(bindings) && bindings.length > MAX_BINDINGS) throw new InvalidArgumentError(`${what} holds at most ${MAX_BINDINGS} bindings`);
+  // Array.from, not map: a hole ([, out]) is an index left unbound, as undefined is.
+  const entries: [string, T | null | undefined][] = Array.isArray(bindings)
+    ? Array.from(bindings as (T | null | undefined)[], (value, index) => [String(index), value])
+    : Object.entries(bindings as Record<string, T | null | undefined>);
   for (const [key, value] of entries) {
     if (value === undefined || value === null) continue;
     let index: number;

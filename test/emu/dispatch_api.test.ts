@@ -41,6 +41,10 @@ describe('dispatch options are validated before anything runs', () => {
     await kernel.dispatch({ threads: 32, buffers: [a, rounds] });
     await kernel.dispatch({ threads: 32, buffers: { 0: b, 1: rounds } });
     expect(a.read()).toEqual(b.read());
+    // A hole leaves its index unbound, like undefined: here the kernel's buffer 0 is then missing.
+    // eslint-disable-next-line no-sparse-arrays
+    await expect(kernel.dispatch({ threads: 32, buffers: [, rounds] })).rejects.toThrow(/output/);
+    await expect(kernel.dispatch({ threads: 32, buffers: new Array(100_000_000) })).rejects.toThrow(InvalidArgumentError);
   });
 
   it('honours [[max_total_threads_per_threadgroup]]', async () => {
