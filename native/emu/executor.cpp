@@ -28,6 +28,9 @@ constexpr std::uint32_t kPollingThreshold = 1u << 16;
 // Threadgroup arrays are indexed by thread id times a stride: a whole megabyte of guard catches
 // such overruns however far they reach into it.
 constexpr std::size_t kThreadgroupGuardBytes = 1024 * 1024;
+// Stack pools up to this size per fiber stay mapped between dispatches (the OS kernel's frames
+// reuse them); larger ones are unmapped after the dispatch that asked for them.
+constexpr std::size_t kKeptStackBytes = 1024 * 1024;
 // 16 offsets of 256 bytes spread the fibers' stack tops over a whole 4 KiB page of cache sets.
 constexpr std::uint32_t kStackColours = 16;
 constexpr std::uintptr_t kStackColourBytes = 256;
@@ -71,6 +74,9 @@ DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
   collect(outcome);
   stats_.elapsed_ns = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started_).count());
+  // Stacks larger than usual are unmapped once the dispatch is over (the report above has used
+  // them): what a deep kernel touched does not stay resident in the process.
+  if (stacks_.stack_bytes() > kKeptStackBytes) stacks_.release();
   outcome.stats = stats_;
   outcome.barrier_timeline = std::move(barrier_timeline_);
   return outcome;
@@ -87,7 +93,7 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
   thread_count_ = request.threads[0] * request.threads[1] * request.threads[2];
 
   // Which mapping failed decides the advice: the stacks (lower stackBytes) or the arena.
-  const bool stacks_mapped = stacks_.ensure(GPUOS_MAX_THREADS_PER_THREADGROUP, request.stack_bytes);
+  const bool stacks_mapped = stacks_.ensure(thread_count_, request.stack_bytes);
   if (!stacks_mapped ||
       (!threadgroup_arena_.data() && !threadgroup_arena_.allocate(threadgroup_limit_, kThreadgroupGuardBytes))) {
     Finding finding;

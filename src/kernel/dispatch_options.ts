@@ -12,6 +12,8 @@ export const MAX_BINDINGS = 31;
 export const DEFAULT_SEED = 1n;
 export const DEFAULT_WATCHDOG_MS = 20_000;
 export const DEFAULT_STACK_BYTES = 128 * 1024;
+/** All of a dispatch's fiber stacks together (threads × stackBytes). */
+export const MAX_TOTAL_STACK_BYTES = 4 * 1024 ** 3;
 
 /** Bindings by index (an array or { 0: … }) or by the kernel parameter's name ({ input: … }). */
 export type Bindings<T> = readonly (T | null | undefined)[] | Readonly<Record<string, T | null | undefined>>;
@@ -109,14 +111,21 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
   });
   if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
   if (options.profile !== undefined && typeof options.profile !== 'boolean') throw new InvalidArgumentError('profile must be a boolean');
+  const threads = normalizeThreads(options.threads);
+  const stackBytes = options.stackBytes === undefined ? DEFAULT_STACK_BYTES : integer('stackBytes', options.stackBytes, 16 * 1024, 64 * 1024 * 1024);
+  // Every thread's stack may be touched: all of them together are bounded, not just each one.
+  const total = threads[0] * threads[1] * threads[2] * stackBytes;
+  if (total > MAX_TOTAL_STACK_BYTES) {
+    throw new InvalidArgumentError(`stackBytes ${stackBytes} for ${threads[0] * threads[1] * threads[2]} threads is ${total} bytes of stacks; at most ${MAX_TOTAL_STACK_BYTES} (4 GiB) in all: lower stackBytes or the thread count`);
+  }
   return {
-    threads: normalizeThreads(options.threads),
+    threads,
     buffers: buffers.map((buffer): NativeDeviceBuffer | undefined => buffer?.native),
     threadgroupMemory: threadgroupMemory.map((bytes) => bytes ?? 0),
     seed: normalizeSeed(options.seed),
     strict: options.strict ?? true,
     watchdogMs: options.watchdogMs === undefined ? DEFAULT_WATCHDOG_MS : integer('watchdogMs', options.watchdogMs, 1, 86_400_000),
-    stackBytes: options.stackBytes === undefined ? DEFAULT_STACK_BYTES : integer('stackBytes', options.stackBytes, 16 * 1024, 64 * 1024 * 1024),
+    stackBytes,
     profile: options.profile ?? false,
   };
 }

@@ -61,6 +61,11 @@ describe('dispatch options are validated before anything runs', () => {
     await expect(kernel.dispatch({ threads: 1, buffers, seed: 2n ** 64n })).rejects.toThrow(/64 unsigned bits/);
     await expect(kernel.dispatch({ threads: 1, buffers, watchdogMs: 0 })).rejects.toThrow(/watchdogMs/);
     await expect(kernel.dispatch({ threads: 1, buffers, stackBytes: 1024 })).rejects.toThrow(/stackBytes/);
+    // All the stacks together are bounded too: 256 threads of 32 MiB would be 8 GiB.
+    await expect(kernel.dispatch({ threads: 256, buffers, stackBytes: 32 * 1024 * 1024 })).rejects.toThrow(/at most 4294967296 \(4 GiB\) in all/);
+    // Large stacks are unmapped after their dispatch, and the next one maps its own.
+    await kernel.dispatch({ threads: 256, buffers, stackBytes: 8 * 1024 * 1024 });
+    await kernel.dispatch({ threads: 256, buffers });
     await expect(kernel.dispatch({ threads: 1, buffers, strict: 'yes' as never })).rejects.toThrow(/strict must be a boolean/);
   });
 });
