@@ -270,6 +270,7 @@ class Scanner {
                          parent.kind == ScopeKind::kBlock || parent.kind == ScopeKind::kInitializer;
     if (in_code) {
       scope.kind = parent.kind == ScopeKind::kInitializer ? ScopeKind::kInitializer : ScopeKind::kBlock;
+      if (is_lambda_body(i)) untracked_bodies_.push_back({i, "a lambda"});
     } else if (parent.nesting > 0) {
       scope.kind = ScopeKind::kInitializer;  // a brace inside parentheses at namespace or class scope
     } else {
@@ -283,6 +284,7 @@ class Scanner {
         scope.kind = ScopeKind::kNamespace;  // a linkage block: transparent
       } else if (const std::size_t parameters = function_parameters(begin, i); parameters != kNoToken) {
         scope.kind = ScopeKind::kFunction;
+        if (parent.kind == ScopeKind::kClass) untracked_bodies_.push_back({i, "a member function"});
         if (parent.kind == ScopeKind::kNamespace && !has_kernel_marker(begin, i) && tokens_[parameters - 1].is_identifier()) {
           scope.function = functions_.size();
           functions_.push_back({tokens_[parameters - 1].text, i, kNoToken});
@@ -794,6 +796,42 @@ class Scanner {
     return is(i, "(") ? i : kNoToken;
   }
 
+  // The `{` at i opens a lambda's body: [captures] {, or [captures](parameters) specifiers {.
+  bool is_lambda_body(std::size_t i) const {
+    std::size_t j = i;
+    // Back over a trailing return type and specifiers (-> T, mutable, constexpr, noexcept).
+    while (j > 0 && (tokens_[j - 1].is_identifier() || is(j - 1, "::") || is(j - 1, "<") || is(j - 1, ">") ||
+                     is(j - 1, "->") || is(j - 1, "*") || is(j - 1, "&"))) {
+      --j;
+    }
+    if (j == 0) return false;
+    std::size_t close = j - 1;
+    if (is(close, ")")) {
+      const std::size_t open = matches_[close];
+      if (open == 0) return false;
+      close = open - 1;
+    }
+    // A capture list's ], not an attribute's ]] ([[likely]] {).
+    return is(close, "]") && !(close > 0 && is(close - 1, "]"));
+  }
+
+  // Barriers and SIMD-group functions are identified by call site and the free-function calls
+  // that led there; a lambda or member function called from two places would merge them, and a
+  // kernel would compute a wrong answer without an error. Such calls are refused instead.
+  void reject_untracked_synchronising_calls(const std::set<std::string>& synchronising) {
+    for (const UntrackedBody& body : untracked_bodies_) {
+      const std::size_t close = matches_[body.open];
+      for (std::size_t i = body.open + 1; i < close; ++i) {
+        const Token& token = tokens_[i];
+        if (!token.is_identifier() || call_parenthesis(i) == kNoToken) continue;
+        if (!is_synchronising_builtin(token.text) && !synchronising.count(token.text)) continue;
+        report(i, "'" + token.text + "' is called inside " + body.what +
+                      ": the emulator tells synchronising calls apart by call site only through free functions, so "
+                      "call it from a free function or the kernel");
+      }
+    }
+  }
+
   void find_synchronising_calls() {
     // Which functions synchronise: those that call a barrier or SIMD-group function, or another
     // function that does (by name, to a fixed point; overloads count together).
@@ -813,6 +851,7 @@ class Scanner {
         }
       }
     }
+    reject_untracked_synchronising_calls(synchronising);
     if (synchronising.empty()) return;
     auto bracket_calls_in = [&](std::size_t open, std::size_t close) {
       for (std::size_t i = open + 1; i < close; ++i) {
@@ -857,6 +896,11 @@ class Scanner {
   std::vector<std::size_t> threadgroup_tokens_;
   std::set<std::size_t> handled_threadgroup_tokens_;
   std::vector<FunctionSite> functions_;
+  struct UntrackedBody {
+    std::size_t open;
+    const char* what;
+  };
+  std::vector<UntrackedBody> untracked_bodies_;
   ScanResult result_;
 };
 

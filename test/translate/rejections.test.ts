@@ -42,6 +42,32 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
     await translateKernel({ source: `${PRELUDE}struct S { uint a; uint b; };\nMETAL_FUNC uint f(uint x) { return x + offsetof(S, b); }\nkernel void k(device uint* o [[buffer(0)]]) { o[0] = f(1); }\n`, fileName: 'ok.metal' });
   });
 
+  it('barriers and SIMD-group calls inside lambdas and member functions (they would merge call sites)', async () => {
+    const lines = await rejected(
+      `${PRELUDE}struct Reducer { uint sum(uint x) { return simd_sum(x); } };\n` +
+        `kernel void k(device uint* o [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n` +
+        `  auto f = [](uint x) { return simd_sum(x); };\n` +
+        `  auto g = [&] mutable -> uint { threadgroup_barrier(mem_flags::mem_none); return 0u; };\n` +
+        `  o[t] = f(1) + g();\n` +
+        `}\n`,
+    );
+    expect(lines).toEqual([
+      "3: 'simd_sum' is called inside a member function: the emulator tells synchronising calls apart by call site only through free functions, so call it from a free function or the kernel",
+      "5: 'simd_sum' is called inside a lambda: the emulator tells synchronising calls apart by call site only through free functions, so call it from a free function or the kernel",
+      "6: 'threadgroup_barrier' is called inside a lambda: the emulator tells synchronising calls apart by call site only through free functions, so call it from a free function or the kernel",
+    ]);
+    // Blocks that are not lambdas, and lambdas that do not synchronise, are fine.
+    await translateKernel({
+      source:
+        `${PRELUDE}kernel void k(device uint* o [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n` +
+        `  auto twice = [](uint x) { return 2u * x; };\n` +
+        `  if (o[t] > 0u) [[likely]] { o[t] = simd_sum(twice(t)); }\n` +
+        `  { uint a[2] = {1u, 2u}; o[t] += a[t & 1u]; }\n` +
+        `}\n`,
+      fileName: 'ok.metal',
+    });
+  });
+
   it('textures and samplers', async () => {
     const lines = await rejected(`${PRELUDE}kernel void k(texture2d<float> t [[texture(0)]], sampler s [[sampler(0)]]) {}\n`);
     expect(lines).toContain("3: 'texture2d': textures are not supported by the CPU emulator; pass the data in a device buffer");
