@@ -30,7 +30,8 @@ export function runProcess(
   const limit = options.maxOutputBytes ?? 32 * 1024 * 1024;
   const memoryKiB = Math.floor((options.memoryBytes ?? PROCESS_MEMORY_BYTES) / 1024);
   return new Promise((resolve) => {
-    const child = spawn('/bin/sh', ['-c', `ulimit -v ${memoryKiB} && exec "$0" "$@"`, command, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Where the limit cannot be set (macOS refuses ulimit -v), the command still runs, unlimited.
+    const child = spawn('/bin/sh', ['-c', `ulimit -v ${memoryKiB} 2>/dev/null; exec "$0" "$@"`, command, ...args], { cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
