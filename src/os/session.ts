@@ -241,7 +241,9 @@ export class OsSession {
       count += event?.type === 'text' && typeof event.text === 'string' ? event.text.length : 1;
     }
     this.checkRoom(count);
-    const raw = events.flatMap((event, i) => encodeEvent(event, this.width, this.height, `events[${i}]`));
+    // An index loop, not flatMap: a hole is an event that is not there, not one skipped.
+    const raw: RawInputEvent[] = [];
+    for (let i = 0; i < events.length; i++) raw.push(...encodeEvent(events[i], this.width, this.height, `events[${i}]`));
     this.enqueue(raw);
   }
 
@@ -252,7 +254,6 @@ export class OsSession {
   pushRawEvents(events: readonly RawInputEvent[]): void {
     this.usable('pushRawEvents');
     if (!Array.isArray(events)) throw new InvalidArgumentError('pushRawEvents: pass an array of events');
-    this.checkRoom(events.length);
     // An index loop, not forEach: a hole in the array is an error, not an event skipped.
     for (let i = 0; i < events.length; i++) {
       const event = events[i];

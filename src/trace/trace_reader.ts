@@ -39,6 +39,8 @@ export interface CheckpointEntry {
 export interface OpenTraceOptions {
   /** Stop at the first damaged record instead of failing (what `gpuos inspect --salvage` does). */
   salvage?: boolean;
+  /** Read the header and nothing after it (Trace.readHeader). */
+  headerOnly?: boolean;
 }
 
 export class Trace {
@@ -96,11 +98,18 @@ export class Trace {
       throw error;
     }
     try {
-      return new Trace(path, scan(fd, path, options.salvage === true), fd);
+      return new Trace(path, scan(fd, path, options.salvage === true, options.headerOnly === true), fd);
     } catch (error) {
       closeSync(fd);
       throw error;
     }
+  }
+
+  /** A trace's header, validated, without reading its frames (a run's names, before replaying). */
+  static readHeader(path: string): TraceHeader {
+    const trace = Trace.open(path, { headerOnly: true });
+    trace.close();
+    return trace.header;
   }
 
   /** True when the file ends with its end record: nothing was cut off. */
@@ -249,7 +258,7 @@ function trailingZerosStart(fd: number, fileBytes: number, path: string): number
   return 0;
 }
 
-function scan(fd: number, path: string, salvage: boolean): ScanResult {
+function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): ScanResult {
   const fileBytes = fstatSync(fd).size;
   const start = readBytes(fd, 0, Math.min(fileBytes, TRACE_PREAMBLE_BYTES), path);
   if (start.byteLength < TRACE_MAGIC.length || !TRACE_MAGIC.equals(start.subarray(0, TRACE_MAGIC.length))) {
@@ -324,6 +333,10 @@ function scan(fd: number, path: string, salvage: boolean): ScanResult {
         header = checkHeader(decodeHeader(payload, position), path);
         tileCount = Math.ceil(header.config.width / 16) * Math.ceil(header.config.height / 16);
         limits = { stateBytes, blocks: digestBlockCount(header.config.width, header.config.height), ranges: trackedRanges(countWidgets(header.scene)) };
+        if (headerOnly) {
+          position = location.payloadOffset + location.payloadLength;
+          break;
+        }
       } else if (location.type === 'header') {
         throw new TraceError('E_TRACE_CORRUPT', `a second header at byte ${position}`, { offset: position });
       } else if (location.type === 'frame') {

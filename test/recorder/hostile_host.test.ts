@@ -53,6 +53,9 @@ describe('events the ring cannot hold, or that are not there', () => {
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect(error.message).toBe('events[1] must be an event object');
     expect(session.queueCounters().head).toBe(0);
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => session.pushEvents([{ type: 'pointerMove', x: 1, y: 1 }, , { type: 'pointerMove', x: 2, y: 2 }] as never)).toThrow(/events\[1\]: must be an event object/);
+    expect(session.queueCounters().head).toBe(0);
     expect(() => session.setQueueCounters(null as never)).toThrow(InvalidArgumentError);
     expect(() => session.setQueueCounters(5 as never)).toThrow(/pass \{ head, tail \}/);
     session.close();

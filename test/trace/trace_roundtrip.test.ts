@@ -221,6 +221,17 @@ describe('bad files', () => {
     expect(codeOf(() => Trace.open(damaged))).toBe('E_TRACE_CORRUPT');
   });
 
+  it('reads a header alone, without the frames after it', () => {
+    expect(Trace.readHeader(FIXTURE)).toEqual(header());
+    // Damage after the header does not matter to it; opening the whole trace fails on it.
+    const bytes = Buffer.from(readFileSync(FIXTURE));
+    bytes[bytes.byteLength - 40] = bytes[bytes.byteLength - 40]! ^ 0xff;
+    const damaged = tempPath('damaged-frames.gtrace');
+    writeFileSync(damaged, bytes);
+    expect(codeOf(() => Trace.open(damaged))).toBe('E_TRACE_CORRUPT');
+    expect(Trace.readHeader(damaged).name).toBe('form-toggle');
+  });
+
   it('refuses a FIFO or a directory at once instead of waiting on it', () => {
     const fifo = tempPath('fifo.gtrace');
     execFileSync('mkfifo', [fifo]);

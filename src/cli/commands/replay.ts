@@ -120,9 +120,7 @@ function refuseDuplicateNames(traces: readonly string[]): void {
   for (const path of traces) {
     let name: string;
     try {
-      const trace = Trace.open(path);
-      name = trace.header.name;
-      trace.close();
+      name = Trace.readHeader(path).name;
     } catch (error) {
       if (error instanceof GpuosError) continue; // reported when its turn comes
       throw error;

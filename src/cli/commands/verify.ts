@@ -29,9 +29,7 @@ export const verifyCommand: Command = {
       const runSeeds: bigint[] = [];
       let failure: string | undefined;
       let frames = 0;
-      const trace = Trace.open(path);
-      const recordedSeed = trace.header.config.seed;
-      trace.close();
+      const recordedSeed = Trace.readHeader(path).config.seed;
       for (let run = 0; run < repeat && !failure; run++) {
         const seed = BigInt.asUintN(64, (baseSeed ?? recordedSeed) + BigInt(run));
         const replayer = await Replayer.open(path, { seed });
