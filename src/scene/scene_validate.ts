@@ -5,7 +5,7 @@
  * before its size is checked.
  */
 import { SceneError } from './scene_error.js';
-import { CONTAINER_KINDS, TEXT_KINDS, VALUE_KINDS, WIDGET_KINDS, type Scene, type SceneWidget, type WidgetKind } from './scene_types.js';
+import { CONTAINER_KINDS, TEXT_KINDS, VALUE_KINDS, WIDGET_KINDS, type Scene, type WidgetKind } from './scene_types.js';
 
 export const MAX_WIDGETS = 256;
 export const MAX_DEPTH = 8;
@@ -205,8 +205,4 @@ function describe(value: unknown): string {
 /** Checks `value` is a valid scene and returns it typed; throws SceneError otherwise. */
 export function validateScene(value: unknown, source?: string): Scene {
   return new Validator(source).scene(value);
-}
-
-export function isContainer(widget: SceneWidget): boolean {
-  return CONTAINER_KINDS.includes(widget.kind);
 }
