@@ -28,6 +28,9 @@
 // The caret blinks with the frame's time: on for 530 ms, off for 530 ms.
 #define OS_CARET_BLINK_US 530000u
 
+// Whether a focused field's caret shows at time_us: on for one blink period, off for the next.
+static inline bool os_caret_on(ulong time_us) { return (time_us / OS_CARET_BLINK_US) % 2ul == 0ul; }
+
 // The one thread that applies events in order (the first lane of the hit-testing groups).
 #define OS_DISPATCH_THREAD (OS_SIMD_HIT_FIRST * 32u)
 
@@ -35,9 +38,9 @@
 struct os_scratch {
   gpuos_input_event events[GPUOS_EVENTS_PER_FRAME];  // this frame's valid events, in order
   uint event_count;
-  uint hit_key[2];
+  uint hit_key[2];                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
   uint animating[OS_STATE_GROUPS];    // per state SIMD-group: did any animation move this frame
-  uint time_changes_pixels;           // first frame, or the caret blinked (os_time_changes_pixels)                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
+  uint time_changes_pixels;           // first frame, or the caret blinked (os_time_changes_pixels)
   short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for
   short preferred_h[GPUOS_MAX_WIDGETS];
   ushort subtree[GPUOS_MAX_WIDGETS];     // widgets in each subtree, itself included

@@ -2,8 +2,8 @@
 //
 // Each of the 64 lanes tests 4 widgets against last frame's layout (what the user saw when they
 // clicked), honouring visibility (hidden widgets and everything clipped away by scroll views are
-// not hit) and paint order (later in depth-first order is on top). simd_ballot skips groups where
-// nothing was hit; simd_max picks the frontmost; the two groups' answers meet in threadgroup memory.
+// not hit) and paint order (later in depth-first order is on top). simd_max picks the frontmost
+// (0 when nothing was hit); the two groups' answers meet in threadgroup memory.
 #pragma once
 
 #define OS_WIDGETS_PER_HIT_LANE (GPUOS_MAX_WIDGETS / ((OS_SIMD_HIT_LAST - OS_SIMD_HIT_FIRST + 1u) * 32u))
@@ -27,8 +27,7 @@ static void os_hit_test(device gpuos_os_state* os, threadgroup os_scratch& scrat
     device const gpuos_widget_layout& box = os->layout[widget];
     if (os_point_hits(box, x, y)) best = max(best, ((uint(box.z) + 1u) << 16) | widget);
   }
-  const simd_vote hits = simd_ballot(best != 0);
-  const uint frontmost = hits.any() ? simd_max(best) : 0u;
+  const uint frontmost = simd_max(best);  // 0 when no lane hit anything
   if (lane == 0) scratch.hit_key[group] = frontmost;
 }
 

@@ -362,9 +362,7 @@ static bool os_time_changes_pixels(device const gpuos_os_state* os) {
   if ((frame.frame_number_low | frame.frame_number_high) == 0u) return true;
   const uint focused = frame.focused;
   if (focused < min(os->widget_count, GPUOS_MAX_WIDGETS) && os->widgets[focused].kind == GPUOS_WIDGET_TEXT_FIELD) {
-    const ulong before = os_u64(frame.time_us_low, frame.time_us_high) / OS_CARET_BLINK_US;
-    const ulong now = os_u64(input.time_us_low, input.time_us_high) / OS_CARET_BLINK_US;
-    if ((before & 1ul) != (now & 1ul)) return true;
+    if (os_caret_on(os_u64(frame.time_us_low, frame.time_us_high)) != os_caret_on(os_u64(input.time_us_low, input.time_us_high))) return true;
   }
   return false;
 }

@@ -158,8 +158,7 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
       os_stroke(out, bounds, focused ? w.accent : w.border_color, radius, max(int(w.border_width), focused ? 2 : 1));
       os_text(out, {inner.x0, text_y, inner.x0 + int(text.length) * advance, text_y + line}, text_clip, foreground, text.offset,
               text.length, w.font);
-      const ulong time_us = os_u64(os->input[0].time_us_low, os->input[0].time_us_high);
-      if (focused && (time_us / OS_CARET_BLINK_US) % 2ul == 0ul) {
+      if (focused && os_caret_on(os_u64(os->input[0].time_us_low, os->input[0].time_us_high))) {
         const int caret_x = inner.x0 + int(min(uint(w.caret), text.length)) * advance;
         os_fill(out, {caret_x, text_y + 1, caret_x + 2, text_y + line - 1}, w.accent | 0xff000000u, 0);
       }
