@@ -224,12 +224,13 @@ class Translation {
     }
   }
 
-  // `helper(args)` becomes `(::gpuos_glue::CallScope(__builtin_source_location()), helper(args))`:
-  // the temporary brackets the call, and the comma keeps its value and type.
+  // `helper(args)` becomes
+  // `::gpuos_glue::scoped_call(__builtin_source_location(), [&]() GPUOS_LAMBDA -> decltype(auto) { return helper(args); })`:
+  // the call's scope ends when it returns (kernel_glue.h says why), with its value and type kept.
   void plan_synchronising_calls() {
     for (const SynchronisingCall& call : scan_.synchronising_calls) {
-      before_[call.begin] += "(::gpuos_glue::CallScope(__builtin_source_location()), ";
-      after_[call.close_paren] += ")";
+      before_[call.begin] += "::gpuos_glue::scoped_call(__builtin_source_location(), [&]() GPUOS_LAMBDA -> decltype(auto) { return ";
+      after_[call.close_paren] += "; })";
     }
   }
 

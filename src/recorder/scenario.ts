@@ -21,6 +21,7 @@ import { dirname, resolve } from 'node:path';
 
 import { GpuosError } from '../errors.js';
 import { FileError, PLAIN_NAME, readJsonFile } from '../files.js';
+import { LIMITS } from '../trace/trace_records.js';
 import { KEY_CODES } from '../os/input_events.js';
 import { MAX_SCENE_FILE_BYTES } from '../scene/scene_compile.js';
 
@@ -232,7 +233,9 @@ class Checker {
   scenario(value: unknown): Scenario {
     const s = this.object(value, 'scenario', ['name', 'description', 'scene', 'width', 'height', 'seed', 'frameUs', 'checkpointInterval', 'steps'], ['name', 'scene', 'width', 'height', 'steps']);
     if (typeof s['name'] !== 'string' || !PLAIN_NAME.test(s['name'])) this.fail('scenario.name', 'expected a name of letters, digits, _ . - (it names the trace and its golden folder)');
-    if (s['description'] !== undefined && (typeof s['description'] !== 'string' || s['description'].length > 4000)) this.fail('scenario.description', 'expected a string of at most 4000 characters');
+    if (s['description'] !== undefined && (typeof s['description'] !== 'string' || s['description'].length > LIMITS.maxDescriptionLength)) {
+      this.fail('scenario.description', `expected a string of at most ${LIMITS.maxDescriptionLength} characters`);
+    }
     if (typeof s['scene'] !== 'string' && (typeof s['scene'] !== 'object' || s['scene'] === null || Array.isArray(s['scene']))) this.fail('scenario.scene', 'expected a scene file path or a scene object');
     this.number(s['width'], 'scenario.width', 1, 3840);
     this.number(s['height'], 'scenario.height', 1, 2160);

@@ -158,7 +158,10 @@ export class Replayer {
     try {
       if (operation.kind === 'events') this.session.pushRawEvents(operation.events);
       else if (operation.kind === 'counters') this.session.setQueueCounters(operation);
-      else this.session.writeStateBytes(operation.bytes, operation.offset);
+      else {
+        this.session.writeStateBytes(operation.bytes, operation.offset);
+        this.expectFrameNumberWrite(operation);
+      }
     } catch (error) {
       throw new TraceError('E_TRACE_INVALID', `frame ${this.position}: the recorded ${operation.kind} operation cannot be applied (${(error as Error).message}); the trace does not fit this scene`, { cause: error });
     }
@@ -169,17 +172,20 @@ export class Replayer {
     this.expected = { state: capture.state.slice(), blocks: capture.blocks.slice(), queue: capture.queueDigest, primitives: capture.primitivesDigest, signatures: capture.signaturesDigest };
   }
 
+  /** A host write may set the frame number the next frame counts on from (predictFrameBytes). */
+  private expectFrameNumberWrite(write: { offset: number; bytes: Uint8Array }): void {
+    const start = this.frameOffset;
+    for (let at = Math.max(start, write.offset); at < Math.min(start + 8, write.offset + write.bytes.byteLength); at++) {
+      this.expected.state[at] = write.bytes[at - write.offset]!;
+    }
+  }
+
   private predictFrameBytes(frame: FrameRecord): void {
     // The 24 bytes of gpuos_frame_state a trace does not store: what phase 8 computes from the
-    // frame number in memory before the frame and the frame's time (kernels/os/phase_8_finalize.h),
-    // to the float. A host write before the frame may have set that number: apply it first.
+    // frame number in memory before the frame (host writes included) and the frame's time
+    // (kernels/os/phase_8_finalize.h), to the float.
     const state = this.expected.state;
-    const start = this.frameOffset;
-    for (const op of frame.operations) {
-      if (op.kind !== 'write') continue;
-      for (let at = Math.max(start, op.offset); at < Math.min(start + 8, op.offset + op.bytes.byteLength); at++) state[at] = op.bytes[at - op.offset]!;
-    }
-    const view = new DataView(state.buffer, state.byteOffset + start, PREDICTED_FRAME_BYTES);
+    const view = new DataView(state.buffer, state.byteOffset + this.frameOffset, PREDICTED_FRAME_BYTES);
     view.setBigUint64(0, BigInt.asUintN(64, view.getBigUint64(0, true) + 1n), true);
     view.setUint32(8, frame.timeUs % 2 ** 32, true);
     view.setUint32(12, Math.floor(frame.timeUs / 2 ** 32), true);

@@ -327,7 +327,6 @@ function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): 
       if (!payload) break; // cut off inside this record's payload: a recording killed midway
       checkRecordCrc(location.type, payload, crc, position);
       intact = true;
-      if (end) throw new TraceError('E_TRACE_CORRUPT', `a ${location.type} record follows the end record at byte ${position}`, { offset: position });
       if (!header) {
         if (location.type !== 'header') throw new TraceError('E_TRACE_CORRUPT', `the first record is a ${location.type}, not the header`, { offset: position });
         header = checkHeader(decodeHeader(payload, position), path);
@@ -367,8 +366,9 @@ function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): 
         end = last;
       }
     } catch (error) {
-      // The file's zero-filled tail begins inside this record: cut off here, readable up to here.
-      if (!intact && header && error instanceof TraceError && trailingZerosStart(fd, fileBytes, path) <= recordEnd) break;
+      // The file's zero-filled tail begins inside this record and runs on past it: cut off here,
+      // readable up to here. (A last record that merely ends in zeros and fails is damage.)
+      if (!intact && header && error instanceof TraceError && recordEnd < fileBytes && trailingZerosStart(fd, fileBytes, path) <= recordEnd) break;
       if (!salvage || !header || !(error instanceof TraceError)) throw error;
       damage = error.message;
       break;
@@ -376,7 +376,6 @@ function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): 
     position = location.payloadOffset + location.payloadLength;
   }
   if (!header) throw new TraceError('E_TRACE_INVALID', `${path} is cut off before its header is complete (${fileBytes} bytes)`);
-  if (position > fileBytes) position = fileBytes;
   return {
     header,
     frames: offsets.length,

@@ -24,9 +24,8 @@ export class TraceWriter {
     this.fd = fd;
   }
 
-  /** Creates (or replaces) the file and writes the header. */
   /**
-   * Starts a trace file at `path`. With `exclusive`, an existing file is an error rather than
+   * Starts a trace file at `path` and writes the header. With `exclusive`, an existing file is an error rather than
    * replaced (the recorder's .partial file: another recording may be writing it, or a cut-off one
    * may be all that is left of a session).
    */

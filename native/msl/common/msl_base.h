@@ -7,8 +7,11 @@
 
 #if defined(__CUDACC__)
 #define GPUOS_FUNC __host__ __device__ __forceinline__
+// Between a lambda's parameters and its return type (the translator's wrapped calls).
+#define GPUOS_LAMBDA __host__ __device__
 #else
 #define GPUOS_FUNC inline __attribute__((always_inline))
+#define GPUOS_LAMBDA __attribute__((always_inline))
 #endif
 
 // MSL scalar type names (Metal Shading Language specification, "Scalar data types").

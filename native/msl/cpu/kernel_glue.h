@@ -108,9 +108,11 @@ GPUOS_FUNC P bind_builtin(const gpuos_launch* launch, const gpuos_thread_ids* id
 }
 
 // The translator wraps each call of a synchronising user function as
-// `(::gpuos_glue::CallScope(__builtin_source_location()), helper(args))`: the temporary lives
-// for the whole call, so the emulator knows which call of the helper a barrier or SIMD-group call
-// inside it belongs to.
+// `::gpuos_glue::scoped_call(__builtin_source_location(), [&]() -> decltype(auto) { return helper(args); })`:
+// the scope opens as the call starts and closes as it returns, so the emulator knows which call of
+// the helper a barrier or SIMD-group call inside it belongs to. (A temporary bracketing the call
+// would live to the end of the full expression: `(c ? f(a) : 0) + f(b)` would run the second call
+// one level deeper in some threads than in others, and split its SIMD-group.)
 struct CallScope {
   explicit GPUOS_FUNC CallScope(const void* call_site) {
     runtime->enter_call(static_cast<const gpuos_source_site*>(call_site));
@@ -119,6 +121,12 @@ struct CallScope {
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
 };
+
+template <class Call>
+GPUOS_FUNC decltype(auto) scoped_call(const void* call_site, Call&& call) {
+  CallScope scope(call_site);
+  return call();
+}
 
 // A kernel-scope `threadgroup T name[...]`: one storage for the whole threadgroup, allocated the
 // first time any thread reaches the declaration.
