@@ -99,7 +99,7 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
     Finding finding;
     finding.code = code::kInternal;
     finding.message = !stacks_mapped
-                          ? "could not map memory for 1024 fiber stacks of " + std::to_string(request.stack_bytes) +
+                          ? "could not map memory for " + std::to_string(thread_count_) + " fiber stacks of " + std::to_string(request.stack_bytes) +
                                 " bytes; lower stackBytes or raise the process's address-space limit"
                           : std::string("could not map the threadgroup memory arena; raise the process's address-space limit");
     outcome.findings.push_back(std::move(finding));
@@ -122,7 +122,6 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
     fiber.index = t;
     fiber.simdgroup = static_cast<std::uint16_t>(t / GPUOS_SIMD_WIDTH);
     fiber.lane = static_cast<std::uint8_t>(t % GPUOS_SIMD_WIDTH);
-    if (call_paths_used_) call_paths_[t].depth = 0;  // a stopped dispatch can leave paths open
     gpuos_thread_ids& ids = thread_ids_[t];
     ids.index = t;
     ids.position[0] = t % width;
@@ -151,7 +150,12 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
     // dispatches stop at such a read, so they never see it.)
     if (!request.strict) std::memset(group.values, 0, sizeof group.values);
   }
-  call_paths_used_ = false;
+  // A stopped dispatch can leave paths open, in any of the pool's threads, not only this
+  // dispatch's (a 32-thread dispatch after a 1024-thread one must not keep thread 900's).
+  if (call_paths_used_) {
+    for (CallPath& path : call_paths_) path.depth = 0;
+    call_paths_used_ = false;
+  }
 
   rng_.reseed(request.seed);
   // The epoch only ever grows, across dispatches too, so spin state left by an earlier dispatch

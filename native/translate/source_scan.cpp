@@ -150,6 +150,7 @@ class Scanner {
 
   void check_identifier(std::size_t i) {
     const std::string& name = tokens_[i].text;
+    if (name == "delete" && i > 0 && is(i - 1, "=")) return;  // a deleted function (= delete) is fine
     if (const char* reason = unsupported_identifier_reason(name)) {
       if (reported_identifiers_.insert(name).second) report(i, "'" + name + "': " + reason);
     }
@@ -811,8 +812,14 @@ class Scanner {
       if (open == 0) return false;
       close = open - 1;
     }
-    // A capture list's ], not an attribute's ]] ([[likely]] {).
-    return is(close, "]") && !(close > 0 && is(close - 1, "]"));
+    // A capture list's ], not an attribute's ]] ([[likely]] {), and not a subscript's or an array
+    // declarator's (a[2] {..}, out[i] * float2{..}): a capture list begins an expression, so what
+    // comes before its [ is an operator or punctuation, never a name, ) or ].
+    if (!is(close, "]") || (close > 0 && is(close - 1, "]"))) return false;
+    const std::size_t open = matches_[close];
+    if (open == 0) return true;
+    const Token& before = tokens_[open - 1];
+    return !(before.is_identifier() && !before.is("return")) && !before.is(")") && !before.is("]");
   }
 
   // Barriers and SIMD-group functions are identified by call site and the free-function calls

@@ -56,13 +56,17 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
       "5: 'simd_sum' is called inside a lambda: the emulator tells synchronising calls apart by call site only through free functions, so call it from a free function or the kernel",
       "6: 'threadgroup_barrier' is called inside a lambda: the emulator tells synchronising calls apart by call site only through free functions, so call it from a free function or the kernel",
     ]);
-    // Blocks that are not lambdas, and lambdas that do not synchronise, are fine.
+    // Blocks that are not lambdas, lambdas that do not synchronise, and deleted functions are fine.
     await translateKernel({
       source:
-        `${PRELUDE}kernel void k(device uint* o [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n` +
+        `${PRELUDE}struct NoCopy { NoCopy() = default; NoCopy(const NoCopy&) = delete; };\n` +
+        `kernel void k(device uint* o [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n` +
         `  auto twice = [](uint x) { return 2u * x; };\n` +
         `  if (o[t] > 0u) [[likely]] { o[t] = simd_sum(twice(t)); }\n` +
         `  { uint a[2] = {1u, 2u}; o[t] += a[t & 1u]; }\n` +
+        `  uint parts[2] { simd_sum(t), simd_max(t) };\n` +
+        `  o[t] += parts[0] + o[t] * uint2{simd_sum(1u), 0u}.x;\n` +
+        `  auto sum = [](uint x) { return x; }; o[t] += sum(1u);\n` +
         `}\n`,
       fileName: 'ok.metal',
     });

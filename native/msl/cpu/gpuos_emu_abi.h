@@ -21,8 +21,6 @@
 #define GPUOS_MAX_THREADGROUP_BINDINGS 31u
 /* Kernel-scope threadgroup variables a kernel may declare. */
 #define GPUOS_MAX_THREADGROUP_VARIABLES 256u
-/* Nested calls of synchronising helper functions a report spells out (deeper ones still count). */
-#define GPUOS_MAX_CALL_DEPTH 16u
 /* A SIMD-group function moves at most 32 bytes per lane (a 4-component 64-bit vector). */
 #define GPUOS_SIMD_SLOT_BYTES 32u
 
