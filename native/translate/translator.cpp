@@ -1,6 +1,7 @@
 #include "translator.h"
 
 #include <cctype>
+#include <cstring>
 #include <map>
 
 #include "cpp_emitter.h"
@@ -66,11 +67,16 @@ class Translation {
   }
 
   // Tokens joined the way people write them: a space only between words and after commas, so
-  // types read `const float*` and `float[32]` in generated code and in messages.
+  // types read `const float*` and `float[32]` in generated code and in messages; and between two
+  // operator characters, which joined could make another token (`N - -1` is not `N--1`, and
+  // `a / *p` must not open a comment).
   static void append_token(std::string& out, const std::string& text) {
     if (text.empty()) return;
     auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-    if (!out.empty() && ((word(out.back()) && word(text.front())) || out.back() == ',')) out += ' ';
+    auto fusing = [](char c) { return std::strchr("+-*/&|<>=:!%^.", c) != nullptr; };
+    if (!out.empty() && ((word(out.back()) && word(text.front())) || out.back() == ',' || (fusing(out.back()) && fusing(text.front())))) {
+      out += ' ';
+    }
     out += text;
   }
 

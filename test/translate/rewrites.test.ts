@@ -34,6 +34,14 @@ describe('what the translator rewrites', () => {
     expect(cpp).toContain('float* p = a;');
   });
 
+  it('never fuses the tokens of an expression it respells into other tokens', async () => {
+    const cpp = await translated('constant int N = 3;\nconstant int M = 2;\nkernel void k(uint t [[thread_index_in_threadgroup]]) { threadgroup float a[N - -1], b[N / *&M]; a[t % 4u] = b[0]; }\n');
+    expect(cpp).toContain('threadgroup_variable<float[N- -1]>');
+    expect(cpp).toContain('threadgroup_variable<float[N/ * &M]>');
+    expect(cpp).not.toContain('N--1');
+    expect(cpp).not.toContain('/*');
+  });
+
   it('keeps every line of the kernel on its .metal line, so compile errors point there', async () => {
     const source = `${PRELUDE}kernel void k(device float* p [[buffer(0)]])\n{\n  float4 v = float4(1.0);\n  p[0] = v.q;\n}\n`;
     const error = await compileKernel({ source, fileName: 'typo.metal' }).catch((e: unknown) => e);
