@@ -711,6 +711,8 @@ class Scanner {
         if (angle == 0) return false;
         --angle;
       }
+      // A parenthesised declarator holds the indirection itself: (&tile)[32], (*rows)[8].
+      if (is(i, "(") && (is(i + 1, "*") || is(i + 1, "&") || is(i + 1, "&&"))) return true;
       if (is(i, "(") || is(i, "[")) {
         i = matches_[i];
         continue;
@@ -733,8 +735,10 @@ class Scanner {
     std::size_t declarators = first;
     for (std::size_t i = first; i < end; ++i) {
       if (!(is(i, "struct") || is(i, "class") || is(i, "union") || is(i, "enum"))) continue;
+      // The body, if any, comes before any `=` (after it, a brace is the initialiser:
+      // `struct S s = {0};`).
       std::size_t body = i + 1;
-      while (body < end && !is(body, "{") && !is(body, ";")) ++body;
+      while (body < end && !is(body, "{") && !is(body, ";") && !is(body, "=")) ++body;
       if (body < end && is(body, "{")) {
         declarators = matches_[body] + 1;
       } else {

@@ -98,6 +98,9 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
     );
     expect(lines[0]).toMatch(/^3: program-scope variable 'scale' must be declared in the constant address space/);
     expect(lines[1]).toBe("5: threadgroup variable 'cache' must be declared inside a kernel function (MSL allows them only at kernel scope)");
+    // A brace initialiser is not a struct body.
+    const braced = await rejected(`${PRELUDE}struct S { uint v; };\nstruct S s = {0};\nkernel void k(device uint* o [[buffer(0)]]) { o[0] = s.v; }\n`);
+    expect(braced).toEqual([expect.stringMatching(/^4: program-scope variable 's' must be declared in the constant address space/)]);
   });
 
   it('threadgroup variables with initializers, or mixed with pointers', async () => {

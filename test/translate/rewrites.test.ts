@@ -91,6 +91,21 @@ describe('kernels in the shapes real Metal code uses', () => {
 });
 
 describe('helper functions in the forms C++ allows', () => {
+  it('takes threadgroup arrays by reference and by pointer to array', async () => {
+    const library = await compileKernel({
+      fileName: 'array_refs.metal',
+      source:
+        `${PRELUDE}uint at(threadgroup uint (&tile)[32], uint i) { return tile[i]; }\n` +
+        'uint first(threadgroup uint (*tile)[32]) { return (*tile)[0]; }\n' +
+        'kernel void k(device uint* o [[buffer(0)]], uint t [[thread_index_in_threadgroup]]) {\n' +
+        '  threadgroup uint tile[32];\n  tile[t] = t * 10u;\n  threadgroup_barrier(mem_flags::mem_threadgroup);\n' +
+        '  o[t] = at(tile, 31u - t) + first(&tile);\n}\n',
+    });
+    const out = new DeviceBuffer(32 * 4);
+    await library.kernel('k').dispatch({ threads: 32, buffers: [out] });
+    expect(Array.from(out.readUint32())).toEqual(Array.from({ length: 32 }, (_, t) => (31 - t) * 10));
+  });
+
   it('runs kernels beside operator overloads, attribute-prefixed templates and member functions', async () => {
     const library = await compileKernel({
       fileName: 'helpers.metal',
