@@ -63,13 +63,21 @@ DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
   install_fault_handlers();
   ensure_alternate_signal_stack();
   watchdog_fired_ = false;
-  const bool registered = register_running_executor(this);
+  // Faults and the watchdog find the executor of their OS thread in a fixed table: without a slot,
+  // a fault would kill the process and an endless loop never stop, so the dispatch is refused.
+  if (!register_running_executor(this)) {
+    Finding finding;
+    finding.code = code::kInternal;
+    finding.message = "more dispatches are running at once than the emulator tracks (256 threads); lower UV_THREADPOOL_SIZE";
+    outcome.findings.push_back(std::move(finding));
+    return outcome;
+  }
   const std::uint64_t watchdog = watchdog_arm(watchdog_flag(), request.watchdog_ms);
   tls_running = this;
   run_fibers();
   tls_running = nullptr;
   watchdog_disarm(watchdog);
-  if (registered) unregister_running_executor();
+  unregister_running_executor();
 
   collect(outcome);
   stats_.elapsed_ns = static_cast<std::uint64_t>(
