@@ -67,6 +67,13 @@ export function digestBlockCount(width: number, height: number): number {
   return Math.ceil(width / DIGEST_BLOCK_SIZE) * Math.ceil(height / DIGEST_BLOCK_SIZE);
 }
 
+/** Bytes of the damage signatures (one gpuos_tile_state per tile) of a width × height framebuffer. */
+export function signatureBytes(width: number, height: number): number {
+  const abi = OsAbi.get();
+  const tile = abi.constant('GPUOS_TILE_SIZE');
+  return Math.ceil(width / tile) * Math.ceil(height / tile) * abi.struct('gpuos_tile_state').size;
+}
+
 /** Digests of a session's device memory after a frame (OsSession.capture). */
 export interface DeviceCapture {
   /** XXH64 of the three digests below, little-endian, concatenated: all device memory. */
@@ -188,13 +195,11 @@ export class OsSession {
     readonly seed: bigint,
     readonly backend: Backend,
   ) {
-    const tileSize = this.abi.constant('GPUOS_TILE_SIZE');
-    const tileRows = Math.ceil(height / tileSize);
-    const tileCount = Math.ceil(width / tileSize) * tileRows;
+    const tileRows = Math.ceil(height / this.abi.constant('GPUOS_TILE_SIZE'));
     const initial = buildInitialState(scene, width, height);
     this.state = DeviceBuffer.from(initial);
     this.pixels = new DeviceBuffer(width * height * 4);
-    this.tiles = new DeviceBuffer(tileCount * this.abi.struct('gpuos_tile_state').size);
+    this.tiles = new DeviceBuffer(signatureBytes(width, height));
     // A row list per tile row: its count, then up to every primitive (ushort each).
     this.rowLists = new DeviceBuffer(tileRows * (this.abi.constant('GPUOS_MAX_PRIMITIVES') + 1) * 2);
     this.queueOffset = this.abi.offsetOf('gpuos_os_state', ['queue', 0]);

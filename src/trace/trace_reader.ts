@@ -13,7 +13,7 @@ import { unpack } from 'msgpackr';
 
 import { FileError, openRegularFile } from '../files.js';
 import { OsAbi } from '../os/abi.js';
-import { digestBlockCount } from '../os/session.js';
+import { digestBlockCount, signatureBytes } from '../os/session.js';
 import { SceneError } from '../scene/scene_error.js';
 import { validateScene } from '../scene/scene_validate.js';
 import {
@@ -65,7 +65,7 @@ export class Trace {
   private readonly frameLengths: Uint32Array;
   private readonly frameCrcs: Uint32Array;
   private readonly stateBytes: number;
-  private readonly tileCount: number;
+  private readonly signatureBytes: number;
   private readonly limits: FrameLimits;
 
   private constructor(readonly path: string, scan: ScanResult, fd: number) {
@@ -85,7 +85,7 @@ export class Trace {
     this.frameLengths = scan.lengths;
     this.frameCrcs = scan.crcs;
     this.stateBytes = scan.stateBytes;
-    this.tileCount = scan.tileCount;
+    this.signatureBytes = scan.signatureBytes;
     this.limits = scan.limits;
   }
 
@@ -168,7 +168,7 @@ export class Trace {
     return {
       state: inflate(checkpoint.state, this.stateBytes, 'state'),
       pixels: inflate(checkpoint.pixels, width * height * 4, 'framebuffer'),
-      signatures: inflate(checkpoint.signatures, this.tileCount * 8, 'damage signatures'),
+      signatures: inflate(checkpoint.signatures, this.signatureBytes, 'damage signatures'),
     };
   }
 
@@ -223,7 +223,7 @@ interface ScanResult {
   lengths: Uint32Array;
   crcs: Uint32Array;
   stateBytes: number;
-  tileCount: number;
+  signatureBytes: number;
   limits: FrameLimits;
 }
 
@@ -276,7 +276,7 @@ function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): 
   const abi = OsAbi.get();
   const stateBytes = abi.struct('gpuos_os_state').size;
   let header: TraceHeader | undefined;
-  let tileCount = 0;
+  let signatures = 0;
   let limits: FrameLimits | undefined;
   let end: EndRecord | undefined;
   let damage: string | undefined;
@@ -330,7 +330,7 @@ function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): 
       if (!header) {
         if (location.type !== 'header') throw new TraceError('E_TRACE_CORRUPT', `the first record is a ${location.type}, not the header`, { offset: position });
         header = checkHeader(decodeHeader(payload, position), path);
-        tileCount = Math.ceil(header.config.width / 16) * Math.ceil(header.config.height / 16);
+        signatures = signatureBytes(header.config.width, header.config.height);
         limits = { stateBytes, blocks: digestBlockCount(header.config.width, header.config.height), ranges: trackedRanges(countWidgets(header.scene)) };
         if (headerOnly) {
           position = location.payloadOffset + location.payloadLength;
@@ -392,7 +392,7 @@ function scan(fd: number, path: string, salvage: boolean, headerOnly: boolean): 
     lengths: lengths.trimmed(),
     crcs: crcs.trimmed(),
     stateBytes,
-    tileCount,
+    signatureBytes: signatures,
     limits: limits!,
   };
 }
