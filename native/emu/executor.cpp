@@ -55,6 +55,25 @@ Executor::Executor() = default;
 Executor::~Executor() = default;
 
 DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
+  if (dispatching_) {
+    // Only a barrier observer can get here (it runs while this executor's dispatch is paused),
+    // and the addon refuses that first; running it would overwrite the paused dispatch's fibers.
+    DispatchOutcome outcome;
+    Finding finding;
+    finding.code = code::kInternal;
+    finding.message = "a dispatch was started on a thread whose dispatch is paused in a barrier observer";
+    outcome.findings.push_back(std::move(finding));
+    return outcome;
+  }
+  struct Dispatching {
+    bool& flag;
+    explicit Dispatching(bool& f) : flag(f) { flag = true; }
+    ~Dispatching() { flag = false; }
+  } dispatching(dispatching_);
+  return run_dispatch(request);
+}
+
+DispatchOutcome Executor::run_dispatch(const DispatchRequest& request) {
   started_ = std::chrono::steady_clock::now();
   barrier_timeline_.clear();
   DispatchOutcome outcome;
@@ -72,11 +91,11 @@ DispatchOutcome Executor::dispatch(const DispatchRequest& request) {
     outcome.findings.push_back(std::move(finding));
     return outcome;
   }
-  const std::uint64_t watchdog = watchdog_arm(watchdog_flag(), request.watchdog_ms);
+  arm_watchdog(std::chrono::milliseconds(request.watchdog_ms));
   tls_running = this;
   run_fibers();
   tls_running = nullptr;
-  watchdog_disarm(watchdog);
+  watchdog_disarm(watchdog_token_);
   unregister_running_executor();
 
   collect(outcome);
@@ -212,10 +231,19 @@ void Executor::run_fibers() {
     current_ = first;
     ++stats_.context_switches;
     gpuos_context_switch(&main_sp_, first->sp);
+    // A fiber that released a barrier with an observer set comes back here paused: the observer
+    // runs on this stack, then that fiber goes on. This frame (and fault_jump_) stays live
+    // throughout, so faults after the pause are caught exactly as before it.
+    while (paused_sp_ && observe_paused_barrier()) {
+      void* const paused = paused_sp_;
+      paused_sp_ = nullptr;
+      gpuos_context_switch(&main_sp_, paused);
+    }
   }
   // Back on the dispatching thread's own stack: every fiber returned, or something stopped them.
   in_fibers_ = false;
   current_ = nullptr;
+  paused_sp_ = nullptr;  // an observer that stopped the dispatch abandons the paused fiber
 }
 
 void Executor::collect(DispatchOutcome& outcome) {
@@ -324,11 +352,13 @@ void Executor::release_barrier() {
     const auto now = std::chrono::steady_clock::now();
     barrier_timeline_.push_back({barrier_site_, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count())});
   }
+  ++stats_.threadgroup_barriers;
+  progress();
+  // Every waiter shares the barrier's site and call path, so the first one's path is the barrier's.
+  if (request_->observer.call && stop_reason_ == StopReason::kNone) pause_for_observer(barrier_site_, *barrier_waiters_[0]);
   barrier_site_ = nullptr;
   barrier_path_hash_ = 0;
   barrier_mixed_ = false;
-  ++stats_.threadgroup_barriers;
-  progress();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,6 +26,37 @@ struct BufferBinding {
   const GuardedRegion* region = nullptr;  // lets a fault inside its guard pages name the buffer
 };
 
+// A kernel-scope threadgroup variable as a barrier observer sees it: where it lies in the
+// threadgroup memory in use (offsets from the start of BarrierRelease::threadgroup_memory).
+struct ThreadgroupVariableView {
+  const char* name = nullptr;
+  std::size_t offset = 0;
+  std::size_t size = 0;
+};
+
+// One released threadgroup barrier, as the observer sees it. Every pointer is valid only during
+// the observer's call: the dispatch is paused, every live thread waiting at this barrier, so
+// device and threadgroup memory hold still.
+struct BarrierRelease {
+  std::uint64_t index = 0;  // 0-based ordinal of the release in the dispatch
+  const gpuos_source_site* site = nullptr;
+  const gpuos_source_site* const* call_path = nullptr;  // synchronising helper calls, outermost first
+  std::uint32_t call_depth = 0;
+  const unsigned char* threadgroup_memory = nullptr;  // the threadgroup arena, as it is now
+  std::size_t threadgroup_bytes = 0;  // in use: [[threadgroup(n)]] bindings, then variables declared so far
+  const ThreadgroupVariableView* variables = nullptr;
+  std::uint32_t variable_count = 0;
+};
+
+// Called at every barrier release, on the dispatching thread's own stack (never a fiber's: the
+// observer may run JavaScript, which must not run on a 128 KiB fiber stack). Returns false to
+// stop the dispatch (E_OBSERVER_STOPPED). A plain function pointer keeps the executor free of
+// N-API and costs one null test per barrier when there is no observer.
+struct BarrierObserver {
+  bool (*call)(void* context, const BarrierRelease& release) = nullptr;
+  void* context = nullptr;
+};
+
 struct DispatchRequest {
   const gpuos_kernel_desc* kernel = nullptr;
   BufferBinding buffers[GPUOS_MAX_BUFFER_BINDINGS];
@@ -38,6 +69,7 @@ struct DispatchRequest {
   // Record when each threadgroup barrier released (for per-phase profiles; costs a clock read
   // per barrier, so it is off by default).
   bool profile = false;
+  BarrierObserver observer;  // none by default
 };
 
 // One released barrier: where it is in the source and when it released, since the dispatch began.
@@ -129,6 +161,7 @@ enum class StopReason : std::uint8_t {
   kCallTooDeep,
   kFault,
   kWatchdog,
+  kObserverStopped,
 };
 
 class Executor {
@@ -138,8 +171,10 @@ class Executor {
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
 
-  // Runs one threadgroup to completion (or to the first error) on the calling thread.
+  // Runs one threadgroup to completion (or to the first error) on the calling thread. A dispatch
+  // started while this executor is running one (from a barrier observer) is refused.
   DispatchOutcome dispatch(const DispatchRequest& request);
+  bool dispatching() const { return dispatching_; }
 
   // ---- runtime entry points: called from kernel code, on fiber stacks ----
   void threadgroup_barrier(std::uint32_t mem_flags, const gpuos_source_site* site);
@@ -191,6 +226,7 @@ class Executor {
     std::int64_t fiber = -1;
   };
 
+  DispatchOutcome run_dispatch(const DispatchRequest& request);
   bool prepare(const DispatchRequest& request, DispatchOutcome& outcome);
   void run_fibers();
   void collect(DispatchOutcome& outcome);
@@ -211,6 +247,10 @@ class Executor {
   bool earlier_in_program(const Fiber& a, const gpuos_source_site* site_a, const Fiber& b,
                           const gpuos_source_site* site_b) const;
   void release_barrier();
+  // barrier observer (executor_observer.cpp)
+  void pause_for_observer(const gpuos_source_site* site, const Fiber& waiter);
+  bool observe_paused_barrier();
+  void arm_watchdog(std::chrono::steady_clock::duration timeout);
   [[noreturn]] void fiber_exited(Fiber* fiber);
   bool all_runnable_spinning() const;
   bool spinning(const Fiber* fiber) const;
@@ -277,6 +317,13 @@ class Executor {
   DispatchStats stats_{};
   std::chrono::steady_clock::time_point started_{};
   std::vector<BarrierMark> barrier_timeline_;
+  bool dispatching_ = false;
+  std::uint64_t watchdog_token_ = 0;
+
+  // the barrier observer: the release it is shown, and the fiber paused for it (null when none)
+  BarrierRelease observed_{};
+  std::vector<ThreadgroupVariableView> observed_variables_;
+  void* paused_sp_ = nullptr;
 };
 
 // The executor running on this OS thread (one per thread, created on first use).

@@ -127,6 +127,16 @@ Finding Executor::report_stop() const {
                         "spin-wait on memory no other thread will write. Raise watchdogMs if the work is simply long.";
       return finding;
     }
+    case StopReason::kObserverStopped: {
+      Finding finding;
+      finding.code = code::kObserverStopped;
+      finding.groups = group_threads_by_wait();
+      finding.message = "kernel '" + std::string(kernel_->name) + "': the barrier observer stopped the dispatch at " +
+                        format_site_with_path(observed_.site, std::vector<const gpuos_source_site*>(
+                                                                  observed_.call_path, observed_.call_path + observed_.call_depth)) +
+                        ", release " + std::to_string(observed_.index) + " (" + seed_note() + ")";
+      return finding;
+    }
     case StopReason::kNone:
     case StopReason::kCompleted:
       break;

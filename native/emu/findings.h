@@ -30,6 +30,7 @@ inline constexpr const char* kArithmeticFault = "E_ARITHMETIC_FAULT";
 inline constexpr const char* kWatchdog = "E_WATCHDOG";
 inline constexpr const char* kInvalidDispatch = "E_INVALID_DISPATCH";
 inline constexpr const char* kCallTooDeep = "E_CALL_TOO_DEEP";
+inline constexpr const char* kObserverStopped = "E_OBSERVER_STOPPED";
 inline constexpr const char* kInternal = "E_INTERNAL";
 }  // namespace code
 

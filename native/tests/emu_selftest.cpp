@@ -181,6 +181,41 @@ void check_kernels() {
     for (std::uint32_t t = 0; t < 1000 && ok; ++t) ok = output.as<std::uint32_t>()[t] == (t + 50) % 1000;
     check("barrier_loop: 101 barriers in a loop, 1000 threads", ok, std::to_string(outcome.stats.elapsed_ns / 101) + " ns per barrier");
   }
+  {  // barrier_loop observed: the dispatch pauses at every release (a switch to this stack and back)
+    const gpuos_kernel_desc* kernel = &loop_library.descriptor()->kernels[0];
+    Buffer output(4096), rounds(4);
+    rounds.as<std::uint32_t>()[0] = 20;
+    struct Observed {
+      std::uint64_t releases = 0;
+      std::uint64_t stop_at = ~0ull;
+      bool ok = true;
+    } observed;
+    DispatchRequest request;
+    request.kernel = kernel;
+    request.threads[0] = 1000;
+    request.stack_bytes = 64 * 1024;
+    request.buffers[0] = output.binding();
+    request.buffers[1] = rounds.binding();
+    request.observer = {[](void* context, const BarrierRelease& release) {
+                          auto& seen = *static_cast<Observed*>(context);
+                          // slots[t] == (t + release / 2) % threads: what the phase before wrote.
+                          const auto* slots = reinterpret_cast<const std::uint32_t*>(release.threadgroup_memory);
+                          seen.ok = seen.ok && release.index == seen.releases && release.variable_count == 1 &&
+                                    release.variables[0].offset == 0 && release.call_depth == 0;
+                          for (std::uint32_t t = 0; t < 1000 && seen.ok; ++t) seen.ok = slots[t] == (t + release.index / 2) % 1000;
+                          return ++seen.releases <= seen.stop_at;
+                        },
+                        &observed};
+    const DispatchOutcome outcome = thread_executor().dispatch(request);
+    check("barrier_loop observed: every release, memory as the phase left it", outcome.ok && observed.ok && observed.releases == 41);
+    observed = Observed{};
+    observed.stop_at = 3;
+    const DispatchOutcome stopped = thread_executor().dispatch(request);
+    check("an observer returning false stops the dispatch", first_code(stopped) == "E_OBSERVER_STOPPED" && observed.releases == 4,
+          first_code(stopped));
+    const DispatchOutcome after = run(kernel, 1000, {output.binding(), rounds.binding()});
+    check("the executor runs normally after an observer stopped it", after.ok && output.as<std::uint32_t>()[0] == 20);
+  }
   {  // atomics: histogram and CAS loop, any seed
     const gpuos_kernel_desc* kernel = kernel_of(gpuos_library_atomics, atomics_library);
     bool ok = true;

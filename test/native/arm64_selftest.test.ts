@@ -20,6 +20,8 @@ function expectAllPassed(output: string, architecture: string): void {
   expect(output).toContain('PASS stack_overflow is caught on the alternate signal stack');
   expect(output).toContain('PASS a frame larger than a page lands in the stack guard');
   expect(output).toContain('PASS simd_helper_reconverge: two calls of one helper are two call sites');
+  expect(output).toContain('PASS barrier_loop observed: every release, memory as the phase left it');
+  expect(output).toContain('PASS an observer returning false stops the dispatch');
   expect(output).toContain('ALL PASSED: 0 failures');
 }
 

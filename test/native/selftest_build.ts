@@ -27,6 +27,7 @@ const EMULATOR_SOURCES = [
   'context_switch.cpp',
   'dispatch_validation.cpp',
   'executor.cpp',
+  'executor_observer.cpp',
   'executor_reports.cpp',
   'faults.cpp',
   'findings.cpp',
