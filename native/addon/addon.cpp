@@ -2,6 +2,7 @@
 #include <napi.h>
 
 #include "../msl/cpu/gpuos_emu_abi.h"
+#include "barrier_observer.h"
 #include "device_buffer.h"
 #include "digest.h"
 #include "dispatch.h"
@@ -17,6 +18,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("KernelLibrary", gpuos::addon::KernelLibrary::define(env));
   exports.Set("dispatchAsync", Napi::Function::New(env, gpuos::addon::dispatch_async, "dispatchAsync"));
   exports.Set("dispatchSync", Napi::Function::New(env, gpuos::addon::dispatch_sync, "dispatchSync"));
+  exports.Set("abandonBarrierObservers",
+              Napi::Function::New(env, gpuos::addon::abandon_barrier_observers_js, "abandonBarrierObservers"));
   exports.Set("translate", Napi::Function::New(env, gpuos::addon::translate, "translate"));
   exports.Set("measureContextSwitch", Napi::Function::New(env, gpuos::addon::measure_context_switch, "measureContextSwitch"));
   exports.Set("digest64", Napi::Function::New(env, gpuos::addon::digest64, "digest64"));

@@ -41,10 +41,21 @@ void DeviceBuffer::Finalize(Napi::Env env) { account(env, false); }
 
 void DeviceBuffer::check_usable(Napi::Env env, const char* action) const {
   if (released()) throw_error(env, "E_BUFFER_RELEASED", std::string("cannot ") + action + " a released DeviceBuffer");
+  if (in_flight > 0 && paused) {
+    throw_error(env, "E_BUFFER_BUSY",
+                std::string("cannot ") + action +
+                    " a DeviceBuffer bound to a dispatch paused in its barrier observer: the kernel is mid-flight "
+                    "(reading it is allowed until the observer returns)");
+  }
   if (in_flight > 0) {
     throw_error(env, "E_BUFFER_BUSY",
                 std::string("cannot ") + action + " a DeviceBuffer while a dispatch that binds it is running; await it first");
   }
+}
+
+// Reads are also allowed while the dispatch binding the buffer is paused in a barrier observer.
+void DeviceBuffer::check_readable(Napi::Env env, const char* action) const {
+  if (!(in_flight > 0 && paused) || released()) check_usable(env, action);
 }
 
 Napi::Value DeviceBuffer::byte_length(const Napi::CallbackInfo& info) {
@@ -72,7 +83,7 @@ Napi::Value DeviceBuffer::write(const Napi::CallbackInfo& info) {
 // read(offset: number, length: number): Uint8Array (a copy)
 Napi::Value DeviceBuffer::read(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  check_usable(env, "read");
+  check_readable(env, "read");
   if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) {
     throw_error(env, "E_INVALID_ARGUMENT", "read(offset: number, length: number)");
   }
@@ -99,7 +110,7 @@ Napi::Value DeviceBuffer::fill(const Napi::CallbackInfo& info) {
 
 Napi::Value DeviceBuffer::release(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (in_flight > 0) throw_error(env, "E_BUFFER_BUSY", "cannot release a DeviceBuffer while a dispatch that binds it is running");
+  if (in_flight > 0) check_usable(env, "release");
   account(env, false);
   region_.release();
   return env.Undefined();
@@ -108,7 +119,7 @@ Napi::Value DeviceBuffer::release(const Napi::CallbackInfo& info) {
 // digest(offset: number, length: number): bigint — XXH64 of the bytes, without copying them out.
 Napi::Value DeviceBuffer::digest(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  check_usable(env, "digest");
+  check_readable(env, "digest");
   if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsNumber()) throw_error(env, "E_INVALID_ARGUMENT", "digest(offset: number, length: number)");
   const double offset = info[0].As<Napi::Number>().DoubleValue();
   const double length = info[1].As<Napi::Number>().DoubleValue();
@@ -124,7 +135,7 @@ Napi::Value DeviceBuffer::digest(const Napi::CallbackInfo& info) {
 // edge), the low 32 bits of XXH64 over the tile's rows, top to bottom, concatenated.
 Napi::Value DeviceBuffer::tile_digests(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  check_usable(env, "digest");
+  check_readable(env, "digest");
   if (info.Length() < 4 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber() || !info[3].IsTypedArray()) {
     throw_error(env, "E_INVALID_ARGUMENT", "tileDigests(width, height, tileSize, tiles: Uint32Array)");
   }

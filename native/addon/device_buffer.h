@@ -21,6 +21,9 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
   bool released() const { return region_.data() == nullptr; }
   // Dispatches in flight that bind this buffer; reads, writes and release wait for zero.
   int in_flight = 0;
+  // The dispatch binding it is paused in a barrier observer: its threads all wait at a barrier,
+  // so reads (copies, digests) are safe until the observer returns; writes still are not.
+  bool paused = false;
 
  private:
   Napi::Value byte_length(const Napi::CallbackInfo& info);
@@ -31,6 +34,7 @@ class DeviceBuffer : public Napi::ObjectWrap<DeviceBuffer> {
   Napi::Value digest(const Napi::CallbackInfo& info);
   Napi::Value tile_digests(const Napi::CallbackInfo& info);
   void check_usable(Napi::Env env, const char* action) const;
+  void check_readable(Napi::Env env, const char* action) const;
   // Tells V8 about the mapping, so a program that drops buffers gets them collected.
   void account(Napi::Env env, bool mapped);
   std::int64_t accounted_bytes_ = 0;

@@ -1,7 +1,9 @@
 #include "dispatch.h"
 
+#include <memory>
 #include <vector>
 
+#include "barrier_observer.h"
 #include "conversions.h"
 #include "device_buffer.h"
 #include "kernel_library.h"
@@ -18,6 +20,23 @@ struct PreparedDispatch {
   DispatchRequest request;
   std::vector<DeviceBuffer*> buffers;
   std::vector<Napi::ObjectReference> keep_alive;
+  Napi::Function on_barrier;  // empty without an observer; a handle of the dispatch call's scope
+};
+
+// Marks the buffers as bound to a running dispatch for as long as it lives.
+class BuffersInFlight {
+ public:
+  explicit BuffersInFlight(const std::vector<DeviceBuffer*>& buffers) : buffers_(buffers) {
+    for (DeviceBuffer* buffer : buffers_) ++buffer->in_flight;
+  }
+  ~BuffersInFlight() {
+    for (DeviceBuffer* buffer : buffers_) --buffer->in_flight;
+  }
+  BuffersInFlight(const BuffersInFlight&) = delete;
+  BuffersInFlight& operator=(const BuffersInFlight&) = delete;
+
+ private:
+  const std::vector<DeviceBuffer*>& buffers_;
 };
 
 PreparedDispatch prepare(const Napi::CallbackInfo& info) {
@@ -91,6 +110,9 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   request.watchdog_ms = static_cast<std::uint32_t>(read_unsigned(options, "watchdogMs", request.watchdog_ms, 0xffffffffu));
   request.stack_bytes = static_cast<std::size_t>(read_unsigned(options, "stackBytes", request.stack_bytes, 1ull << 40));
   request.profile = options.Get("profile").IsBoolean() && options.Get("profile").As<Napi::Boolean>().Value();
+  Napi::Value on_barrier = options.Get("onBarrier");
+  if (!on_barrier.IsUndefined() && !on_barrier.IsFunction()) throw_error(env, "E_INVALID_ARGUMENT", "onBarrier must be a function");
+  if (on_barrier.IsFunction()) prepared.on_barrier = on_barrier.As<Napi::Function>();
   return prepared;
 }
 
@@ -98,6 +120,11 @@ class DispatchWorker : public Napi::AsyncWorker {
  public:
   DispatchWorker(Napi::Env env, PreparedDispatch prepared)
       : Napi::AsyncWorker(env, "gpuos.dispatch"), deferred_(Napi::Promise::Deferred::New(env)), prepared_(std::move(prepared)) {
+    // The observer first: if it cannot be made, no buffer is left marked busy.
+    if (!prepared_.on_barrier.IsEmpty()) {
+      observer_ = std::make_unique<AsyncBarrierObserver>(env, prepared_.on_barrier, prepared_.buffers);
+      prepared_.request.observer = observer_->observer();
+    }
     for (DeviceBuffer* buffer : prepared_.buffers) ++buffer->in_flight;
   }
 
@@ -119,11 +146,13 @@ class DispatchWorker : public Napi::AsyncWorker {
 
  private:
   void finish() {
+    if (observer_) observer_->close();
     for (DeviceBuffer* buffer : prepared_.buffers) --buffer->in_flight;
   }
 
   Napi::Promise::Deferred deferred_;
   PreparedDispatch prepared_;
+  std::unique_ptr<AsyncBarrierObserver> observer_;
   DispatchOutcome outcome_;
 };
 
@@ -138,8 +167,23 @@ Napi::Value dispatch_async(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value dispatch_sync(const Napi::CallbackInfo& info) {
+  gpuos::emu::Executor& executor = gpuos::emu::thread_executor();
+  if (executor.dispatching()) {
+    // Only a barrier observer of a dispatchSync runs JavaScript while this thread's executor is mid-dispatch.
+    throw_error(info.Env(), "E_DISPATCH_REENTERED",
+                "dispatchSync was called from a barrier observer of a dispatchSync on the same thread, whose emulator is "
+                "paused mid-dispatch; use dispatch() (it runs on the thread pool) or dispatch after this one returns");
+  }
   PreparedDispatch prepared = prepare(info);
-  const DispatchOutcome outcome = gpuos::emu::thread_executor().dispatch(prepared.request);
+  // JavaScript runs during the dispatch only through an observer; the buffers are then bound and
+  // busy exactly as for dispatch(), readable while it is paused.
+  BuffersInFlight in_flight(prepared.buffers);
+  std::unique_ptr<SyncBarrierObserver> observer;
+  if (!prepared.on_barrier.IsEmpty()) {
+    observer = std::make_unique<SyncBarrierObserver>(info.Env(), prepared.on_barrier, prepared.buffers);
+    prepared.request.observer = observer->observer();
+  }
+  const DispatchOutcome outcome = executor.dispatch(prepared.request);
   return outcome_to_js(info.Env(), outcome);
 }
 
