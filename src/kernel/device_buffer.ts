@@ -1,7 +1,8 @@
 /**
  * Memory a kernel binds with [[buffer(n)]]. Reads and writes copy: a buffer's bytes cannot change
  * under a running dispatch, and a dispatch that binds a buffer makes it unusable (E_BUFFER_BUSY)
- * until it settles. Out-of-bounds accesses by a kernel fault on guard pages and are reported.
+ * until it settles; only reads are allowed while that dispatch is paused in its onBarrier observer.
+ * Out-of-bounds accesses by a kernel fault on guard pages and are reported.
  */
 import { InvalidArgumentError } from '../errors.js';
 import { callNative, nativeAddon, type NativeDeviceBuffer } from './native.js';

@@ -3,6 +3,7 @@
  * InvalidArgumentError that names the option and the allowed range.
  */
 import { InvalidArgumentError } from '../errors.js';
+import type { BarrierObserver } from './barrier_observer.js';
 import { DeviceBuffer } from './device_buffer.js';
 import type { NativeDeviceBuffer, NativeDispatchOptions, NativeKernelParam } from './native.js';
 
@@ -34,6 +35,13 @@ export interface DispatchOptions {
   stackBytes?: number;
   /** Record when each threadgroup barrier released (DispatchResult.barrierTimeline); default false. */
   profile?: boolean;
+  /**
+   * Called at every threadgroup barrier release while the dispatch is paused there (every live
+   * thread waits at that barrier): read threadgroup memory from the release and device memory from
+   * your DeviceBuffers. dispatch() awaits a returned promise; dispatchSync refuses one. Throwing
+   * stops the dispatch with that error. See docs/EMULATOR.md.
+   */
+  onBarrier?: BarrierObserver;
 }
 
 function integer(name: string, value: unknown, min: number, max: number): number {
@@ -111,6 +119,9 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
   });
   if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
   if (options.profile !== undefined && typeof options.profile !== 'boolean') throw new InvalidArgumentError('profile must be a boolean');
+  if (options.onBarrier !== undefined && typeof options.onBarrier !== 'function') {
+    throw new InvalidArgumentError(`onBarrier must be a function (release) => void | Promise<void>, got ${options.onBarrier === null ? 'null' : typeof options.onBarrier}`);
+  }
   const threads = normalizeThreads(options.threads);
   const stackBytes = options.stackBytes === undefined ? DEFAULT_STACK_BYTES : integer('stackBytes', options.stackBytes, 16 * 1024, 64 * 1024 * 1024);
   // Every thread's stack may be touched: all of them together are bounded, not just each one.

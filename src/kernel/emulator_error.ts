@@ -16,6 +16,7 @@ export type EmulatorErrorCode =
   | 'E_WATCHDOG'
   | 'E_INVALID_DISPATCH'
   | 'E_CALL_TOO_DEEP'
+  | 'E_OBSERVER_STOPPED'
   | 'E_INTERNAL';
 
 export interface SourceSite {

@@ -1,3 +1,4 @@
+export type { BarrierObserver, BarrierRelease, ThreadgroupVariableInfo } from './barrier_observer.js';
 export { compileKernel, translateKernel, MAX_KERNEL_SOURCE_BYTES, type CompileKernelOptions, type TranslatedKernel } from './compile.js';
 export { DeviceBuffer, MAX_DEVICE_BUFFER_BYTES } from './device_buffer.js';
 export {

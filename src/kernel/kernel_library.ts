@@ -3,9 +3,20 @@
  * emulator without blocking the event loop; dispatchSync runs it on the calling thread.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { BarrierObservation } from './barrier_observer.js';
 import { normalizeDispatchOptions, type DispatchOptions } from './dispatch_options.js';
 import { EmulatorError, type EmulatorErrorCode, type Finding } from './emulator_error.js';
-import { callNative, nativeAddon, toGpuosError, type NativeKernelInfo, type NativeKernelLibrary, type NativeOutcome, type NativeStats, type BarrierMark } from './native.js';
+import {
+  callNative,
+  nativeAddon,
+  toGpuosError,
+  type BarrierMark,
+  type NativeDispatchOptions,
+  type NativeKernelInfo,
+  type NativeKernelLibrary,
+  type NativeOutcome,
+  type NativeStats,
+} from './native.js';
 import { symbolize, symbolizeSync, type SymbolizedLocation } from './symbolize.js';
 
 export interface DispatchResult {
@@ -58,12 +69,15 @@ export class Kernel {
 
   async dispatch(options: DispatchOptions): Promise<DispatchResult> {
     const native = normalizeDispatchOptions(options, this.info.params);
+    const observation = options.onBarrier ? new BarrierObservation(options.onBarrier, 'async') : undefined;
     let outcome: NativeOutcome;
     try {
-      outcome = await nativeAddon().dispatchAsync(this.library.native, this.name, native);
+      outcome = await nativeAddon().dispatchAsync(this.library.native, this.name, withObserver(native, observation));
     } catch (error) {
       throw toGpuosError(error);
     }
+    const stopped = observation?.failureOf(outcome);
+    if (stopped) throw stopped.error;
     if (!outcome.ok) {
       const findings = await Promise.all(
         outcome.findings.map(async (f) => withSourceLocation(f, f.fault ? await symbolize(f.fault.library, f.fault.pcOffset) : undefined)),
@@ -73,15 +87,23 @@ export class Kernel {
     return resultOf(this.name, native, outcome);
   }
 
+  /** dispatch() on the calling thread; an onBarrier observer must then be synchronous. */
   dispatchSync(options: DispatchOptions): DispatchResult {
     const native = normalizeDispatchOptions(options, this.info.params);
-    const outcome = callNative(() => nativeAddon().dispatchSync(this.library.native, this.name, native));
+    const observation = options.onBarrier ? new BarrierObservation(options.onBarrier, 'sync') : undefined;
+    const outcome = callNative(() => nativeAddon().dispatchSync(this.library.native, this.name, withObserver(native, observation)));
+    const stopped = observation?.failureOf(outcome);
+    if (stopped) throw stopped.error;
     if (!outcome.ok) {
       const findings = outcome.findings.map((f) => withSourceLocation(f, f.fault ? symbolizeSync(f.fault.library, f.fault.pcOffset) : undefined));
       throw new EmulatorError(this.name, native.seed, findings);
     }
     return resultOf(this.name, native, outcome);
   }
+}
+
+function withObserver(native: NativeDispatchOptions, observation: BarrierObservation | undefined): NativeDispatchOptions {
+  return observation ? { ...native, onBarrier: observation.hook } : native;
 }
 
 function resultOf(kernel: string, native: { seed: bigint; threads: [number, number, number] }, outcome: NativeOutcome): DispatchResult {

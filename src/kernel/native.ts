@@ -65,6 +65,20 @@ export interface NativeDispatchOptions {
   watchdogMs: number;
   stackBytes: number;
   profile: boolean;
+  /** Called at every barrier release while the dispatch is paused; false (or a promise of false) stops it. */
+  onBarrier?: (release: NativeBarrierRelease) => boolean | Promise<boolean>;
+}
+
+/** A released barrier as the addon shows it to onBarrier (native/addon/barrier_observer.h). */
+export interface NativeBarrierRelease {
+  index: number;
+  site: NativeSourceSite;
+  callPath: NativeSourceSite[];
+  /** Threadgroup memory in use: [[threadgroup(n)]] bindings, then the variables declared so far. */
+  threadgroupBytes: number;
+  threadgroupVariables: { name: string; offset: number; size: number }[];
+  /** A copy of threadgroup memory; throws E_OBSERVER_EXPIRED once the observer call has settled. */
+  threadgroup(offset: number, length: number): Uint8Array;
 }
 
 export interface NativeDeviceBuffer {
@@ -116,6 +130,8 @@ export interface NativeAddon {
   KernelLibrary: new (path: string) => NativeKernelLibrary;
   dispatchAsync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): Promise<NativeOutcome>;
   dispatchSync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): NativeOutcome;
+  /** Lets pool threads waiting on this thread's barrier observers go on, stopping their dispatches (on exit). */
+  abandonBarrierObservers(): void;
   translate(preprocessed: string, sourceName: string): NativeTranslation;
   measureContextSwitch(roundTrips: number): number;
   digest64(bytes: Uint8Array): bigint;
