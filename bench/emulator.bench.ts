@@ -2,7 +2,8 @@
  * npm run bench: what the CPU emulator costs, as medians over repeated runs on this machine.
  *
  *   context switch      ns per one-way fiber switch (ping-pong, no scheduling)
- *   barrier             µs per threadgroup_barrier across 1024 threads
+ *   barrier             µs per threadgroup_barrier across 1024 threads (and with a no-op onBarrier
+ *                       observer, wall clock: elapsedNs leaves observer time out)
  *   SIMD collective     ns per simd_sum, per lane and per 32-lane rendezvous
  *   scan dispatch       µs per dispatch of kernels/tests/prefix_scan.metal, 1024 threads
  *   empty dispatch      µs per dispatch of a kernel that does nothing, 1024 threads
@@ -23,6 +24,18 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 15);
 
 async function kernel(file: string, name: string): Promise<Kernel> {
   return (await compileKernel(join(packageRoot(), file))).kernel(name);
+}
+
+/** Wall-clock nanoseconds of a dispatch, after one warm-up. */
+function wallNs(k: Kernel, options: Parameters<Kernel['dispatchSync']>[0]): number[] {
+  k.dispatchSync(options);
+  const samples: number[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const start = process.hrtime.bigint();
+    k.dispatchSync(options);
+    samples.push(Number(process.hrtime.bigint() - start));
+  }
+  return samples;
 }
 
 /** Median native-measured nanoseconds of a dispatch, after one warm-up. */
@@ -60,6 +73,14 @@ async function main(): Promise<void> {
     dispatchNs(barrier, { threads: 1024, buffers: [many] }).map((ns) => (ns - barrierBase) / rounds / 1000),
     'µs',
     '<= 25 µs',
+  );
+  // The same barriers, each paused for a JavaScript observer that does nothing: the cost of the
+  // pause, the call and the watchdog re-arm, per barrier.
+  const wallBase = median(wallNs(barrier, { threads: 1024, buffers: [zero], onBarrier: () => undefined }));
+  add(
+    'threadgroup_barrier + no-op onBarrier (wall)',
+    wallNs(barrier, { threads: 1024, buffers: [many], onBarrier: () => undefined }).map((ns) => (ns - wallBase) / rounds / 1000),
+    'µs',
   );
 
   const simdRounds = 1000;
