@@ -41,9 +41,14 @@ struct os_scratch {
   uint hit_key[2];                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
   uint animating[OS_STATE_GROUPS];    // per state SIMD-group: did any animation move this frame
   uint time_changes_pixels;           // first frame, or the caret blinked (os_time_changes_pixels)
-  short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for
+  short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for (L2)
   short preferred_h[GPUOS_MAX_WIDGETS];
   ushort subtree[GPUOS_MAX_WIDGETS];     // widgets in each subtree, itself included
+  // Layout, written by the one thread that places a widget's container (so never shared):
+  short region[GPUOS_MAX_WIDGETS][4];    // what its parent lets through (V2): x0, y0, x1, y1
+  int main_size[GPUOS_MAX_WIDGETS];      // its size along its container's direction (L5)
+  uchar grow_state[GPUOS_MAX_WIDGETS];   // L5's freezing: OS_GROW_* bits
+  uchar placed[GPUOS_MAX_WIDGETS];       // laid out this frame (V1, V3): its children get placed
   uint depth_partial[OS_LAYOUT_THREADS / 32u];  // deepest level seen by each layout SIMD-group
   uint max_depth;
   uint draw_order[GPUOS_MAX_WIDGETS];    // sorted keys: (z << 16) | widget; invisible ones last

@@ -1,25 +1,32 @@
 // Phase 3, event dispatch (one thread, after each event's hit test) and state updates (SIMD-groups
-// 7-10): hover, press, click (press and release on the same widget), focus by click and by
-// Tab/Shift-Tab, slider drags and keys, text editing, wheel scrolling; then the animations, eased
-// by the frame's delta time (never a clock).
+// 7-10): docs/SCENES.md "Input", rules I1-I13: hover, press, click (press and release on the same
+// widget), focus by click and by Tab/Shift-Tab, slider drags and keys, text editing, wheel
+// scrolling; then the animations, eased by the frame's delta time (never a clock).
 #pragma once
 
-static inline bool os_widget_enabled(device const gpuos_widget& widget) {
-  return (widget.flags & (GPUOS_WIDGET_HIDDEN | GPUOS_WIDGET_DISABLED)) == 0;
-}
-
-// The nearest enabled widget at or above `widget` of kind `kind`, or of any interactive kind with
-// OS_ANY_INTERACTIVE: the widget an event on `hit` acts on (a click on a button's label is a
-// click on the button), or the scroll view a wheel scrolls.
-#define OS_ANY_INTERACTIVE 0xffffu
-
-static uint os_enabled_ancestor(device const gpuos_os_state* os, uint widget, uint kind) {
+// I3: a widget takes input only when neither it nor any ancestor is disabled or hidden (both
+// apply to whole subtrees). The walk is bounded: links are untrusted memory.
+static bool os_enabled(device const gpuos_os_state* os, uint widget) {
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
-    device const gpuos_widget& w = os->widgets[widget];
-    const bool wanted = kind == OS_ANY_INTERACTIVE ? os_is_interactive(w.kind) : w.kind == kind;
-    if (wanted && os_widget_enabled(w)) return widget;
-    widget = w.parent;
+    if ((os->widgets[widget].flags & (GPUOS_WIDGET_HIDDEN | GPUOS_WIDGET_DISABLED)) != 0) return false;
+    widget = os->widgets[widget].parent;
+  }
+  return true;
+}
+
+// I3: the target of a pointer event on `hit`: the widget hit, if it is interactive and enabled.
+static uint os_pointer_target(device const gpuos_os_state* os, uint hit) {
+  if (hit >= min(os->widget_count, GPUOS_MAX_WIDGETS)) return GPUOS_NO_WIDGET;
+  return os_is_interactive(os->widgets[hit].kind) && os_enabled(os, hit) ? hit : GPUOS_NO_WIDGET;
+}
+
+// I7, I11: the nearest scroll view at or above `widget`, disabled or not, or GPUOS_NO_WIDGET.
+static uint os_scroll_view_around(device const gpuos_os_state* os, uint widget) {
+  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
+  for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
+    if (os->widgets[widget].kind == GPUOS_WIDGET_SCROLL_VIEW) return widget;
+    widget = os->widgets[widget].parent;
   }
   return GPUOS_NO_WIDGET;
 }
@@ -125,21 +132,12 @@ static void os_edit_text(device gpuos_os_state* os, uint widget, uint key, uint 
   field.caret = ushort(caret);
 }
 
-// Shown: neither the widget nor any ancestor is hidden (it may still be scrolled out of view).
-static bool os_shown(device const gpuos_os_state* os, uint widget) {
-  const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
-  for (uint steps = 0; widget < count && steps <= GPUOS_MAX_DEPTH; ++steps) {
-    if ((os->widgets[widget].flags & GPUOS_WIDGET_HIDDEN) != 0) return false;
-    widget = os->widgets[widget].parent;
-  }
-  return true;
-}
-
-// Keyboard focus landed on `widget`: if a scroll view has it out of view, scroll just enough to
-// show it (using last frame's layout, which is what the user sees).
+// I11: keyboard focus landed on `widget`: if the nearest scroll view around it has it out of view,
+// scroll just enough to show it (using last frame's layout, which is what the user sees); a widget
+// already in view leaves the target where it is.
 static void os_scroll_into_view(device gpuos_os_state* os, uint widget) {
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
-  const uint view = widget < count ? os_enabled_ancestor(os, os->widgets[widget].parent, GPUOS_WIDGET_SCROLL_VIEW) : GPUOS_NO_WIDGET;
+  const uint view = widget < count ? os_scroll_view_around(os, os->widgets[widget].parent) : GPUOS_NO_WIDGET;
   if (view >= count) return;
   device gpuos_widget& scroller = os->widgets[view];
   device const gpuos_widget_layout& port = os->layout[view];
@@ -152,35 +150,30 @@ static void os_scroll_into_view(device gpuos_os_state* os, uint widget) {
   long target = long(scroller.scroll_target) >> 8;
   if (top < target) target = top;
   else if (bottom > target + viewport) target = bottom - viewport;
+  else return;
   const long limit = os_scroll_limit(scroller, port);
   scroller.scroll_target = int(min(max(target * 256, 0l), limit));
 }
 
-// Tab moves focus to the next focusable widget in paint order, Shift-Tab to the previous; both
-// wrap. Focusable: interactive, enabled and shown (widgets scrolled out of view included: focus
-// scrolls them in).
+// I11: Tab moves focus to the next focusable widget in the tree's depth-first order (the widgets'
+// order in memory, which is also the paint order), Shift-Tab to the previous; both wrap.
+// Focusable: interactive and enabled (widgets scrolled out of view included: focus scrolls them
+// in). The order does not come from the layout, which does not exist before frame 1.
 static void os_move_focus(device gpuos_os_state* os, bool backwards) {
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   const uint current = os->frame[0].focused;
-  const int from = current < count ? int(os->layout[current].z) : (backwards ? int(GPUOS_MAX_WIDGETS) : -1);
-  int best = -1;
-  int best_z = 0;
-  int wrap = -1;
-  int wrap_z = 0;
+  const int from = current < count ? int(current) : (backwards ? int(GPUOS_MAX_WIDGETS) : -1);
+  int best = -1;  // the nearest focusable one past `from` in the direction of travel
+  int wrap = -1;  // where to wrap to: the first (or, backwards, the last) focusable one
   for (uint widget = 0; widget < count; ++widget) {
-    device const gpuos_widget& w = os->widgets[widget];
-    if (!os_is_interactive(w.kind) || !os_widget_enabled(w) || !os_shown(os, widget)) continue;
-    const int z = int(os->layout[widget].z);
-    const bool after = backwards ? z < from : z > from;
-    const bool closer = backwards ? z > best_z : z < best_z;
-    const bool farther = backwards ? z > wrap_z : z < wrap_z;
-    if (after && (best < 0 || closer)) {
-      best = int(widget);
-      best_z = z;
-    }
-    if (wrap < 0 || farther) {
-      wrap = int(widget);
-      wrap_z = z;
+    if (!os_is_interactive(os->widgets[widget].kind) || !os_enabled(os, widget)) continue;
+    const int index = int(widget);
+    if (backwards) {
+      if (index < from) best = index;  // ascending: the last one before `from` wins
+      wrap = index;
+    } else {
+      if (index > from && best < 0) best = index;
+      if (wrap < 0) wrap = index;
     }
   }
   const int next = best >= 0 ? best : wrap;
@@ -193,7 +186,7 @@ static void os_move_focus(device gpuos_os_state* os, bool backwards) {
 static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event, uint hit) {
   device gpuos_frame_state& frame = os->frame[0];
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
-  const uint target = hit < count ? os_enabled_ancestor(os, hit, OS_ANY_INTERACTIVE) : GPUOS_NO_WIDGET;
+  const uint target = os_pointer_target(os, hit);
   switch (event.type) {
     case GPUOS_EVENT_POINTER_MOVE:
       frame.cursor_x = event.x;
@@ -239,7 +232,7 @@ static void os_dispatch_event(device gpuos_os_state* os, gpuos_input_event event
       os_set_hovered(os, target);
       break;
     case GPUOS_EVENT_WHEEL: {
-      const uint view = hit < count ? os_enabled_ancestor(os, hit, GPUOS_WIDGET_SCROLL_VIEW) : GPUOS_NO_WIDGET;
+      const uint view = os_scroll_view_around(os, hit);  // I7: scrolling is not input to a control
       if (view < count) {
         device gpuos_widget& scroller = os->widgets[view];
         const long target = long(scroller.scroll_target) + long(event.y * 256.0f);  // |y| <= 100000: phase 1

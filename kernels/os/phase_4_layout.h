@@ -1,26 +1,34 @@
-// Phase 4, layout (SIMD-groups 3-6): a flexbox subset computed level by level.
+// Phase 4, layout (SIMD-groups 3-6): the flexbox subset of docs/SCENES.md ("Layout", rules L1-L10,
+// and "Visibility, clipping and paint order", V1-V4), computed level by level.
 //
-// Bottom-up, deepest level first, each widget measures the size it asks for (fixed, or its
-// content: text, or its children along the main axis plus gaps and padding), clamped to its
-// min/max. Top-down, each container places its children: along the main axis it shares free space
-// by `grow` (or aligns them: start, center, end, space-between), across it aligns or stretches
-// them. Scroll views offset their children by the scroll position and clip them. A barrier
-// separates every level, so a level reads only what the previous one finished. Whole pixels
-// throughout: the same boxes on every backend.
+// Bottom-up, deepest level first, each widget measures its content (L1) and the size it asks for
+// (L2). Top-down, each laid-out container places its children: along its direction it grows them
+// as CSS's "resolve flexible lengths" does (L5) and aligns what is left (L6); across it stretches
+// or aligns them (L7); a scroll view offsets and clips its content (L8). A barrier separates every
+// level, so a level reads only what the previous one finished. Whole pixels throughout: the same
+// boxes on every backend. Comments cite the rules; the reference model (src/model/layout_model.ts)
+// is written from the same document, and the property tests hold the two to each other.
 #pragma once
+
+#define OS_GROW_FROZEN 1u   // L5: its size is final
+#define OS_GROW_RAISED 2u   // L5: this round's clamp raised its offer (a min violation)
+#define OS_GROW_LOWERED 4u  // L5: this round's clamp lowered it (a max violation)
+
+#define OS_SIZE_MAX 32767
 
 static inline bool os_widget_hidden(device const gpuos_widget& w) { return (w.flags & GPUOS_WIDGET_HIDDEN) != 0; }
 
 // Whether `child`, reached through `parent`'s child links, really is its child. Links are untrusted:
 // two containers could both link one widget, or link one at the wrong depth. Requiring the child's
 // own parent field and depth to agree gives every widget exactly one container that places it (no
-// two writers), and guarantees it was measured one level below (no read of stale scratch).
+// two writers: the per-widget scratch below relies on it), and guarantees it was measured one
+// level below (no read of stale scratch).
 static inline bool os_is_child_of(device const gpuos_os_state* os, uint parent, uint child) {
   device const gpuos_widget& c = os->widgets[child];
   return c.parent == parent && uint(c.depth) == uint(os->widgets[parent].depth) + 1u && c.depth <= GPUOS_MAX_DEPTH;
 }
 
-// The size a leaf's content asks for, before its own padding.
+// L1 for a leaf: what its content asks for, before its own padding.
 static void os_leaf_content(device const gpuos_widget& w, thread int& width, thread int& height) {
   const int advance = os_font_advance(w.font);
   const int line = os_font_line(w.font);
@@ -30,7 +38,7 @@ static void os_leaf_content(device const gpuos_widget& w, thread int& width, thr
       width = int(os_widget_text(w).length) * advance;
       height = line;
       break;
-    case GPUOS_WIDGET_TOGGLE:  // a box the height of a line, a gap, the label
+    case GPUOS_WIDGET_TOGGLE:  // a box the height of a line, half a line of space, the label
       width = line + line / 2 + int(os_widget_text(w).length) * advance;
       height = line;
       break;
@@ -53,13 +61,31 @@ static void os_leaf_content(device const gpuos_widget& w, thread int& width, thr
   }
 }
 
-static inline int os_clamp_size(int size, int fixed, int minimum, int maximum) {
-  if (fixed >= 0) size = fixed;
-  if (maximum >= 0) size = min(size, maximum);
-  return max(size, max(minimum, 0));
+// The widget's padding along x (horizontal) or y.
+static inline int os_padding_along(device const gpuos_widget& w, bool horizontal) {
+  return horizontal ? max(int(w.padding_left), 0) + max(int(w.padding_right), 0) : max(int(w.padding_top), 0) + max(int(w.padding_bottom), 0);
 }
 
-// Bottom-up: the preferred size of `widget`, from its content or its (already measured) children.
+// L2's clamp on one axis: at most max (when it has one), at least min, at least the padding.
+static inline int os_clamp_axis(device const gpuos_widget& w, bool horizontal, int size) {
+  const int maximum = horizontal ? w.max_width : w.max_height;
+  const int minimum = horizontal ? w.min_width : w.min_height;
+  if (maximum >= 0) size = min(size, maximum);
+  size = max(size, max(minimum, 0));
+  return max(size, os_padding_along(w, horizontal));
+}
+
+// L2 without the clamp (L5's base): the fixed size, else the content; a scroll view's height
+// starts from its padding alone.
+static inline int os_start_size(device const gpuos_widget& w, device const gpuos_widget_layout& box, bool horizontal) {
+  const int fixed = horizontal ? w.width : w.height;
+  if (fixed >= 0) return fixed;
+  if (!horizontal && w.kind == GPUOS_WIDGET_SCROLL_VIEW) return os_padding_along(w, false);
+  return horizontal ? box.content_w : box.content_h;
+}
+
+// Bottom-up (L1, L2, L9): content size and preferred size of `widget`, from its content or its
+// (already measured) children.
 static void os_measure(device gpuos_os_state* os, threadgroup os_scratch& scratch, uint widget, uint count) {
   device const gpuos_widget& w = os->widgets[widget];
   device gpuos_widget_layout& box = os->layout[widget];
@@ -84,114 +110,171 @@ static void os_measure(device gpuos_os_state* os, threadgroup os_scratch& scratc
   } else {
     os_leaf_content(w, content_w, content_h);
   }
-  content_w += max(int(w.padding_left), 0) + max(int(w.padding_right), 0);
-  content_h += max(int(w.padding_top), 0) + max(int(w.padding_bottom), 0);
-  box.content_w = short(min(content_w, 32767));
-  box.content_h = short(min(content_h, 32767));
+  box.content_w = short(min(content_w + os_padding_along(w, true), OS_SIZE_MAX));
+  box.content_h = short(min(content_h + os_padding_along(w, false), OS_SIZE_MAX));
   scratch.subtree[widget] = ushort(subtree);
-  // A scroll view asks for no height from its content: it shows what fits and scrolls the rest.
-  const int ask_h = w.kind == GPUOS_WIDGET_SCROLL_VIEW ? int(w.padding_top) + int(w.padding_bottom) : content_h;
-  scratch.preferred_w[widget] = short(min(os_clamp_size(content_w, w.width, w.min_width, w.max_width), 32767));
-  scratch.preferred_h[widget] = short(min(os_clamp_size(ask_h, w.height, w.min_height, w.max_height), 32767));
+  scratch.preferred_w[widget] = short(min(os_clamp_axis(w, true, os_start_size(w, box, true)), OS_SIZE_MAX));
+  scratch.preferred_h[widget] = short(min(os_clamp_axis(w, false, os_start_size(w, box, false)), OS_SIZE_MAX));
 }
 
-// Top-down: place the children of a laid-out container.
+// Stores a laid-out widget's box (L9), its clip and visibility (V2, V3), and marks it placed;
+// `region` is what its container lets through.
+static void os_store_box(device gpuos_widget_layout& cb, threadgroup os_scratch& scratch, uint child, int x, int y, int w, int h, int4 region) {
+  cb.x = short(os_clamp(x, -32768, 32767));
+  cb.y = short(os_clamp(y, -32768, 32767));
+  cb.w = short(os_clamp(w, 0, OS_SIZE_MAX));
+  cb.h = short(os_clamp(h, 0, OS_SIZE_MAX));
+  cb.clip_x0 = short(max(region.x, int(cb.x)));
+  cb.clip_y0 = short(max(region.y, int(cb.y)));
+  cb.clip_x1 = short(max(min(region.z, int(cb.x) + int(cb.w)), int(cb.clip_x0)));
+  cb.clip_y1 = short(max(min(region.w, int(cb.y) + int(cb.h)), int(cb.clip_y0)));
+  cb.visible = (cb.clip_x1 > cb.clip_x0 && cb.clip_y1 > cb.clip_y0) ? 1 : 0;
+  scratch.placed[child] = 1;
+}
+
+// L5: growing the children of `widget` into `space` (its inner main size minus the gaps), CSS's
+// "resolve flexible lengths" in whole pixels. Each child's size ends in scratch.main_size.
+static void os_grow_children(device const gpuos_os_state* os, threadgroup os_scratch& scratch, uint widget, uint count, bool horizontal, int space) {
+  device const gpuos_widget& w = os->widgets[widget];
+  // Round after round, at most one per child (each round freezes at least one grower).
+  for (uint round = 0; round <= GPUOS_MAX_WIDGETS; ++round) {
+    long remaining = space;
+    long grow_total = 0;
+    uint last = GPUOS_NO_WIDGET;
+    for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
+      if (!os_is_child_of(os, widget, child) || os_widget_hidden(os->widgets[child])) continue;
+      const bool frozen = (scratch.grow_state[child] & OS_GROW_FROZEN) != 0;
+      remaining -= frozen ? scratch.main_size[child] : os_start_size(os->widgets[child], os->layout[child], horizontal);
+      if (!frozen) {
+        grow_total += os->widgets[child].grow;
+        last = child;
+      }
+    }
+    if (last == GPUOS_NO_WIDGET) return;
+    long handed_out = 0;
+    long violation = 0;
+    for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
+      if (!os_is_child_of(os, widget, child) || os_widget_hidden(os->widgets[child])) continue;
+      if ((scratch.grow_state[child] & OS_GROW_FROZEN) != 0) continue;
+      device const gpuos_widget& c = os->widgets[child];
+      long share = 0;
+      if (remaining > 0) {
+        // The last unfrozen grower takes what is left, so no pixel is lost to rounding.
+        share = child == last ? remaining - handed_out : (remaining * long(c.grow)) / grow_total;
+        handed_out += share;
+      }
+      const long offer = long(os_start_size(c, os->layout[child], horizontal)) + share;
+      const int clamped = os_clamp_axis(c, horizontal, int(min(offer, long(INT_MAX))));
+      violation += long(clamped) - offer;
+      scratch.main_size[child] = clamped;
+      scratch.grow_state[child] = uchar(clamped > offer ? OS_GROW_RAISED : (clamped < offer ? OS_GROW_LOWERED : 0u));
+    }
+    // Freeze all (no violation), or the min violators (positive total), or the max violators.
+    const uint freeze = violation == 0 ? 0xffu : (violation > 0 ? OS_GROW_RAISED : OS_GROW_LOWERED);
+    for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
+      if (!os_is_child_of(os, widget, child) || os_widget_hidden(os->widgets[child])) continue;
+      const uint state = scratch.grow_state[child];
+      if ((state & OS_GROW_FROZEN) == 0 && (freeze == 0xffu || (state & freeze) != 0)) scratch.grow_state[child] = uchar(OS_GROW_FROZEN);
+    }
+  }
+}
+
+// Top-down: place the children of a laid-out container (L4-L8, V2, V4).
 static void os_place_children(device gpuos_os_state* os, threadgroup os_scratch& scratch, uint widget, uint count) {
   device const gpuos_widget& w = os->widgets[widget];
   device const gpuos_widget_layout& box = os->layout[widget];
   const bool horizontal = os_horizontal(w.kind);
+  const bool scroller = w.kind == GPUOS_WIDGET_SCROLL_VIEW;
   const int inner_x = box.x + max(int(w.padding_left), 0);
   const int inner_y = box.y + max(int(w.padding_top), 0);
-  const int inner_w = max(int(box.w) - max(int(w.padding_left), 0) - max(int(w.padding_right), 0), 0);
-  const int inner_h = max(int(box.h) - max(int(w.padding_top), 0) - max(int(w.padding_bottom), 0), 0);
+  const int inner_w = max(int(box.w) - os_padding_along(w, true), 0);
+  const int inner_h = max(int(box.h) - os_padding_along(w, false), 0);
   const int main_size = horizontal ? inner_w : inner_h;
   const int cross_size = horizontal ? inner_h : inner_w;
   const int gap = max(int(w.gap), 0);
 
-  // Children clip to this box's clip, and a scroll view also clips them to its inner box.
-  int clip_x0 = box.clip_x0, clip_y0 = box.clip_y0, clip_x1 = box.clip_x1, clip_y1 = box.clip_y1;
+  // V2: rows and columns let their children see what they were let see; a scroll view only its
+  // inner box of it.
+  int4 region = int4(scratch.region[widget][0], scratch.region[widget][1], scratch.region[widget][2], scratch.region[widget][3]);
   int scroll = 0;
-  if (w.kind == GPUOS_WIDGET_SCROLL_VIEW) {
-    clip_x0 = max(clip_x0, inner_x);
-    clip_y0 = max(clip_y0, inner_y);
-    clip_x1 = min(clip_x1, inner_x + inner_w);
-    clip_y1 = min(clip_y1, inner_y + inner_h);
-    // Clamp to what this frame's content allows before using it (the content or the viewport may
+  if (scroller) {
+    // Saturated like every stored position (L9): the inner box of a box at the edge of the 16-bit
+    // range reaches past it, and a wrapped edge would let the whole screen through.
+    region.x = os_clamp(max(region.x, inner_x), -32768, 32767);
+    region.y = os_clamp(max(region.y, inner_y), -32768, 32767);
+    region.z = os_clamp(max(min(region.z, inner_x + inner_w), region.x), -32768, 32767);
+    region.w = os_clamp(max(min(region.w, inner_y + inner_h), region.y), -32768, 32767);
+    // L8: clamp to this frame's range before using the offset (the content or the viewport may
     // have changed size), so what is drawn is what is kept. This thread is the view's only writer.
     device gpuos_widget& view = os->widgets[widget];
-    const int limit = os_scroll_limit(w, box);
+    const int limit = max(int(box.content_h) - os_padding_along(w, false) - inner_h, 0) * 256;
     view.scroll_target = os_clamp(w.scroll_target, 0, limit);
     view.scroll_offset = os_clamp(w.scroll_offset, 0, limit);
     scroll = (view.scroll_offset + 128) >> 8;
   }
 
+  // L4: every laid-out child starts at its preferred main size.
   int used = 0;
   int children = 0;
-  uint grow_total = 0;
   for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
     if (!os_is_child_of(os, widget, child) || os_widget_hidden(os->widgets[child])) continue;
-    used += horizontal ? scratch.preferred_w[child] : scratch.preferred_h[child];
-    grow_total += os->widgets[child].grow;
+    device const gpuos_widget& c = os->widgets[child];
+    const int preferred = horizontal ? scratch.preferred_w[child] : scratch.preferred_h[child];
+    const int fixed = horizontal ? c.width : c.height;
+    scratch.main_size[child] = preferred;
+    // L5 step 1: all but the growers are frozen at their preferred size, and so are growers a
+    // max cut below their base (a fixed main size does not grow).
+    const bool grower = !scroller && c.grow != 0 && fixed < 0 && preferred >= os_start_size(c, os->layout[child], horizontal);
+    scratch.grow_state[child] = uchar(grower ? 0u : OS_GROW_FROZEN);
+    used += preferred;
     ++children;
   }
-  used += max(children - 1, 0) * gap;
-  // A scroll view's content is not squeezed into its viewport: it scrolls.
-  const int free_space = w.kind == GPUOS_WIDGET_SCROLL_VIEW ? 0 : max(main_size - used, 0);
+  const int gaps = max(children - 1, 0) * gap;
+  if (!scroller && main_size - used - gaps > 0) {
+    os_grow_children(os, scratch, widget, count, horizontal, main_size - gaps);
+    used = 0;
+    for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
+      if (os_is_child_of(os, widget, child) && !os_widget_hidden(os->widgets[child])) used += scratch.main_size[child];
+    }
+  }
 
+  // L6: align what growing left (nothing inside a scroll view: L8), never past the start edge.
+  const int leftover = scroller ? 0 : main_size - used - gaps;
   int cursor = 0;
   int spacing = gap;
-  if (grow_total == 0 && free_space > 0) {
-    if (w.main_align == GPUOS_ALIGN_CENTER) cursor = free_space / 2;
-    if (w.main_align == GPUOS_ALIGN_END) cursor = free_space;
-    if (w.main_align == GPUOS_ALIGN_SPACE_BETWEEN && children > 1) spacing = gap + free_space / (children - 1);
+  if (leftover > 0) {
+    if (w.main_align == GPUOS_ALIGN_CENTER) cursor = leftover / 2;
+    if (w.main_align == GPUOS_ALIGN_END) cursor = leftover;
+    if (w.main_align == GPUOS_ALIGN_SPACE_BETWEEN && children > 1) spacing = gap + leftover / (children - 1);
   }
-  int grow_left = free_space;   // what growing children have not taken yet
-  uint grow_seen = 0;
   uint z = box.z + 1u;
   for (uint child = w.first_child, steps = 0; child < count && steps < GPUOS_MAX_WIDGETS; child = os->widgets[child].next_sibling, ++steps) {
     if (!os_is_child_of(os, widget, child)) continue;
-    device gpuos_widget& c = os->widgets[child];
+    device const gpuos_widget& c = os->widgets[child];
     device gpuos_widget_layout& cb = os->layout[child];
-    cb.z = ushort(z);
-    z += scratch.subtree[child];
-    if (os_widget_hidden(c)) {
-      cb.visible = 0;
-      cb.w = 0;
-      cb.h = 0;
-      continue;
-    }
-    int main = horizontal ? scratch.preferred_w[child] : scratch.preferred_h[child];
-    if (grow_total != 0 && c.grow != 0) {
-      // Integer shares: the last growing child takes the remainder, so nothing is lost to rounding.
-      grow_seen += c.grow;
-      const int share = grow_seen == grow_total ? grow_left : int((long(free_space) * c.grow) / long(grow_total));
-      grow_left -= share;
-      main += share;
-      const int fixed = horizontal ? c.width : c.height;
-      const int maximum = horizontal ? c.max_width : c.max_height;
-      main = os_clamp_size(main, fixed, horizontal ? c.min_width : c.min_height, maximum);
-    }
-    const int preferred_cross = horizontal ? scratch.preferred_h[child] : scratch.preferred_w[child];
-    int cross = preferred_cross;
+    const uint child_z = z;
+    z += scratch.subtree[child];  // V4: a hidden subtree keeps its place in the paint order
+    if (os_widget_hidden(c)) continue;  // L10: left all zero
+    const int main = scratch.main_size[child];
+    // L7: stretch fills the inner cross size (clamped) unless the size is fixed; start, centre
+    // and end place the preferred size, never before the start edge.
+    int cross = horizontal ? scratch.preferred_h[child] : scratch.preferred_w[child];
     int cross_offset = 0;
-    if (w.cross_align == GPUOS_ALIGN_STRETCH && (horizontal ? c.height : c.width) < 0) {
-      cross = os_clamp_size(cross_size, -1, horizontal ? c.min_height : c.min_width, horizontal ? c.max_height : c.max_width);
+    if (w.cross_align == GPUOS_ALIGN_STRETCH) {
+      if ((horizontal ? c.height : c.width) < 0) cross = os_clamp_axis(c, !horizontal, cross_size);
     } else if (w.cross_align == GPUOS_ALIGN_CENTER) {
-      cross_offset = (cross_size - cross) / 2;
+      cross_offset = max(cross_size - cross, 0) / 2;
     } else if (w.cross_align == GPUOS_ALIGN_END) {
-      cross_offset = cross_size - cross;
+      cross_offset = max(cross_size - cross, 0);
     }
     const int x = horizontal ? inner_x + cursor : inner_x + cross_offset;
     const int y = horizontal ? inner_y + cross_offset : inner_y + cursor - scroll;
-    cb.x = short(os_clamp(x, -32768, 32767));
-    cb.y = short(os_clamp(y, -32768, 32767));
-    cb.w = short(os_clamp(horizontal ? main : cross, 0, 32767));
-    cb.h = short(os_clamp(horizontal ? cross : main, 0, 32767));
-    cb.clip_x0 = short(max(clip_x0, int(cb.x)));
-    cb.clip_y0 = short(max(clip_y0, int(cb.y)));
-    cb.clip_x1 = short(max(min(clip_x1, int(cb.x) + int(cb.w)), int(cb.clip_x0)));
-    cb.clip_y1 = short(max(min(clip_y1, int(cb.y) + int(cb.h)), int(cb.clip_y0)));
-    cb.visible = (cb.clip_x1 > cb.clip_x0 && cb.clip_y1 > cb.clip_y0) ? 1 : 0;
+    os_store_box(cb, scratch, child, x, y, horizontal ? main : cross, horizontal ? cross : main, region);
+    cb.z = ushort(child_z);
+    scratch.region[child][0] = short(region.x);
+    scratch.region[child][1] = short(region.y);
+    scratch.region[child][2] = short(region.z);
+    scratch.region[child][3] = short(region.w);
     cursor += main + spacing;
   }
 }
@@ -201,13 +284,27 @@ static void os_phase_layout(device gpuos_os_state* os, threadgroup os_scratch& s
   const uint first = tid - OS_SIMD_LAYOUT_FIRST * 32u;
   const uint count = min(os->widget_count, GPUOS_MAX_WIDGETS);
   if (worker) {
-    // Start from nothing: a widget no container places this frame (unreachable through corrupted
-    // links) stays invisible, and no measurement reads last frame's or the launch's scratch.
+    // Start from nothing (L10): a widget no container places this frame (hidden, inside a hidden
+    // subtree, or unreachable through corrupted links) keeps an all-zero layout, and no
+    // measurement reads last frame's or the launch's scratch.
     for (uint widget = first; widget < GPUOS_MAX_WIDGETS; widget += OS_LAYOUT_THREADS) {
       scratch.preferred_w[widget] = 0;
       scratch.preferred_h[widget] = 0;
       scratch.subtree[widget] = 1;
-      if (widget < count) os->layout[widget].visible = 0;
+      scratch.placed[widget] = 0;
+      if (widget < count) {
+        device gpuos_widget_layout& box = os->layout[widget];
+        box.x = 0;
+        box.y = 0;
+        box.w = 0;
+        box.h = 0;
+        box.clip_x0 = 0;
+        box.clip_y0 = 0;
+        box.clip_x1 = 0;
+        box.clip_y1 = 0;
+        box.z = 0;
+        box.visible = 0;
+      }
     }
     // The tree's depth decides how many levels to run; every thread reads it after the barrier.
     uint depth = 0;
@@ -233,34 +330,32 @@ static void os_phase_layout(device gpuos_os_state* os, threadgroup os_scratch& s
     threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
   }
 
-  // The root fills the framebuffer and starts the paint order.
+  // L3: the root is sized as if fixed to the framebuffer, and lets the screen through (V2).
   if (tid == OS_SIMD_LAYOUT_FIRST * 32u && os->root < count) {
-    device gpuos_widget_layout& root = os->layout[os->root];
+    device const gpuos_widget& w = os->widgets[os->root];
     const int width = int(min(os->input[0].width, GPUOS_MAX_FRAMEBUFFER_WIDTH));
     const int height = int(min(os->input[0].height, GPUOS_MAX_FRAMEBUFFER_HEIGHT));
-    root.x = 0;
-    root.y = 0;
-    root.w = short(width);
-    root.h = short(height);
-    root.clip_x0 = 0;
-    root.clip_y0 = 0;
-    root.clip_x1 = short(width);
-    root.clip_y1 = short(height);
-    root.z = 0;
-    root.visible = os_widget_hidden(os->widgets[os->root]) ? 0 : 1;
+    if (!os_widget_hidden(w)) {
+      const int4 screen = int4(0, 0, width, height);
+      os_store_box(os->layout[os->root], scratch, os->root, 0, 0, max(width, os_padding_along(w, true)), max(height, os_padding_along(w, false)), screen);
+      scratch.region[os->root][0] = 0;
+      scratch.region[os->root][1] = 0;
+      scratch.region[os->root][2] = short(width);
+      scratch.region[os->root][3] = short(height);
+    }
     os->frame[0].layout_depth = ushort(max_depth);
   }
-  threadgroup_barrier(mem_flags::mem_device);
+  threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
 
   for (uint level = 0; level < max_depth; ++level) {
     if (worker) {
       for (uint widget = first; widget < count; widget += OS_LAYOUT_THREADS) {
         device const gpuos_widget& w = os->widgets[widget];
-        // An invisible container places nothing, so its whole subtree stays invisible (everything
-        // started invisible this frame).
-        if (w.depth == level && os_is_container(w.kind) && os->layout[widget].visible != 0) os_place_children(os, scratch, widget, count);
+        // V3: every laid-out container places its children, visible or not (they may overflow
+        // into view); a container nobody placed (hidden, or unreachable) places nothing.
+        if (w.depth == level && os_is_container(w.kind) && scratch.placed[widget] != 0) os_place_children(os, scratch, widget, count);
       }
     }
-    threadgroup_barrier(mem_flags::mem_device);
+    threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);
   }
 }

@@ -97,7 +97,7 @@ static uint os_widget_primitives(device gpuos_os_state* os, uint widget, device 
   const int line = os_font_line(w.font);
   const int text_y = inner.y0 + (inner.y1 - inner.y0 - line) / 2;
   const int radius = w.corner_radius;
-  const bool disabled = (w.flags & GPUOS_WIDGET_DISABLED) != 0;
+  const bool disabled = !os_enabled(os, widget);  // I3: everything inside a disabled widget is dimmed
   const uint foreground = disabled ? os_mix_color(w.foreground, w.background, 32768u) : w.foreground;
   const os_text_span text = os_widget_text(w);
   os_writer out = {slots, 0u, widget, clip, 0u};

@@ -186,7 +186,10 @@ class LayoutPass {
       const clamped = { target: Math.min(Math.max(state.target, 0), range), offset: Math.min(Math.max(state.offset, 0), range) };
       this.scroll.set(node.index, clamped);
       scrollPx = floorDiv(clamped.offset + 128, 256);
-      childRegion = intersect(region, { x0: inner.x, y0: inner.y, x1: inner.x + inner.w, y1: inner.y + inner.h });
+      // L9: what a scroll view lets through saturates like a position.
+      const through = intersect(region, { x0: inner.x, y0: inner.y, x1: inner.x + inner.w, y1: inner.y + inner.h });
+      childRegion = { x0: saturatePosition(through.x0), y0: saturatePosition(through.y0), x1: saturatePosition(through.x1), y1: saturatePosition(through.y1) };
+      if (childRegion.x1 !== through.x1 || childRegion.y1 !== through.y1 || childRegion.x0 !== through.x0 || childRegion.y0 !== through.y0) this.round(node.index, 'saturated');
     } else {
       const free = innerMain - sizes.reduce((a, b) => a + b, 0) - gaps;
       if (free > 0) sizes = this.grow(node, children, along, innerMain - gaps);
