@@ -12,6 +12,7 @@
  *   { "golden": "after-click" }                           compare the last frame with a golden image
  *   { "redraw": true }                                     a frame that redraws every tile
  *   { "raw": [{ "type": 99, "modifiers": 0, "code": 0, "x": 0, "y": 0 }] }   unvalidated events
+ *   { "frame": { "deltaUs": 5000, "raw": [...], "redraw": true } }    one frame of a given length
  *   { "counters": { "head": 5, "tail": 300 } }             overwrite the ring's counters
  *
  * A target is a widget id (its centre), [x, y] in pixels, or { "widget": id, "x": 0-1, "y": 0-1 }
@@ -34,6 +35,34 @@ export class ScenarioError extends GpuosError {
   }
 }
 
+/**
+ * An event exactly as the ring stores it. JSON has no NaN or infinities, so a coordinate may also
+ * be the string "NaN", "Infinity" or "-Infinity" (malformed events the kernel must drop).
+ */
+export interface ScenarioRawEvent {
+  type: number;
+  modifiers: number;
+  code: number;
+  x: number | NonFiniteName;
+  y: number | NonFiniteName;
+}
+export type NonFiniteName = 'NaN' | 'Infinity' | '-Infinity';
+const NON_FINITE: Record<NonFiniteName, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
+/** A scenario's raw event as the session takes it (the coordinates' names made numbers). */
+export function rawEventOf(event: ScenarioRawEvent): { type: number; modifiers: number; code: number; x: number; y: number } {
+  const coordinate = (value: number | NonFiniteName): number => (typeof value === 'number' ? value : NON_FINITE[value]);
+  return { type: event.type, modifiers: event.modifiers, code: event.code, x: coordinate(event.x), y: coordinate(event.y) };
+}
+
+/** The other way: a coordinate JSON can carry. */
+export function scenarioCoordinate(value: number): number | NonFiniteName {
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+  return value;
+}
+
 export type Target = string | [number, number] | { widget: string; x?: number; y?: number };
 export type Modifier = 'shift' | 'control' | 'alt' | 'meta';
 
@@ -49,7 +78,8 @@ export type Step =
   | { scroll: { at: Target; dy: number; dx?: number } }
   | { golden: string }
   | { redraw: true }
-  | { raw: { type: number; modifiers: number; code: number; x: number; y: number }[] }
+  | { raw: ScenarioRawEvent[] }
+  | { frame: { deltaUs: number; raw?: ScenarioRawEvent[]; redraw?: boolean } }
   | { counters: { head?: number; tail?: number } };
 
 export interface Scenario {
@@ -75,6 +105,8 @@ export interface LoadedScenario extends Scenario {
 export const MAX_SCENARIO_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_STEPS = 100_000;
 const MAX_MS = 600_000;
+/** A `frame` step's length: at most a minute, as OsSession.step allows. */
+export const MAX_FRAME_US = 60_000_000;
 /**
  * A scenario records at most this many frames (about 28 minutes of session time at 60 frames/s),
  * checked before recording starts: a 200-byte scenario cannot ask for days of recording.
@@ -106,9 +138,9 @@ export function stepFrames(step: Step, frameUs: number): number {
   if ('type' in step) return Math.ceil(step.type.length / TEXT_PER_FRAME);
   if ('key' in step) return typeof step.key === 'string' ? 1 : step.key.repeat ?? 1;
   if ('golden' in step || 'counters' in step) return 0;
-  return 1; // click, press, release, scroll, redraw, raw
+  return 1; // click, press, release, scroll, redraw, raw, frame
 }
-const STEP_KINDS = ['wait', 'move', 'click', 'press', 'release', 'drag', 'type', 'key', 'scroll', 'golden', 'redraw', 'raw', 'counters'] as const;
+const STEP_KINDS = ['wait', 'move', 'click', 'press', 'release', 'drag', 'type', 'key', 'scroll', 'golden', 'redraw', 'raw', 'frame', 'counters'] as const;
 const MODIFIERS = ['shift', 'control', 'alt', 'meta'];
 
 class Checker {
@@ -213,19 +245,36 @@ class Checker {
         return;
       case 'raw':
         if (!Array.isArray(body) || body.length === 0 || body.length > 256) this.fail(at, 'expected a list of 1 to 256 events');
-        body.forEach((event, i) => {
-          const e = this.object(event, `${at}[${i}]`, ['type', 'modifiers', 'code', 'x', 'y'], ['type', 'modifiers', 'code', 'x', 'y']);
-          this.number(e['type'], `${at}[${i}].type`, 0, 0xffff);
-          this.number(e['modifiers'], `${at}[${i}].modifiers`, 0, 0xffff);
-          this.number(e['code'], `${at}[${i}].code`, 0, 0xffffffff);
-          for (const axis of ['x', 'y']) if (typeof e[axis] !== 'number') this.fail(`${at}[${i}].${axis}`, 'expected a number');
-        });
+        return this.rawEvents(body, at);
+      case 'frame': {
+        const f = this.object(body, at, ['deltaUs', 'raw', 'redraw'], ['deltaUs']);
+        this.number(f['deltaUs'], `${at}.deltaUs`, 0, MAX_FRAME_US);
+        if (f['redraw'] !== undefined && typeof f['redraw'] !== 'boolean') this.fail(`${at}.redraw`, 'expected true or false');
+        if (f['raw'] !== undefined) {
+          if (!Array.isArray(f['raw']) || f['raw'].length > 256) this.fail(`${at}.raw`, 'expected a list of at most 256 events');
+          this.rawEvents(f['raw'], `${at}.raw`);
+        }
         return;
+      }
       case 'counters': {
         const c = this.object(body, at, ['head', 'tail']);
         if (c['head'] === undefined && c['tail'] === undefined) this.fail(at, 'give head, tail or both');
         for (const k of ['head', 'tail']) if (c[k] !== undefined) this.number(c[k], `${at}.${k}`, 0, 0xffffffff);
         return;
+      }
+    }
+  }
+
+  rawEvents(events: unknown[], at: string): void {
+    // An index loop, not forEach: a hole is a missing event, not one skipped.
+    for (let i = 0; i < events.length; i++) {
+      const e = this.object(events[i], `${at}[${i}]`, ['type', 'modifiers', 'code', 'x', 'y'], ['type', 'modifiers', 'code', 'x', 'y']);
+      this.number(e['type'], `${at}[${i}].type`, 0, 0xffff);
+      this.number(e['modifiers'], `${at}[${i}].modifiers`, 0, 0xffff);
+      this.number(e['code'], `${at}[${i}].code`, 0, 0xffffffff);
+      for (const axis of ['x', 'y']) {
+        const v = e[axis];
+        if (typeof v !== 'number' && !(typeof v === 'string' && Object.hasOwn(NON_FINITE, v))) this.fail(`${at}[${i}].${axis}`, 'expected a number, or "NaN", "Infinity" or "-Infinity"');
       }
     }
   }

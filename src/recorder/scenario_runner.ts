@@ -6,7 +6,7 @@
 import { GpuosError } from '../errors.js';
 import type { InputEvent } from '../os/input_events.js';
 import { openSession, type Backend, type OsSession } from '../os/session.js';
-import { DEFAULT_FRAME_US, durationFrames, ScenarioError, TEXT_PER_FRAME, waitFrames, type LoadedScenario, type Step, type Target } from './scenario.js';
+import { DEFAULT_FRAME_US, durationFrames, rawEventOf, ScenarioError, TEXT_PER_FRAME, waitFrames, type LoadedScenario, type Step, type Target } from './scenario.js';
 import { TraceRecorder, type RecordingSummary } from './trace_recorder.js';
 
 export interface RecordScenarioOptions {
@@ -33,9 +33,9 @@ class ScenarioPlayer {
     return this.scenario.frameUs ?? DEFAULT_FRAME_US;
   }
 
-  async frame(events: InputEvent[] = [], fullRedraw = false): Promise<void> {
+  async frame(events: InputEvent[] = [], fullRedraw = false, deltaUs = this.frameUs): Promise<void> {
     if (events.length > 0) this.session.pushEvents(events);
-    await this.session.step({ deltaUs: this.frameUs, fullRedraw });
+    await this.session.step({ deltaUs, fullRedraw });
     this.frames++;
     this.onFrame?.(this.frames);
   }
@@ -120,8 +120,11 @@ class ScenarioPlayer {
     } else if ('redraw' in step) {
       await this.frame([], true);
     } else if ('raw' in step) {
-      this.session.pushRawEvents(step.raw);
+      this.session.pushRawEvents(step.raw.map(rawEventOf));
       await this.frame();
+    } else if ('frame' in step) {
+      if (step.frame.raw && step.frame.raw.length > 0) this.session.pushRawEvents(step.frame.raw.map(rawEventOf));
+      await this.frame([], step.frame.redraw === true, step.frame.deltaUs);
     } else if ('counters' in step) {
       this.session.setQueueCounters(step.counters);
     }

@@ -1,0 +1,14 @@
+/**
+ * A property as a test: runs it (with GPUOS_PROPERTY_SEED and GPUOS_PROPERTY_PATH from the
+ * environment when they name it, to rerun one case exactly) and throws an Error that says what
+ * failed, where the counterexample was written and how to rerun it.
+ */
+import { formatFailure, runProperty, seedFromEnvironment, type PropertyRunResult, type RunPropertyOptions } from './run_property.js';
+import type { AnyOsProperty } from './property.js';
+
+export async function assertProperty(property: AnyOsProperty, options: RunPropertyOptions = {}): Promise<PropertyRunResult> {
+  const fromEnvironment = seedFromEnvironment(property.name);
+  const result = await runProperty(property, { ...options, ...fromEnvironment });
+  if (!result.ok) throw new Error(formatFailure(result));
+  return result;
+}
