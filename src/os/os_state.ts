@@ -147,6 +147,11 @@ export class OsStateView {
     };
   }
 
+  /** The raw gpuos_frame_state record (every field of kernels/gpuos_abi.h). */
+  frameRecord(): AbiRecord {
+    return this.abi.read('gpuos_frame_state', this.view, this.abi.offsetOf('gpuos_os_state', ['frame', 0]));
+  }
+
   /** The raw gpuos_widget record (every field of kernels/gpuos_abi.h). */
   widgetRecord(index: number): AbiRecord {
     return this.abi.read('gpuos_widget', this.view, this.abi.offsetOf('gpuos_os_state', ['widgets', index]));

@@ -7,10 +7,18 @@ import type { RawInputEvent } from '../os/input_events.js';
 import { scenarioCoordinate, type Scenario, type Step } from '../recorder/scenario.js';
 import type { Scene } from '../scene/scene_types.js';
 
-/** One frame of input: what the host writes into the ring, then how long the frame is. */
+/** What the host does before a frame: write events into the ring, or overwrite its counters. */
+export type CaseOperation = { events: RawInputEvent[] } | { counters: { head?: number; tail?: number } };
+
+/** One frame: the host's operations in order, then a frame of `deltaUs`. */
 export interface CaseFrame {
   deltaUs: number;
-  events: RawInputEvent[];
+  operations: CaseOperation[];
+}
+
+/** Frames of events alone (what eventStreamArbitrary gives) as case frames. */
+export function eventFrames(frames: readonly { deltaUs: number; events: RawInputEvent[] }[]): CaseFrame[] {
+  return frames.map((frame) => ({ deltaUs: frame.deltaUs, operations: frame.events.length > 0 ? [{ events: frame.events }] : [] }));
 }
 
 export interface OsCase {
@@ -29,10 +37,18 @@ function scenarioEvent(event: RawInputEvent): { type: number; modifiers: number;
   return { type: event.type, modifiers: event.modifiers, code: event.code, x: scenarioCoordinate(event.x), y: scenarioCoordinate(event.y) };
 }
 
-/** The case as a scenario: the scene inline, one `frame` step per frame, exact lengths and events. */
+/**
+ * The case as a scenario: the scene inline, and for each frame its operations in order (`push`
+ * and `counters` steps) and a `frame` step of its exact length.
+ */
 export function scenarioOf(name: string, description: string, osCase: OsCase): Scenario {
-  const steps: Step[] = osCase.frames.map((frame) => ({
-    frame: { deltaUs: frame.deltaUs, ...(frame.events.length > 0 ? { raw: frame.events.map(scenarioEvent) as never } : {}) },
-  }));
+  const steps: Step[] = [];
+  for (const frame of osCase.frames) {
+    for (const operation of frame.operations) {
+      if ('counters' in operation) steps.push({ counters: operation.counters });
+      else if (operation.events.length > 0) steps.push({ push: operation.events.map(scenarioEvent) as never });
+    }
+    steps.push({ frame: { deltaUs: frame.deltaUs } });
+  }
   return { name, description: description.slice(0, 2000), scene: osCase.scene, width: osCase.width, height: osCase.height, frameUs: FIRST_FRAME_US, steps };
 }

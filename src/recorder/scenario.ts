@@ -13,6 +13,7 @@
  *   { "redraw": true }                                     a frame that redraws every tile
  *   { "raw": [{ "type": 99, "modifiers": 0, "code": 0, "x": 0, "y": 0 }] }   unvalidated events
  *   { "frame": { "deltaUs": 5000, "raw": [...], "redraw": true } }    one frame of a given length
+ *   { "push": [{ "type": 1, ... }] }                      events written into the ring, no frame
  *   { "counters": { "head": 5, "tail": 300 } }             overwrite the ring's counters
  *
  * A target is a widget id (its centre), [x, y] in pixels, or { "widget": id, "x": 0-1, "y": 0-1 }
@@ -80,6 +81,7 @@ export type Step =
   | { redraw: true }
   | { raw: ScenarioRawEvent[] }
   | { frame: { deltaUs: number; raw?: ScenarioRawEvent[]; redraw?: boolean } }
+  | { push: ScenarioRawEvent[] }
   | { counters: { head?: number; tail?: number } };
 
 export interface Scenario {
@@ -137,10 +139,10 @@ export function stepFrames(step: Step, frameUs: number): number {
   if ('drag' in step) return 2 + durationFrames(step.drag.ms ?? 0, frameUs);
   if ('type' in step) return Math.ceil(step.type.length / TEXT_PER_FRAME);
   if ('key' in step) return typeof step.key === 'string' ? 1 : step.key.repeat ?? 1;
-  if ('golden' in step || 'counters' in step) return 0;
+  if ('golden' in step || 'counters' in step || 'push' in step) return 0;
   return 1; // click, press, release, scroll, redraw, raw, frame
 }
-const STEP_KINDS = ['wait', 'move', 'click', 'press', 'release', 'drag', 'type', 'key', 'scroll', 'golden', 'redraw', 'raw', 'frame', 'counters'] as const;
+const STEP_KINDS = ['wait', 'move', 'click', 'press', 'release', 'drag', 'type', 'key', 'scroll', 'golden', 'redraw', 'raw', 'frame', 'push', 'counters'] as const;
 const MODIFIERS = ['shift', 'control', 'alt', 'meta'];
 
 class Checker {
@@ -244,6 +246,9 @@ class Checker {
         if (body !== true) this.fail(at, 'expected true');
         return;
       case 'raw':
+        if (!Array.isArray(body) || body.length === 0 || body.length > 256) this.fail(at, 'expected a list of 1 to 256 events');
+        return this.rawEvents(body, at);
+      case 'push':
         if (!Array.isArray(body) || body.length === 0 || body.length > 256) this.fail(at, 'expected a list of 1 to 256 events');
         return this.rawEvents(body, at);
       case 'frame': {

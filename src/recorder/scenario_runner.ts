@@ -122,6 +122,8 @@ class ScenarioPlayer {
     } else if ('raw' in step) {
       this.session.pushRawEvents(step.raw.map(rawEventOf));
       await this.frame();
+    } else if ('push' in step) {
+      this.session.pushRawEvents(step.push.map(rawEventOf));
     } else if ('frame' in step) {
       if (step.frame.raw && step.frame.raw.length > 0) this.session.pushRawEvents(step.frame.raw.map(rawEventOf));
       await this.frame([], step.frame.redraw === true, step.frame.deltaUs);
