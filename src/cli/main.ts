@@ -5,6 +5,7 @@
  */
 import { GpuosError } from '../errors.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type Command, type Io } from './cli_support.js';
+import { checkCommand } from './commands/check.js';
 import { goldensCommand } from './commands/goldens.js';
 import { inspectCommand } from './commands/inspect.js';
 import { recordCommand } from './commands/record.js';
@@ -12,7 +13,7 @@ import { renderCommand } from './commands/render.js';
 import { replayCommand } from './commands/replay.js';
 import { verifyCommand } from './commands/verify.js';
 
-export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand];
+export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

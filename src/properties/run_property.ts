@@ -77,7 +77,7 @@ export async function runProperty(property: AnyOsProperty, options: RunPropertyO
   const total = options.runs ?? property.testRuns;
   const scale = options.scale ?? 'test';
   const batch = Math.max(1, options.batch ?? DEFAULT_BATCH);
-  const baseSeed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+  const baseSeed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
   const resources = property.open ? await property.open() : undefined;
   let done = 0; // cases checked in finished batches
   let seen = 0; // cases checked so far, for progress (shrinking, after a failure, is not counted)

@@ -63,14 +63,18 @@ interface PageResult {
   hits: number[];
   scroll: [number, number][];
 }
-type PageLayout = (html: string, count: number, probes: [number, number][]) => PageResult;
+type PageLayout = (html: string, count: number, probes: [number, number][], width: number, height: number) => PageResult;
 
 /**
  * Installed in the page once (plain JavaScript: the project compiles without the DOM's types).
  * Builds the scene, clamps each scroll offset to the range the page measures (content height minus
  * the clipping box's), then reads every laid-out widget's box and the widget at each probe.
  */
-const PAGE_SCRIPT = `globalThis.__gpuosLayout = (html, count, probes) => {
+const PAGE_SCRIPT = `globalThis.__gpuosLayout = (html, count, probes, width, height) => {
+  for (const element of [document.documentElement, document.body]) {
+    element.style.width = width + 'px';
+    element.style.height = height + 'px';
+  }
   const host = document.getElementById('scene');
   host.innerHTML = html;
   const scroll = [];
@@ -97,6 +101,7 @@ const PAGE_SCRIPT = `globalThis.__gpuosLayout = (html, count, probes) => {
 
 export class ChromiumLayout {
   private viewport = { width: 0, height: 0 };
+  private pageReady = false;
 
   private constructor(
     private readonly browser: PlaywrightBrowser,
@@ -123,17 +128,21 @@ export class ChromiumLayout {
 
   /** Lays `scene` out on a width × height screen and probes the given pixels. */
   async layout(scene: Scene, width: number, height: number, widgetCount: number, scrollPx: ReadonlyMap<number, number>, probes: [number, number][]): Promise<BrowserLayout> {
-    if (this.viewport.width !== width || this.viewport.height !== height) {
-      // One pixel wider and taller than the screen, so that no probe is on the viewport's last
-      // pixel, where elementFromPoint is unreliable (measured: null at the last column's centre).
-      // html and body stay screen-sized.
-      await this.page.setViewportSize({ width: width + 1, height: height + 1 });
+    // The viewport only grows: html and body are sized to each screen by the page script, and the
+    // viewport stays at least one pixel wider and taller, so that no probe is on its last pixel,
+    // where elementFromPoint is unreliable (measured: null at the last column's centre).
+    if (this.viewport.width < width + 1 || this.viewport.height < height + 1) {
+      this.viewport = { width: Math.max(this.viewport.width, width + 1), height: Math.max(this.viewport.height, height + 1) };
+      await this.page.setViewportSize(this.viewport);
+    }
+    if (!this.pageReady) {
       await this.page.setContent(pageHtml(width, height));
       await this.page.evaluate((script: string) => (0, eval)(script), PAGE_SCRIPT);
-      this.viewport = { width, height };
+      this.pageReady = true;
     }
-    const call = ([html, count, points]: [string, number, [number, number][]]): PageResult => (globalThis as unknown as { __gpuosLayout: PageLayout }).__gpuosLayout(html, count, points);
-    const result = await this.page.evaluate(call, [sceneHtml(scene, width, height, scrollPx), widgetCount, probes] as [string, number, [number, number][]]);
+    const call = ([html, count, points, w, h]: [string, number, [number, number][], number, number]): PageResult =>
+      (globalThis as unknown as { __gpuosLayout: PageLayout }).__gpuosLayout(html, count, points, w, h);
+    const result = await this.page.evaluate(call, [sceneHtml(scene, width, height, scrollPx), widgetCount, probes, width, height] as [string, number, [number, number][], number, number]);
     return {
       boxes: result.boxes.map((box) => box ?? undefined),
       hits: result.hits.map((hit) => (hit < 0 ? undefined : hit)),

@@ -1,0 +1,113 @@
+import { GpuosError } from '../../errors.js';
+import { PROPERTIES } from '../../properties/index.js';
+import { formatFailure, runProperty, type PropertyRunResult } from '../../properties/run_property.js';
+import type { AnyOsProperty, PropertyScale } from '../../properties/property.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, integerOption, parse, UsageError, type Command } from '../cli_support.js';
+import { Progress } from '../progress.js';
+
+const DEFAULT_CAMPAIGN_RUNS = 1000;
+
+/** "90", "90s", "15m", "2h" as milliseconds. */
+export function parseDuration(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const scale = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+  const ms = match ? Number(match[1]) * scale[(match[2] ?? 's') as keyof typeof scale] : Number.NaN;
+  if (!Number.isFinite(ms) || ms <= 0 || ms > 7 * 24 * 3_600_000) throw new UsageError(`--time must be a duration like 90s, 15m or 2h (at most a week), got '${value}'`);
+  return ms;
+}
+
+function selected(names: readonly string[]): AnyOsProperty[] {
+  if (names.length === 0) return [...PROPERTIES];
+  return names.map((name) => {
+    const property = PROPERTIES.find((p) => p.name === name);
+    if (!property) throw new UsageError(`no property '${name}'; run 'gpuos check --list' to see them`);
+    return property;
+  });
+}
+
+function passLine(result: PropertyRunResult): string {
+  const rate = result.durationMs > 0 ? ` ${((result.runs * 1000) / result.durationMs).toFixed(1)} cases/s,` : '';
+  const skipped = result.skipped > 0 ? `, ${result.skipped} generated cases its oracle could not judge left out` : '';
+  const stopped = result.timedOut ? ' (stopped by --time)' : '';
+  return `PASS ${result.property}: ${result.runs} cases${stopped} (seed ${result.seed},${rate} ${(result.durationMs / 1000).toFixed(1)} s${skipped})`;
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'run the property tests for longer: generated scenes and input against the reference models',
+  usage: `usage: gpuos check [property...] [--runs <n>] [--time <duration>] [--seed <s>] [--path <p>] [--list]
+
+  Runs each property (all of them, or those named) on generated cases, and stops at the first
+  case that breaks it: that case is shrunk, printed, and written as a scene, a scenario and a
+  recorded trace under test-output/properties/<property>/. Exit 1 on a counterexample, 2 when a
+  property could not run (for example without Chromium).
+
+      --runs <n>       cases per property (default ${DEFAULT_CAMPAIGN_RUNS})
+      --time <d>       stop starting new cases after this long in all (90s, 15m, 2h); the time is
+                       shared between the properties still to run
+      --seed <s>       the first seed (an integer; default: from the clock, printed)
+      --path <p>       with --seed and one property: rerun exactly the case a failure printed
+      --scale <s>      'campaign' (default: larger trees, longer input) or 'test' (as npm test)
+      --out <dir>      where counterexamples go (default test-output/properties)
+      --list           list the properties and what each checks
+  -h, --help
+
+  docs/PROPERTIES.md describes every property, its oracle and what it cannot see.`,
+  async run(args, io) {
+    const parsed = parse(args, { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, list: { type: 'boolean' } }, checkCommand);
+    if (parsed.flag('help')) return io.out(checkCommand.usage), EXIT_OK;
+    if (parsed.flag('list')) {
+      for (const p of PROPERTIES) io.out(`${p.name}\n  ${p.claim}\n  oracle: ${p.oracle}`);
+      return EXIT_OK;
+    }
+    const properties = selected(parsed.positionals);
+    const runs = integerOption(parsed.string('runs'), 'runs', 1, 100_000_000) ?? DEFAULT_CAMPAIGN_RUNS;
+    const timeMs = parseDuration(parsed.string('time'));
+    const seedText = parsed.string('seed');
+    if (seedText !== undefined && !/^-?\d{1,10}$/.test(seedText)) throw new UsageError(`--seed must be a 32-bit integer, got '${seedText}'`);
+    const seed = seedText === undefined ? undefined : Number(seedText) | 0;
+    const path = parsed.string('path');
+    if (path !== undefined && (seed === undefined || properties.length !== 1 || !/^\d+(:\d+)*$/.test(path))) {
+      throw new UsageError('--path replays one case: give it with --seed and exactly one property, as a failure prints it (e.g. --seed 42 --path "3:0:1")');
+    }
+    const scale = (parsed.string('scale') ?? 'campaign') as PropertyScale;
+    if (scale !== 'campaign' && scale !== 'test') throw new UsageError(`--scale must be 'campaign' or 'test', got '${scale}'`);
+
+    const started = Date.now();
+    let failed = 0;
+    let notRun = 0;
+    for (const [i, property] of properties.entries()) {
+      const share = timeMs === undefined ? undefined : Math.max(1, (timeMs - (Date.now() - started)) / (properties.length - i));
+      const progress = new Progress(io, `checking ${property.name}`, path !== undefined ? 1 : runs, 'cases');
+      let result: PropertyRunResult;
+      try {
+        result = await runProperty(property, {
+          runs,
+          scale,
+          ...(seed === undefined ? {} : { seed }),
+          ...(path === undefined ? {} : { path }),
+          ...(share === undefined ? {} : { timeMs: share }),
+          ...(parsed.string('out') === undefined ? {} : { outputDir: parsed.string('out')! }),
+          onProgress: (done) => progress.update(done),
+        });
+      } catch (error) {
+        progress.interrupt();
+        if (!(error instanceof GpuosError)) throw error;
+        notRun++;
+        io.out(`ERROR ${property.name}: not run: ${error.code}: ${error.message}`);
+        continue;
+      }
+      if (result.ok) {
+        io.out(passLine(result));
+      } else {
+        progress.interrupt();
+        failed++;
+        io.out(`FAIL ${property.name}\n${formatFailure(result)}`);
+      }
+    }
+    io.out(`${properties.length} propert${properties.length === 1 ? 'y' : 'ies'} checked, ${failed} failed${notRun > 0 ? `, ${notRun} could not run` : ''}.`);
+    if (failed > 0) return EXIT_FAILED;
+    return notRun > 0 ? EXIT_USAGE : EXIT_OK;
+  },
+};
