@@ -6,6 +6,8 @@ export { EVENT_TYPES, KEY_CODES, encodeEvent, type InputEvent, type Modifier, ty
 export { QueueFullError, SessionStateError } from './os/os_errors.js';
 export { loadOsKernel, osKernelPath, OS_KERNEL_NAME, OS_THREADS } from './os/os_kernel.js';
 export type { FrameState, WidgetLayout, WidgetState } from './os/os_state.js';
+export { decodeOsScratch, OS_SCRATCH_VARIABLE, readOsScratch, type OsScratch } from './os/os_scratch.js';
+export { OS_PHASES, osPhaseBarriers, osPhaseOf, type OsPhase, type OsPhaseBarrier } from './os/os_phases.js';
 export {
   BACKENDS,
   DEFAULT_DELTA_US,

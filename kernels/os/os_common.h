@@ -3,27 +3,11 @@
 // arithmetic, so a frame is bit-identical on the CPU emulator, CUDA and Metal.
 #pragma once
 
-// ---- SIMD-group roles (PRD "Thread allocation"); a phase's work runs on its groups ----
-#define OS_SIMD_INPUT 0u
-#define OS_SIMD_HIT_FIRST 1u      // hit testing and event dispatch: SIMD-groups 1-2
-#define OS_SIMD_HIT_LAST 2u
-#define OS_SIMD_LAYOUT_FIRST 3u   // layout: 3-6
-#define OS_SIMD_LAYOUT_LAST 6u
-#define OS_SIMD_STATE_FIRST 7u    // animations, visibility and the draw-order sort: 7-10
-#define OS_SIMD_STATE_LAST 10u
-#define OS_SIMD_GEOMETRY_FIRST 11u  // geometry: 11-20
-#define OS_SIMD_GEOMETRY_LAST 20u
-#define OS_SIMD_RENDER_FIRST 21u  // tile rendering: 21-30
-#define OS_SIMD_RENDER_LAST 30u
-#define OS_SIMD_FINALIZE 31u
-
-#define OS_LAYOUT_THREADS ((OS_SIMD_LAYOUT_LAST - OS_SIMD_LAYOUT_FIRST + 1u) * 32u)
-#define OS_STATE_THREADS ((OS_SIMD_STATE_LAST - OS_SIMD_STATE_FIRST + 1u) * 32u)
-#define OS_GEOMETRY_THREADS ((OS_SIMD_GEOMETRY_LAST - OS_SIMD_GEOMETRY_FIRST + 1u) * 32u)
-#define OS_RENDER_THREADS ((OS_SIMD_RENDER_LAST - OS_SIMD_RENDER_FIRST + 1u) * 32u)
-#define OS_RENDER_GROUPS (OS_SIMD_RENDER_LAST - OS_SIMD_RENDER_FIRST + 1u)
-#define OS_GEOMETRY_GROUPS (OS_SIMD_GEOMETRY_LAST - OS_SIMD_GEOMETRY_FIRST + 1u)
-#define OS_STATE_GROUPS (OS_SIMD_STATE_LAST - OS_SIMD_STATE_FIRST + 1u)
+// The SIMD-group roles (OS_SIMD_*, OS_*_GROUPS, OS_*_THREADS, OS_DISPATCH_THREAD) and the
+// threadgroup scratch are plain headers that native host code includes too (native/os/abi_layout.cpp
+// exports os_scratch's layout to TypeScript).
+#include "os_roles.h"
+#include "os_scratch.h"
 
 // The caret blinks with the frame's time: on for 530 ms, off for 530 ms.
 #define OS_CARET_BLINK_US 530000u
@@ -31,32 +15,8 @@
 // Whether a focused field's caret shows at time_us: on for one blink period, off for the next.
 static inline bool os_caret_on(ulong time_us) { return (time_us / OS_CARET_BLINK_US) % 2ul == 0ul; }
 
-// The one thread that applies events in order (the first lane of the hit-testing groups).
-#define OS_DISPATCH_THREAD (OS_SIMD_HIT_FIRST * 32u)
-
 // ---- threadgroup scratch: per frame, well inside the 32 KiB an Apple threadgroup has ----
-struct os_scratch {
-  gpuos_input_event events[GPUOS_EVENTS_PER_FRAME];  // this frame's valid events, in order
-  uint event_count;
-  uint hit_key[2];                    // per hit-testing SIMD-group: (z + 1) << 16 | widget, 0 = none
-  uint animating[OS_STATE_GROUPS];    // per state SIMD-group: did any animation move this frame
-  uint time_changes_pixels;           // first frame, or the caret blinked (os_time_changes_pixels)
-  short preferred_w[GPUOS_MAX_WIDGETS];  // layout: size each widget asks for (L2)
-  short preferred_h[GPUOS_MAX_WIDGETS];
-  ushort subtree[GPUOS_MAX_WIDGETS];     // widgets in each subtree, itself included
-  // Layout, written by the one thread that places a widget's container (so never shared):
-  short region[GPUOS_MAX_WIDGETS][4];    // what its parent lets through (V2): x0, y0, x1, y1
-  int main_size[GPUOS_MAX_WIDGETS];      // its size along its container's direction (L5)
-  uchar grow_state[GPUOS_MAX_WIDGETS];   // L5's freezing: OS_GROW_* bits
-  uchar placed[GPUOS_MAX_WIDGETS];       // laid out this frame (V1, V3): its children get placed
-  uint depth_partial[OS_LAYOUT_THREADS / 32u];  // deepest level seen by each layout SIMD-group
-  uint max_depth;
-  uint draw_order[GPUOS_MAX_WIDGETS];    // sorted keys: (z << 16) | widget; invisible ones last
-  uint visible_count;
-  uint primitive_count;
-  uint tiles_rendered[OS_RENDER_GROUPS];
-  uint glyphs_drawn[OS_GEOMETRY_GROUPS];   // characters of text at least partly visible
-};
+// struct os_scratch is generated from its field list in kernels/os/os_scratch.h.
 
 // ---- small integer helpers ----
 static inline int os_min(int a, int b) { return a < b ? a : b; }

@@ -24,6 +24,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("measureContextSwitch", Napi::Function::New(env, gpuos::addon::measure_context_switch, "measureContextSwitch"));
   exports.Set("digest64", Napi::Function::New(env, gpuos::addon::digest64, "digest64"));
   exports.Set("osAbiLayout", Napi::Function::New(env, gpuos::addon::os_abi_layout, "osAbiLayout"));
+  exports.Set("osThreadgroupLayout", Napi::Function::New(env, gpuos::addon::os_threadgroup_layout, "osThreadgroupLayout"));
   exports.Set("emulatorAbiVersion", Napi::Number::New(env, GPUOS_EMU_ABI_VERSION));
   return exports;
 }

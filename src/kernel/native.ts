@@ -125,6 +125,12 @@ export interface NativeTranslation {
   diagnostics: { file: string; line: number; column: number; message: string }[];
 }
 
+/** A struct layout export: `columns` only on two-dimensional arrays (count = rows * columns). */
+export interface NativeOsLayout {
+  structs: Record<string, { size: number; align: number; fields: { name: string; type: string; offset: number; size: number; count: number; columns?: number }[] }>;
+  constants: Record<string, number>;
+}
+
 export interface NativeAddon {
   DeviceBuffer: new (byteLength: number) => NativeDeviceBuffer;
   KernelLibrary: new (path: string) => NativeKernelLibrary;
@@ -135,10 +141,9 @@ export interface NativeAddon {
   translate(preprocessed: string, sourceName: string): NativeTranslation;
   measureContextSwitch(roundTrips: number): number;
   digest64(bytes: Uint8Array): bigint;
-  osAbiLayout(): {
-    structs: Record<string, { size: number; align: number; fields: { name: string; type: string; offset: number; size: number; count: number }[] }>;
-    constants: Record<string, number>;
-  };
+  osAbiLayout(): NativeOsLayout;
+  /** os_scratch (the OS kernel's threadgroup memory) and the SIMD-group role constants, apart from the device ABI. */
+  osThreadgroupLayout(): NativeOsLayout;
   emulatorAbiVersion: number;
 }
 

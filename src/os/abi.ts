@@ -1,7 +1,9 @@
 /**
  * Typed views over the OS's device memory, built from the layout the C++ compiler computed for
  * kernels/gpuos_abi.h (exported by the addon): field names, offsets and types come from the one
- * header the kernel also compiles, so this view cannot drift from it.
+ * header the kernel also compiles, so this view cannot drift from it. The kernel's threadgroup
+ * scratch (`os_scratch`, kernels/os/os_scratch.h) and the SIMD-group role constants (OS_*) are
+ * exported the same way, apart (they are not device memory), and read through the same methods.
  */
 import { GpuosError } from '../errors.js';
 import { nativeAddon } from '../kernel/native.js';
@@ -25,6 +27,8 @@ export interface AbiField {
   readonly offset: number;
   readonly size: number;
   readonly count: number;
+  /** Two-dimensional arrays only: elements per row (count is rows * columns, row-major). */
+  readonly columns?: number;
   /** Set for scalar fields; struct fields name their struct in `type`. */
   readonly scalar?: Scalar;
 }
@@ -33,6 +37,8 @@ export interface AbiStruct {
   readonly name: string;
   readonly size: number;
   readonly fields: ReadonlyMap<string, AbiField>;
+  /** 'device' for the ABI of buffer 0 and the tile states; 'threadgroup' for os_scratch. */
+  readonly memory: 'device' | 'threadgroup';
 }
 
 export type AbiValue = number | number[] | AbiRecord | AbiRecord[];
@@ -45,16 +51,21 @@ export class OsAbi {
   private readonly constantValues = new Map<string, number>();
 
   private constructor() {
-    const layout = nativeAddon().osAbiLayout();
-    for (const [name, struct] of Object.entries(layout.structs)) {
-      const fields = new Map<string, AbiField>();
-      for (const field of struct.fields) {
-        const scalar = SCALARS[field.type];
-        fields.set(field.name, { ...field, ...(scalar ? { scalar } : {}) });
+    const addon = nativeAddon();
+    for (const [memory, layout] of [
+      ['device', addon.osAbiLayout()],
+      ['threadgroup', addon.osThreadgroupLayout()],
+    ] as const) {
+      for (const [name, struct] of Object.entries(layout.structs)) {
+        const fields = new Map<string, AbiField>();
+        for (const field of struct.fields) {
+          const scalar = SCALARS[field.type];
+          fields.set(field.name, { ...field, ...(scalar ? { scalar } : {}) });
+        }
+        this.structs.set(name, { name, size: struct.size, fields, memory });
       }
-      this.structs.set(name, { name, size: struct.size, fields });
+      for (const [name, value] of Object.entries(layout.constants)) this.constantValues.set(name, value);
     }
-    for (const [name, value] of Object.entries(layout.constants)) this.constantValues.set(name, value);
   }
 
   private static instance: OsAbi | undefined;
@@ -80,7 +91,10 @@ export class OsAbi {
     return value;
   }
 
-  /** Byte offset of a path such as ['widgets', 3, 'value'] from the start of `structName`. */
+  /**
+   * Byte offset of a path such as ['widgets', 3, 'value'] from the start of `structName`. An index
+   * into a two-dimensional array counts elements row-major (['region', w * 4 + k]).
+   */
   offsetOf(structName: string, path: readonly (string | number)[]): number {
     let struct = this.struct(structName);
     let offset = 0;
@@ -98,7 +112,7 @@ export class OsAbi {
     return offset;
   }
 
-  /** Reads a whole struct (nested structs and arrays included) from `view` at `base`. */
+  /** Reads a whole struct (nested structs and arrays included; two-dimensional arrays flat, row-major) from `view` at `base`. */
   read(structName: string, view: DataView, base = 0): AbiRecord {
     const out: AbiRecord = {};
     for (const field of this.struct(structName).fields.values()) {

@@ -14,6 +14,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { writePng, type RgbaImage } from '../golden/png.js';
 import { DeviceBuffer } from '../kernel/device_buffer.js';
+import type { BarrierObserver } from '../kernel/barrier_observer.js';
 import type { DispatchResult, Kernel } from '../kernel/kernel_library.js';
 import { nativeAddon, type BarrierMark, type NativeStats } from '../kernel/native.js';
 import { compileScene, loadScene, type CompiledScene } from '../scene/scene_compile.js';
@@ -54,6 +55,16 @@ export interface StepOptions {
   fullRedraw?: boolean;
   /** Record when each barrier released (FrameResult.barrierTimeline), for per-phase profiles. */
   profile?: boolean;
+  /**
+   * Called at every threadgroup barrier release of the frame, with the kernel paused there
+   * (Kernel.dispatch's onBarrier, docs/EMULATOR.md "Barrier observers"): decode the OS's scratch
+   * with readOsScratch(release) (src/os/os_scratch.ts), name the phase a barrier ends with
+   * osPhaseOf(release) (src/os/os_phases.ts). Observing changes nothing the frame computes.
+   * stepSync() needs a synchronous observer. An observer that throws (or rejects) stops the frame
+   * midway and step() rejects with its error; device memory then holds half a frame, so close
+   * the session.
+   */
+  onBarrier?: BarrierObserver;
 }
 
 /**
@@ -344,7 +355,7 @@ export class OsSession {
     this.busy = true;
     let result: DispatchResult;
     try {
-      result = await this.kernel.dispatch(this.dispatchOptions(seed, options.profile === true));
+      result = await this.kernel.dispatch(this.dispatchOptions(seed, options));
     } finally {
       this.busy = false;
     }
@@ -354,7 +365,7 @@ export class OsSession {
   /** step(), on the calling thread: for benchmarks and scripts that need no event loop. */
   stepSync(options: StepOptions = {}): FrameResult {
     const seed = this.prepareFrame(options);
-    return this.finishFrame(this.kernel.dispatchSync(this.dispatchOptions(seed, options.profile === true)));
+    return this.finishFrame(this.kernel.dispatchSync(this.dispatchOptions(seed, options)));
   }
 
   /** Several frames of the same delta; resolves with the last one. */
@@ -369,6 +380,9 @@ export class OsSession {
     this.usable('step');
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('step: options must be an object');
     const { deltaUs, timeUs } = options;
+    if (options.onBarrier !== undefined && typeof options.onBarrier !== 'function') {
+      throw new InvalidArgumentError(`step: onBarrier must be a function (release) => void | Promise<void>, got ${options.onBarrier === null ? 'null' : typeof options.onBarrier}`);
+    }
     if (deltaUs !== undefined && (!Number.isSafeInteger(deltaUs) || deltaUs < 0 || deltaUs > MAX_DELTA_US)) {
       throw new InvalidArgumentError(`step: deltaUs must be an integer from 0 to ${MAX_DELTA_US}, got ${String(deltaUs)}`);
     }
@@ -394,8 +408,14 @@ export class OsSession {
     return frameSeed(this.seed, this.framesStepped);
   }
 
-  private dispatchOptions(seed: bigint, profile: boolean) {
-    return { threads: OS_THREADS, buffers: [this.state, this.pixels, this.tiles, this.rowLists], seed, profile };
+  private dispatchOptions(seed: bigint, options: StepOptions) {
+    return {
+      threads: OS_THREADS,
+      buffers: [this.state, this.pixels, this.tiles, this.rowLists],
+      seed,
+      profile: options.profile === true,
+      ...(options.onBarrier === undefined ? {} : { onBarrier: options.onBarrier }),
+    };
   }
 
   private finishFrame(result: DispatchResult): FrameResult {

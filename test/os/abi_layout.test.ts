@@ -2,13 +2,15 @@
  * The ABI is declared once (kernels/gpuos_abi.h); these tests prove every view of it agrees:
  * the layout the kernel itself sees (a probe kernel compiled like the OS reports offsetof and
  * sizeof for every field, as MSL types, atomics included), the layout the addon exports to
- * TypeScript, and the codes TypeScript spells by hand.
+ * TypeScript, and the codes TypeScript spells by hand. The same for the kernel's threadgroup
+ * scratch (os_scratch, kernels/os/os_scratch.h), exported apart from the device ABI.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 
 import { compileKernel } from '../../src/kernel/compile.js';
 import { DeviceBuffer } from '../../src/kernel/device_buffer.js';
+import { nativeAddon } from '../../src/kernel/native.js';
 import { packageRoot } from '../../src/kernel/package_root.js';
 import { OsAbi } from '../../src/os/abi.js';
 import { EVENT_TYPES, KEY_CODES, MODIFIER_BITS, readRawEvent, writeRawEvent } from '../../src/os/input_events.js';
@@ -17,6 +19,8 @@ import { CROSS_ALIGN, KIND_CODES, MAIN_ALIGN } from '../../src/scene/scene_compi
 
 const abi = OsAbi.get();
 const STRUCTS = ['gpuos_input_event', 'gpuos_frame_input', 'gpuos_frame_state', 'gpuos_input_queue', 'gpuos_widget', 'gpuos_widget_layout', 'gpuos_primitive', 'gpuos_os_state', 'gpuos_tile_state'];
+/** Threadgroup memory: not part of buffer 0, probed the same way. */
+const THREADGROUP_STRUCTS = ['os_scratch'];
 
 /** Every (struct, field) the export lists, as the probe reports them: [sizeof, offsetof each field…] per struct. */
 function probeSource(): { source: string; expected: number[]; labels: string[] } {
@@ -28,7 +32,7 @@ function probeSource(): { source: string; expected: number[]; labels: string[] }
     expected.push(value);
     labels.push(label);
   };
-  for (const name of STRUCTS) {
+  for (const name of [...STRUCTS, ...THREADGROUP_STRUCTS]) {
     const struct = abi.struct(name);
     emit(`sizeof(${name})`, struct.size, `sizeof(${name})`);
     for (const field of struct.fields.values()) {
@@ -40,6 +44,7 @@ function probeSource(): { source: string; expected: number[]; labels: string[] }
     '#include <metal_stdlib>',
     'using namespace metal;',
     '#include "gpuos_abi.h"',
+    '#include "os/os_scratch.h"',
     'kernel void abi_probe(device uint* out [[buffer(0)]], uint tid [[thread_position_in_threadgroup]]) {',
     '  if (tid == 0) {',
     ...lines,
@@ -59,6 +64,32 @@ describe('the OS ABI', () => {
     const mismatches = labels.filter((_, i) => seen[i] !== expected[i]).map((label) => `${label}: kernel ${seen[labels.indexOf(label)]}, export ${expected[labels.indexOf(label)]}`);
     expect(mismatches).toEqual([]);
     expect(expected.length).toBeGreaterThan(150);
+    expect(labels).toContain('offsetof(os_scratch, region)');
+  });
+
+  it('exports os_scratch apart from the device ABI, in host types only', () => {
+    const addon = nativeAddon();
+    // The device ABI's export (whose digest traces record) does not list threadgroup memory.
+    expect(Object.keys(addon.osAbiLayout().structs)).toEqual(STRUCTS);
+    const threadgroup = addon.osThreadgroupLayout();
+    expect(Object.keys(threadgroup.structs)).toEqual(THREADGROUP_STRUCTS);
+    const scratch = abi.struct('os_scratch');
+    expect(scratch.memory).toBe('threadgroup');
+    expect(abi.struct('gpuos_os_state').memory).toBe('device');
+    // Every field is a plain scalar or a device ABI struct: no MSL type or address space leaked in.
+    for (const field of scratch.fields.values()) {
+      expect(field.scalar !== undefined || STRUCTS.includes(field.type), `${field.name}: ${field.type}`).toBe(true);
+      expect(field.type).not.toMatch(/threadgroup|device|uint$|ushort|uchar|short|atomic/);
+    }
+    // Array sizes come from the role constants, which are exported with it.
+    expect(abi.field('os_scratch', 'hit_key').count).toBe(abi.constant('OS_HIT_GROUPS'));
+    expect(abi.field('os_scratch', 'animating').count).toBe(abi.constant('OS_STATE_GROUPS'));
+    expect(abi.field('os_scratch', 'depth_partial').count).toBe(abi.constant('OS_LAYOUT_GROUPS'));
+    expect(abi.field('os_scratch', 'tiles_rendered').count).toBe(abi.constant('OS_RENDER_GROUPS'));
+    expect(abi.field('os_scratch', 'glyphs_drawn').count).toBe(abi.constant('OS_GEOMETRY_GROUPS'));
+    expect(abi.field('os_scratch', 'events')).toMatchObject({ type: 'gpuos_input_event', count: abi.constant('GPUOS_EVENTS_PER_FRAME') });
+    expect(abi.field('os_scratch', 'region')).toMatchObject({ type: 'int16_t', size: 2, count: abi.constant('GPUOS_MAX_WIDGETS') * 4, columns: 4 });
+    expect(abi.offsetOf('os_scratch', ['region', 3 * 4 + 2])).toBe(abi.field('os_scratch', 'region').offset + (3 * 4 + 2) * 2);
   });
 
   it('keeps the pinned struct sizes', () => {
@@ -73,6 +104,7 @@ describe('the OS ABI', () => {
       gpuos_os_state: 107700,
       gpuos_tile_state: 8,
     });
+    expect(abi.struct('os_scratch').size).toBe(6796);
   });
 
   it('matches the codes TypeScript spells by hand', () => {
