@@ -148,6 +148,19 @@ export class OsModel {
     this.frame.timeUs = timeUs;
   }
 
+  /** What the next frame will take from the ring (I1, I2), without taking it. */
+  nextFrameEvents(): { valid: RawInputEvent[]; taken: number; reset: boolean } {
+    const pending = (this.head - this.tail) >>> 0;
+    if (pending > RING_CAPACITY) return { valid: [], taken: 0, reset: true };
+    const taken = Math.min(pending, EVENTS_PER_FRAME);
+    const valid: RawInputEvent[] = [];
+    for (let k = 0; k < taken; k++) {
+      const event = readRawEvent(this.slots, (((this.tail + k) >>> 0) % RING_CAPACITY) * 16);
+      if (this.isValid(event)) valid.push(event);
+    }
+    return { valid, taken, reset: false };
+  }
+
   /** I1, I2: up to 32 events from the ring, the malformed ones dropped and counted. */
   private takeEvents(): RawInputEvent[] {
     const pending = (this.head - this.tail) >>> 0;
@@ -157,12 +170,7 @@ export class OsModel {
       this.frame.eventsPending = 0;
       return [];
     }
-    const take = Math.min(pending, EVENTS_PER_FRAME);
-    const valid: RawInputEvent[] = [];
-    for (let k = 0; k < take; k++) {
-      const event = readRawEvent(this.slots, (((this.tail + k) >>> 0) % RING_CAPACITY) * 16);
-      if (this.isValid(event)) valid.push(event);
-    }
+    const { valid, taken: take } = this.nextFrameEvents();
     this.tail = (this.tail + take) >>> 0;
     this.frame.eventsProcessed += valid.length;
     this.frame.eventsDropped += take - valid.length;

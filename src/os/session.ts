@@ -553,6 +553,17 @@ export class OsSession {
     this.touched = true;
   }
 
+  /**
+   * Device memory as it is at this moment, read straight from the buffers: from a barrier
+   * observer (step({ onBarrier })) that is the frame half done, which is what property tests check
+   * each phase's post-conditions on. Copies; between frames the same as stateBytes() and
+   * framebuffer().
+   */
+  deviceMemoryNow(): { state: Uint8Array; framebuffer: Uint8Array } {
+    if (this.closed) throw new SessionStateError('deviceMemoryNow: the session is closed');
+    return { state: this.state.read(), framebuffer: this.pixels.read() };
+  }
+
   /** The framebuffer after the last frame: RGBA8, rows top to bottom. */
   framebuffer(): Uint8Array {
     this.usable('framebuffer');

@@ -103,6 +103,7 @@ describe('usage', () => {
     render: ['--frame', '-o, --output'],
     verify: ['--repeat', '--seed'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
+    check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list'],
   };
 
   it('every command is covered here', () => {

@@ -30,7 +30,7 @@ function passLine(result: PropertyRunResult): string {
   const rate = result.durationMs > 0 ? ` ${((result.runs * 1000) / result.durationMs).toFixed(1)} cases/s,` : '';
   const skipped = result.skipped > 0 ? `, ${result.skipped} generated cases its oracle could not judge left out` : '';
   const stopped = result.timedOut ? ' (stopped by --time)' : '';
-  return `PASS ${result.property}: ${result.runs} cases${stopped} (seed ${result.seed},${rate} ${(result.durationMs / 1000).toFixed(1)} s${skipped})`;
+  return `PASS ${result.property}: ${result.runs} case${result.runs === 1 ? '' : 's'}${stopped} (seed ${result.seed},${rate} ${(result.durationMs / 1000).toFixed(1)} s${skipped})`;
 }
 
 export const checkCommand: Command = {

@@ -1,0 +1,3 @@
+import { fuzzChunk } from './fuzz_chunk.js';
+
+fuzzChunk(1);
