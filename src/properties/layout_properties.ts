@@ -11,6 +11,7 @@ import type { WidgetLayout } from '../os/os_state.js';
 import { openSession } from '../os/session.js';
 import type { Scene } from '../scene/scene_types.js';
 import { checkAgainstChromium } from './chromium/chromium_check.js';
+import { FLEX_SCREEN, flexSceneArbitrary } from './flex_scenes.js';
 import { ChromiumLayout } from './chromium/chromium_layout.js';
 import type { OsCase } from './os_case.js';
 import { PropertyViolation, type OsProperty, type PropertyScale } from './property.js';
@@ -28,10 +29,16 @@ const SCREENS: readonly [number, number][] = [
   [640, 360],
 ];
 
+/** Generated trees of every kind on small screens, and trees aimed at growing (flex_scenes.ts). */
+function treesArbitrary(scene: fc.Arbitrary<Scene>): fc.Arbitrary<SceneCase> {
+  const anyTree = fc.record({ scene, screen: fc.constantFrom(...SCREENS) });
+  const flexTree = fc.record({ scene: flexSceneArbitrary(), screen: fc.constant(FLEX_SCREEN) });
+  return fc.oneof({ weight: 3, arbitrary: anyTree }, { weight: 1, arbitrary: flexTree }).map(({ scene: s, screen }) => ({ scene: s, width: screen[0], height: screen[1] }));
+}
+
 export function sceneCaseArbitrary(scale: PropertyScale): fc.Arbitrary<SceneCase> {
   const small = sceneArbitrary({ maxWidgets: 24, sizes: 'small' });
-  const scene = scale === 'test' ? small : fc.oneof({ weight: 4, arbitrary: small }, { weight: 1, arbitrary: sceneArbitrary({ ...STRESS_SCENE_OPTIONS, maxTextLength: 600 }) });
-  return fc.record({ scene, screen: fc.constantFrom(...SCREENS) }).map(({ scene: s, screen }) => ({ scene: s, width: screen[0], height: screen[1] }));
+  return treesArbitrary(scale === 'test' ? small : fc.oneof({ weight: 4, arbitrary: small }, { weight: 1, arbitrary: sceneArbitrary({ ...STRESS_SCENE_OPTIONS, maxTextLength: 600 }) }));
 }
 
 const FIELDS: readonly (keyof WidgetLayout)[] = ['x', 'y', 'width', 'height', 'clip', 'contentWidth', 'contentHeight', 'z', 'visible'];
@@ -96,14 +103,14 @@ export const modelMatchesChromium: OsProperty<ChromiumCase, ChromiumResources> =
   oracle: 'headless Chromium (playwright-core), the scene translated to HTML/CSS flexbox (src/properties/chromium/scene_html.ts)',
   testRuns: 120,
   arbitrary(scale) {
-    const scene = sceneArbitrary({ maxWidgets: scale === 'test' ? 24 : 40, sizes: 'small' });
+    const trees = treesArbitrary(sceneArbitrary({ maxWidgets: scale === 'test' ? 24 : 40, sizes: 'small' }));
     return fc
-      .record({ scene, screen: fc.constantFrom(...SCREENS), offsets: fc.array(fc.nat({ max: 400 }), { maxLength: 8 }) })
-      .map(({ scene: s, screen, offsets }) => {
+      .record({ tree: trees, offsets: fc.array(fc.nat({ max: 400 }), { maxLength: 8 }) })
+      .map(({ tree: { scene: s, width, height }, offsets }) => {
         const scrollPx = new Map<number, number>();
         let k = 0;
         for (const node of modelTree(s).nodes) if (node.kind === 'scroll') scrollPx.set(node.index, offsets[k++ % Math.max(offsets.length, 1)] ?? 0);
-        return { scene: s, width: screen[0], height: screen[1], scrollPx };
+        return { scene: s, width, height, scrollPx };
       });
   },
   async open() {
