@@ -23,7 +23,7 @@ export const damageMatchesFullRedraw: OsProperty<SessionCase> = {
   name: 'damage-matches-full-redraw',
   claim: 'a session that redraws only damaged tiles shows exactly the pixels of one that redraws every tile, after every frame',
   oracle: 'the same kernel with GPUOS_FRAME_FORCE_FULL_REDRAW on every frame (no damage tracking, no retained frames)',
-  testRuns: 40,
+  testRuns: 100,
   arbitrary: sessionCaseArbitrary,
   async check(value) {
     await playInLockstep(value, [{ seed: value.seed }, { seed: value.seed, step: { fullRedraw: true } }], ([damaged, full], frame) => {
@@ -41,7 +41,7 @@ export const scheduleIndependent: OsProperty<SessionCase> = {
   name: 'schedule-independent',
   claim: 'two thread schedules give bit-identical device memory after every frame, and the OS invariants hold',
   oracle: 'the same session under another emulator schedule seed; checkOsInvariants (src/os/invariants.ts)',
-  testRuns: 40,
+  testRuns: 100,
   arbitrary: sessionCaseArbitrary,
   async check(value) {
     const other = (value.seed ^ 0x5bd1e995) >>> 1 || 1;

@@ -27,7 +27,7 @@ export const inputMatchesModel: OsProperty<InputCase> = {
   name: 'input-matches-model',
   claim: 'after every frame of generated input, every widget and frame field the input model keeps is what the kernel holds',
   oracle: 'src/model/os_model.ts, written from docs/SCENES.md I1-I13 (with the layout and hit-testing models)',
-  testRuns: 60,
+  testRuns: 150,
   arbitrary(scale) {
     const scene = sceneArbitrary({ maxWidgets: scale === 'test' ? 14 : 28, sizes: 'small', allowHidden: true });
     const screen = fc.constantFrom<[number, number]>([320, 240], [160, 120]);

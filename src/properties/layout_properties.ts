@@ -69,7 +69,7 @@ export const layoutMatchesModel: OsProperty<SceneCase> = {
   name: 'layout-matches-model',
   claim: "after a scene's first frame, every widget's layout (box, clip, content size, paint order, visibility) is the reference model's",
   oracle: 'src/model/layout_model.ts, written from docs/SCENES.md L1-L10 and V1-V4',
-  testRuns: 150,
+  testRuns: 400,
   arbitrary: sceneCaseArbitrary,
   async check(value) {
     const session = await openSession({ scene: value.scene, width: value.width, height: value.height });
@@ -101,7 +101,7 @@ export const modelMatchesChromium: OsProperty<ChromiumCase, ChromiumResources> =
   name: 'model-matches-chromium',
   claim: "the layout model's boxes and hits equal Chromium's flexbox and elementFromPoint on the same tree",
   oracle: 'headless Chromium (playwright-core), the scene translated to HTML/CSS flexbox (src/properties/chromium/scene_html.ts)',
-  testRuns: 120,
+  testRuns: 200,
   arbitrary(scale) {
     const trees = treesArbitrary(sceneArbitrary({ maxWidgets: scale === 'test' ? 24 : 40, sizes: 'small' }));
     return fc

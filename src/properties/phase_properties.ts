@@ -105,7 +105,7 @@ export const phasesHoldAtBarriers: OsProperty<SessionCase> = {
   name: 'phases-hold-at-barriers',
   claim: "each phase's post-conditions hold at its barrier, observed inside the frame under random schedules",
   oracle: 'the models of a session and of hit testing, stepped in lockstep; a full redraw of the same frame; another schedule seed',
-  testRuns: 25,
+  testRuns: 60,
   arbitrary: sessionCaseArbitrary,
   async check(value) {
     const open = (seed: number): Promise<OsSession> => openSession({ scene: value.scene, width: value.width, height: value.height, seed });
