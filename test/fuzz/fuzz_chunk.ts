@@ -16,14 +16,14 @@ import { formatFailure, runProperty } from '../../src/properties/run_property.js
 
 export const CHUNKS = 8;
 
-/** Cases per property per chunk at scale 1: the Chromium check reaches 8 x 300 = 2,400 trees. */
+/** Cases per property per chunk at scale 1: the Chromium check compares 8 x 600 = 4,800 trees. */
 const CASES: Record<string, number> = {
-  'layout-matches-model': 400,
-  'model-matches-chromium': 300,
-  'input-matches-model': 60,
-  'damage-matches-full-redraw': 60,
-  'schedule-independent': 60,
-  'phases-hold-at-barriers': 40,
+  'layout-matches-model': 1200,
+  'model-matches-chromium': 600,
+  'input-matches-model': 150,
+  'damage-matches-full-redraw': 150,
+  'schedule-independent': 150,
+  'phases-hold-at-barriers': 100,
 };
 
 function campaignSeed(): number {
