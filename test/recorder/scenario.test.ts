@@ -35,6 +35,13 @@ describe('scenario validation', () => {
     [[{ raw: [{ type: 1 }] }], /raw\[0\]\.modifiers: missing/],
     [[{ counters: {} }], /give head, tail or both/],
     [[{ drag: { from: 'a' } }], /drag\.to: missing/],
+    [[{ frame: {} }], /frame\.deltaUs: missing/],
+    [[{ frame: { deltaUs: 60_000_001 } }], /frame\.deltaUs: expected a whole number from 0 to 60000000/],
+    [[{ frame: { deltaUs: 1, raw: [{ type: 1, modifiers: 0, code: 0, x: 'nan', y: 0 }] } }], /frame\.raw\[0\]\.x: expected a number, or "NaN"/],
+    [[{ frame: { deltaUs: 1, redraw: 'yes' } }], /frame\.redraw: expected true or false/],
+    [[{ push: [] }], /push: expected a list of 1 to 256 events/],
+    // eslint-disable-next-line no-sparse-arrays
+    [[{ push: [, { type: 1, modifiers: 0, code: 0, x: 0, y: 0 }] }], /push\[0\]: expected an object/],
   ])('rejects %j', (steps, message) => {
     expect(problem(steps)).toMatch(message);
     expect(problem(steps)).toMatch(/^test\.json: /);
