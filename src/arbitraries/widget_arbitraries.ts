@@ -105,14 +105,14 @@ class WidgetArbitraries {
       cornerRadius: maybe(fc.integer({ min: 0, max: scale.radius }), 1, 1),
     });
     const flag = (allowed: boolean) => (allowed ? maybe(fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }), 14, 1) : fc.constant(undefined));
-    const none = fc.constant(undefined);
     return fc
       .record({
-        // The root fills the framebuffer: a size of its own would mean nothing.
-        width: root ? none : maybe(size, 2, 1),
-        height: root ? none : maybe(size, 2, 1),
-        limits: root ? none : maybe(limits, 5, 1),
-        grow: root ? none : maybe(grow, 3, 2),
+        // The root fills the framebuffer whatever its own size, min, max and grow say (L3), so
+        // it gets them only now and then: enough to check that they are ignored.
+        width: maybe(size, root ? 12 : 2, 1),
+        height: maybe(size, root ? 12 : 2, 1),
+        limits: maybe(limits, root ? 12 : 5, 1),
+        grow: maybe(grow, root ? 12 : 3, 2),
         padding: maybe(padding, 2, 1),
         crossAlign: maybe(fc.constantFrom(...CROSS_ALIGNS), 2, 1),
         font: maybe(fc.constantFrom('body' as const, 'title' as const), 4, 1),

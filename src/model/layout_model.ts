@@ -139,7 +139,8 @@ class LayoutPass {
   layoutRoot(): void {
     const root = this.tree.root;
     if (root.hidden) return; // V1: nothing is laid out
-    const size = { w: saturateSize(this.clamp(root, 'w', this.input.width)), h: saturateSize(this.clamp(root, 'h', this.input.height)) };
+    // L3: the screen's size as a fixed size with no min or max; only the padding floor applies.
+    const size = { w: saturateSize(Math.max(this.input.width, paddingOn(root, 'w'))), h: saturateSize(Math.max(this.input.height, paddingOn(root, 'h'))) };
     const screen = { x0: 0, y0: 0, x1: this.input.width, y1: this.input.height };
     this.setBox(root, 0, 0, size, screen);
   }

@@ -4,9 +4,10 @@
  * events) and the trace that scenario records (<property>.gtrace), plus the failure report
  * (failure.txt). `gpuos replay`, `gpuos inspect` and `gpuos render` take the trace as is.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import { ensureDirectory } from '../files.js';
 import { recordScenario } from '../recorder/scenario_runner.js';
 import type { LoadedScenario } from '../recorder/scenario.js';
 import { scenarioOf, type OsCase } from './os_case.js';
@@ -21,6 +22,8 @@ export interface CounterexampleFiles {
   trace?: string;
   recordError?: string;
   report: string;
+  /** Set when the files could not be written (the failure's message still describes the case). */
+  writeError?: string;
 }
 
 /**
@@ -30,7 +33,6 @@ export interface CounterexampleFiles {
  */
 export async function writeCounterexample(dir: string, property: string, osCase: OsCase, report: string): Promise<CounterexampleFiles> {
   const folder = resolve(dir, property);
-  mkdirSync(folder, { recursive: true });
   const files: CounterexampleFiles = {
     dir: folder,
     scene: join(folder, 'scene.json'),
@@ -39,8 +41,15 @@ export async function writeCounterexample(dir: string, property: string, osCase:
   };
   const name = `${property}-counterexample`;
   const scenario = scenarioOf(name, `A counterexample to the property '${property}' (test-output/properties/${property}/failure.txt).`, osCase);
-  writeFileSync(files.scene, `${JSON.stringify(osCase.scene, null, 2)}\n`);
-  writeFileSync(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`);
+  try {
+    ensureDirectory(folder);
+    writeFileSync(files.scene, `${JSON.stringify(osCase.scene, null, 2)}\n`);
+    writeFileSync(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`);
+  } catch (error) {
+    // A failure must not be lost to a bad output folder: the caller still prints the case.
+    files.writeError = error instanceof Error ? error.message : String(error);
+    return files;
+  }
   const trace = join(folder, `${name}.gtrace`);
   try {
     const loaded: LoadedScenario = { ...scenario, scene: osCase.scene, source: files.scenario };
@@ -49,6 +58,10 @@ export async function writeCounterexample(dir: string, property: string, osCase:
   } catch (error) {
     files.recordError = error instanceof Error ? error.message : String(error);
   }
-  writeFileSync(files.report, `${report}\n`);
+  try {
+    writeFileSync(files.report, `${report}\n`);
+  } catch (error) {
+    files.writeError = error instanceof Error ? error.message : String(error);
+  }
   return files;
 }

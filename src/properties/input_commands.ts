@@ -272,7 +272,12 @@ const malformedArbitrary: fc.Arbitrary<RawInputEvent> = fc.oneof(
 const repeat = <T>(times: number, item: T): T[] => Array.from({ length: times }, () => item);
 
 /** The command list: steps are common, so most commands are compared within a frame or two. */
-export function inputCommandsArbitrary(maxCommands: number): fc.Arbitrary<Iterable<AnyInputCommand>> {
+/** The replayPath fast-check writes into a commands value's description, if it has one. */
+export function commandsReplayPath(commands: Iterable<AnyInputCommand>): string | undefined {
+  return /\/\*replayPath="([^"]*)"\*\/\s*$/.exec(String(commands))?.[1];
+}
+
+export function inputCommandsArbitrary(maxCommands: number, replayPath?: string): fc.Arbitrary<Iterable<AnyInputCommand>> {
   const step = fc.constantFrom(16_667, 16_667, 16_667, 0, 1000, 50_000, 1_500_000).map((d): AnyInputCommand => new StepCommand(d));
   return fc.commands<OsModel, InputReal>(
     [
@@ -289,7 +294,7 @@ export function inputCommandsArbitrary(maxCommands: number): fc.Arbitrary<Iterab
         { weight: 1, arbitrary: fc.constantFrom(0, 40, 300, 100000).map((p): AnyInputCommand => new CountersCommand(p)) },
       ),
     ],
-    { maxCommands, size: '+1' },
+    { maxCommands, size: '+1', ...(replayPath === undefined ? {} : { replayPath }) },
   ) as fc.Arbitrary<Iterable<AnyInputCommand>>;
 }
 

@@ -11,7 +11,7 @@ import { describeScene, sceneArbitrary } from '../arbitraries/index.js';
 import { OsModel } from '../model/os_model.js';
 import { openSession } from '../os/session.js';
 import type { Scene } from '../scene/scene_types.js';
-import { commandFrames, inputCommandsArbitrary, type AnyInputCommand, type InputReal } from './input_commands.js';
+import { commandFrames, commandsReplayPath, inputCommandsArbitrary, type AnyInputCommand, type InputReal } from './input_commands.js';
 import { FIRST_FRAME_US } from './os_case.js';
 import { PropertyViolation, type OsProperty } from './property.js';
 import { sessionDifferences } from './session_compare.js';
@@ -28,10 +28,10 @@ export const inputMatchesModel: OsProperty<InputCase> = {
   claim: 'after every frame of generated input, every widget and frame field the input model keeps is what the kernel holds',
   oracle: 'src/model/os_model.ts, written from docs/SCENES.md I1-I13 (with the layout and hit-testing models)',
   testRuns: 150,
-  arbitrary(scale) {
+  arbitrary(scale, replay) {
     const scene = sceneArbitrary({ maxWidgets: scale === 'test' ? 14 : 28, sizes: 'small', allowHidden: true });
     const screen = fc.constantFrom<[number, number]>([320, 240], [160, 120]);
-    return fc.record({ scene, screen, commands: inputCommandsArbitrary(scale === 'test' ? 80 : 200) }).map(({ scene: s, screen: [width, height], commands }) => ({ scene: s, width, height, commands }));
+    return fc.record({ scene, screen, commands: inputCommandsArbitrary(scale === 'test' ? 80 : 200, replay?.commandsPath) }).map(({ scene: s, screen: [width, height], commands }) => ({ scene: s, width, height, commands }));
   },
   async check(value) {
     const session = await openSession({ scene: value.scene, width: value.width, height: value.height });
@@ -47,6 +47,7 @@ export const inputMatchesModel: OsProperty<InputCase> = {
       session.close();
     }
   },
+  commandsPathOf: (value) => commandsReplayPath(value.commands),
   toCase(value) {
     return { scene: value.scene, width: value.width, height: value.height, frames: commandFrames(new OsModel(value.scene, value.width, value.height), value.commands) };
   },

@@ -29,6 +29,8 @@ export interface OsCase {
   frames: CaseFrame[];
   /** Scroll offsets (whole px) asked of scroll views by widget index: a Chromium check's own input. */
   scrollPx?: ReadonlyMap<number, number>;
+  /** The emulator's schedule seed the case ran under (the scenario's `seed`; default 1). */
+  seed?: number;
 }
 
 export const FIRST_FRAME_US = 16_667;
@@ -50,5 +52,14 @@ export function scenarioOf(name: string, description: string, osCase: OsCase): S
     }
     steps.push({ frame: { deltaUs: frame.deltaUs } });
   }
-  return { name, description: description.slice(0, 2000), scene: osCase.scene, width: osCase.width, height: osCase.height, frameUs: FIRST_FRAME_US, steps };
+  return {
+    name,
+    description: description.slice(0, 2000),
+    scene: osCase.scene,
+    width: osCase.width,
+    height: osCase.height,
+    ...(osCase.seed === undefined ? {} : { seed: osCase.seed }),
+    frameUs: FIRST_FRAME_US,
+    steps,
+  };
 }

@@ -26,12 +26,15 @@ export interface OsProperty<T, R extends PropertyResources | undefined = undefin
   readonly oracle: string;
   /** Runs a `test` run does in npm test (about 90 s for all properties together on 2 cores). */
   readonly testRuns: number;
-  arbitrary(scale: PropertyScale): fc.Arbitrary<T>;
+  /** The cases; `replay.commandsPath` (a property of fc.commands) replays a failure's commands. */
+  arbitrary(scale: PropertyScale, replay?: { commandsPath?: string }): fc.Arbitrary<T>;
   open?(): Promise<R>;
   /** Throws PropertyViolation (or any error: a crash is a failure too) when the case breaks the claim. */
   check(value: T, resources: R): Promise<void>;
   /** The case as a session: scene, screen and frames of input (for the files a failure writes). */
   toCase(value: T): OsCase;
+  /** For a property of fc.commands: the failing case's replayPath, which its rerun needs. */
+  commandsPathOf?(value: T): string | undefined;
   /** Whether a case was really checked (false for one the oracle cannot judge; fc.pre skips it). */
   judged?(value: T, resources: R): Promise<boolean>;
 }

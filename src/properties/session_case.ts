@@ -28,7 +28,7 @@ export function sessionCaseArbitrary(scale: PropertyScale): fc.Arbitrary<Session
 }
 
 export function sessionCaseOf(value: SessionCase): OsCase {
-  return { scene: value.scene, width: value.width, height: value.height, frames: eventFrames(value.frames) };
+  return { scene: value.scene, width: value.width, height: value.height, frames: eventFrames(value.frames), seed: value.seed };
 }
 
 export function describeSessionCase(value: SessionCase): string {

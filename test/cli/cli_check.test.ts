@@ -37,6 +37,11 @@ describe('gpuos check', () => {
     const r = await gpuos('check', 'layout-matches-model', '--runs', '1000000', '--time', '1s', '--seed', '3', '--scale', 'test', '--out', out);
     expect(r.code, r.text).toBe(0);
     expect(r.text).toContain('(stopped by --time)');
+    // Batches are sized to the time left: the run ends about one case after the limit (the bound
+    // is loose for a loaded machine; a fixed batch of 100 campaign cases took several seconds).
+    const seconds = Number(/ ([\d.]+) s\)$/m.exec(r.out.join('\n'))![1]);
+    expect(seconds).toBeGreaterThanOrEqual(1);
+    expect(seconds).toBeLessThan(3);
   });
 
   it.each([
@@ -44,6 +49,7 @@ describe('gpuos check', () => {
     [['check', '--runs', '0'], '--runs must be an integer'],
     [['check', '--time', 'soon'], '--time must be a duration'],
     [['check', '--seed', 'x'], '--seed must be a 32-bit integer'],
+    [['check', '--seed', '2147483648'], '--seed must be a 32-bit integer'],
     [['check', '--path', '1:2', '--seed', '4'], '--path replays one case'],
     [['check', 'layout-matches-model', '--path', '1:2'], '--path replays one case'],
     [['check', '--scale', 'huge'], "--scale must be 'campaign' or 'test'"],

@@ -86,6 +86,19 @@ describe('L2 sizes', () => {
   });
 });
 
+describe('L3 the root', () => {
+  it('fills the screen whatever its own size, min, max and grow say', () => {
+    const root = (extra: Partial<SceneWidget>) => lay(row([box()], extra)).boxes[0]!;
+    for (const extra of [{ width: 10, height: 10 }, { maxWidth: 0, maxHeight: 5 }, { minWidth: 999, minHeight: 999 }, { grow: 3 }]) {
+      expect(root(extra), JSON.stringify(extra)).toMatchObject({ x: 0, y: 0, width: 300, height: 100, visible: true });
+    }
+  });
+
+  it('is larger than the screen only when its padding is', () => {
+    expect(lay(row([], { padding: [60, 200, 70, 150] })).boxes[0]).toMatchObject({ width: 350, height: 130, clip: [0, 0, 300, 100] });
+  });
+});
+
 describe('V2, V3 clipping and visibility', () => {
   it('rows and columns do not clip: a child overflowing a zero-height column is visible where it overflows', () => {
     const scene: Scene = { root: { kind: 'column', children: [{ kind: 'column', height: 0, children: [box({ height: 20 })] }] } };

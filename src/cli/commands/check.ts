@@ -1,6 +1,7 @@
 import { GpuosError } from '../../errors.js';
+import { ensureDirectory } from '../../files.js';
 import { PROPERTIES } from '../../properties/index.js';
-import { formatFailure, runProperty, type PropertyRunResult } from '../../properties/run_property.js';
+import { formatFailure, isCommandsPath, isPropertyPath, isPropertySeed, runProperty, type PropertyRunResult } from '../../properties/run_property.js';
 import type { AnyOsProperty, PropertyScale } from '../../properties/property.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, integerOption, parse, UsageError, type Command } from '../cli_support.js';
 import { Progress } from '../progress.js';
@@ -15,6 +16,15 @@ export function parseDuration(value: string | undefined): number | undefined {
   const ms = match ? Number(match[1]) * scale[(match[2] ?? 's') as keyof typeof scale] : Number.NaN;
   if (!Number.isFinite(ms) || ms <= 0 || ms > 7 * 24 * 3_600_000) throw new UsageError(`--time must be a duration like 90s, 15m or 2h (at most a week), got '${value}'`);
   return ms;
+}
+
+/** --out: a folder that exists or can be made, checked before hours of checking find a case. */
+function prepareOutputDir(dir: string): void {
+  try {
+    ensureDirectory(dir);
+  } catch (error) {
+    throw new UsageError(`--out must name a folder for the counterexamples: ${(error as Error).message}`);
+  }
 }
 
 function selected(names: readonly string[]): AnyOsProperty[] {
@@ -36,7 +46,7 @@ function passLine(result: PropertyRunResult): string {
 export const checkCommand: Command = {
   name: 'check',
   summary: 'run the property tests for longer: generated scenes and input against the reference models',
-  usage: `usage: gpuos check [property...] [--runs <n>] [--time <duration>] [--seed <s>] [--path <p>] [--list]
+  usage: `usage: gpuos check [property...] [--runs <n>] [--time <duration>] [--seed <s>] [--path <p>] [--commands <r>] [--scale test|campaign] [--out <dir>] [--list]
 
   Runs each property (all of them, or those named) on generated cases, and stops at the first
   case that breaks it: that case is shrunk, printed, and written as a scene, a scenario and a
@@ -46,16 +56,22 @@ export const checkCommand: Command = {
       --runs <n>       cases per property (default ${DEFAULT_CAMPAIGN_RUNS})
       --time <d>       stop starting new cases after this long in all (90s, 15m, 2h); the time is
                        shared between the properties still to run
-      --seed <s>       the first seed (an integer; default: from the clock, printed)
+      --seed <s>       the first seed (a 32-bit integer; default: from the clock, printed)
       --path <p>       with --seed and one property: rerun exactly the case a failure printed
-      --scale <s>      'campaign' (default: larger trees, longer input) or 'test' (as npm test)
+      --commands <r>   with --path, for input-matches-model: the commands' replayPath it printed
+      --scale <s>      'campaign' (default: larger trees, longer input) or 'test' (as npm test);
+                       a rerun needs the scale the failure printed
       --out <dir>      where counterexamples go (default test-output/properties)
       --list           list the properties and what each checks
   -h, --help
 
   docs/PROPERTIES.md describes every property, its oracle and what it cannot see.`,
   async run(args, io) {
-    const parsed = parse(args, { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, list: { type: 'boolean' } }, checkCommand);
+    const parsed = parse(
+      args,
+      { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, commands: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, list: { type: 'boolean' } },
+      checkCommand,
+    );
     if (parsed.flag('help')) return io.out(checkCommand.usage), EXIT_OK;
     if (parsed.flag('list')) {
       for (const p of PROPERTIES) io.out(`${p.name}\n  ${p.claim}\n  oracle: ${p.oracle}`);
@@ -65,14 +81,20 @@ export const checkCommand: Command = {
     const runs = integerOption(parsed.string('runs'), 'runs', 1, 100_000_000) ?? DEFAULT_CAMPAIGN_RUNS;
     const timeMs = parseDuration(parsed.string('time'));
     const seedText = parsed.string('seed');
-    if (seedText !== undefined && !/^-?\d{1,10}$/.test(seedText)) throw new UsageError(`--seed must be a 32-bit integer, got '${seedText}'`);
-    const seed = seedText === undefined ? undefined : Number(seedText) | 0;
+    if (seedText !== undefined && !isPropertySeed(seedText)) throw new UsageError(`--seed must be a 32-bit integer (from -2147483648 to 2147483647), got '${seedText}'`);
+    const seed = seedText === undefined ? undefined : Number(seedText);
     const path = parsed.string('path');
-    if (path !== undefined && (seed === undefined || properties.length !== 1 || !/^\d+(:\d+)*$/.test(path))) {
-      throw new UsageError('--path replays one case: give it with --seed and exactly one property, as a failure prints it (e.g. --seed 42 --path "3:0:1")');
+    if (path !== undefined && (seed === undefined || properties.length !== 1 || !isPropertyPath(path))) {
+      throw new UsageError('--path replays one case: give it with --seed, --scale and exactly one property, as a failure prints them (e.g. --seed=42 --path "3:0:1")');
+    }
+    const commandsPath = parsed.string('commands');
+    if (commandsPath !== undefined && (path === undefined || !isCommandsPath(commandsPath) || properties[0]!.commandsPathOf === undefined)) {
+      throw new UsageError(`--commands replays the commands of one case of a property of fc.commands (${PROPERTIES.filter((p) => p.commandsPathOf).map((p) => p.name).join(', ')}): give it with --seed and --path, as a failure prints them (e.g. --commands "CAB:Bd")`);
     }
     const scale = (parsed.string('scale') ?? 'campaign') as PropertyScale;
     if (scale !== 'campaign' && scale !== 'test') throw new UsageError(`--scale must be 'campaign' or 'test', got '${scale}'`);
+    const outputDir = parsed.string('out');
+    if (outputDir !== undefined) prepareOutputDir(outputDir);
 
     const started = Date.now();
     let failed = 0;
@@ -87,8 +109,9 @@ export const checkCommand: Command = {
           scale,
           ...(seed === undefined ? {} : { seed }),
           ...(path === undefined ? {} : { path }),
+          ...(commandsPath === undefined ? {} : { commandsPath }),
           ...(share === undefined ? {} : { timeMs: share }),
-          ...(parsed.string('out') === undefined ? {} : { outputDir: parsed.string('out')! }),
+          ...(outputDir === undefined ? {} : { outputDir }),
           onProgress: (done) => progress.update(done),
         });
       } catch (error) {

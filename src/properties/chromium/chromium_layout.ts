@@ -120,10 +120,20 @@ export class ChromiumLayout {
     } catch {
       throw new ChromiumUnavailableError('the Chromium check needs the playwright-core package: npm install --save-dev playwright-core');
     }
-    const browser = await playwright.chromium.launch({ executablePath, args: ['--no-sandbox'] });
-    const page = await browser.newPage({ viewport: { width: 320, height: 240 }, deviceScaleFactor: 1 });
-    const oracle = new ChromiumLayout(browser, page);
-    return oracle;
+    let browser: PlaywrightBrowser;
+    try {
+      browser = await playwright.chromium.launch({ executablePath, args: ['--no-sandbox'], timeout: 60_000 });
+    } catch (error) {
+      const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      throw new ChromiumUnavailableError(`${executablePath} did not start as headless Chromium (${why}): install Debian's chromium (apt-get install chromium) or set GPUOS_CHROMIUM to a working Chromium binary`);
+    }
+    try {
+      const page = await browser.newPage({ viewport: { width: 320, height: 240 }, deviceScaleFactor: 1 });
+      return new ChromiumLayout(browser, page);
+    } catch (error) {
+      await browser.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Lays `scene` out on a width × height screen and probes the given pixels. */
