@@ -27,8 +27,11 @@ export interface InputReal {
 type Where = 'centre' | 'inside' | 'edge-start' | 'edge-end' | 'outside-start' | 'outside-end' | 'clipped' | 'anywhere';
 
 export interface TargetSpec {
-  /** Aim at interactive widgets (buttons, toggles, sliders, fields) when any is visible. */
-  interactive: boolean;
+  /**
+   * What to aim at when any is visible: interactive widgets (buttons, toggles, sliders, fields),
+   * text fields only (so editing keys find a focused field), or any visible widget.
+   */
+  aim: 'control' | 'field' | 'any';
   /** Which visible widget, as a fraction of the candidates in paint order. */
   pick: number;
   where: Where;
@@ -43,8 +46,9 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v
 /** A point for `spec` on the model's current (previous-frame) layout, always on the screen. */
 export function resolveTarget(model: OsModel, spec: TargetSpec): { x: number; y: number } {
   const shown = model.layout.map((box, index) => ({ box, index })).filter(({ box }) => box.visible);
-  const controls = shown.filter(({ index }) => ['button', 'toggle', 'slider', 'textField'].includes(model.tree.nodes[index]!.kind));
-  const visible = spec.interactive && controls.length > 0 ? controls : shown;
+  const kinds = spec.aim === 'field' ? ['textField'] : ['button', 'toggle', 'slider', 'textField'];
+  const aimed = spec.aim === 'any' ? [] : shown.filter(({ index }) => kinds.includes(model.tree.nodes[index]!.kind));
+  const visible = aimed.length > 0 ? aimed : shown;
   const onScreen = (x: number, y: number) => ({ x: clamp(x + spec.fraction, 0, model.width), y: clamp(y + spec.fraction, 0, model.height) });
   if (visible.length === 0 || spec.where === 'anywhere') return onScreen(Math.floor(spec.fx * model.width), Math.floor(spec.fy * model.height));
   const { box } = visible[Math.min(Math.floor(spec.pick * visible.length), visible.length - 1)]!;
@@ -249,7 +253,7 @@ export class StepCommand implements fc.AsyncCommand<OsModel, InputReal> {
 export type AnyInputCommand = InputCommand | StepCommand | CountersCommand;
 
 const targetArbitrary: fc.Arbitrary<TargetSpec> = fc.record({
-  interactive: fc.constantFrom(true, true, false),
+  aim: fc.constantFrom<TargetSpec['aim']>('control', 'control', 'field', 'any'),
   pick: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
   // Mostly on a widget, often on its edges or just outside them, where off-by-one slips live.
   where: fc.constantFrom<Where>('centre', 'inside', 'centre', 'inside', 'centre', 'inside', 'edge-start', 'edge-end', 'outside-start', 'outside-end', 'clipped', 'anywhere'),
@@ -259,6 +263,8 @@ const targetArbitrary: fc.Arbitrary<TargetSpec> = fc.record({
 });
 
 const KEYS = ['Tab', 'Tab', 'ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown', 'Home', 'End', 'Backspace', 'Delete', 'Space', 'Enter', 'Escape', 'a', 'Z'];
+/** The keys that edit a focused field (I12), drawn on their own so editing sequences are common. */
+const EDITING_KEYS = ['Backspace', 'Backspace', 'Delete', 'ArrowLeft', 'ArrowLeft', 'ArrowRight', 'Home', 'End'];
 
 /** Events the kernel must drop: each breaks one rule of I2. */
 const malformedArbitrary: fc.Arbitrary<RawInputEvent> = fc.oneof(
@@ -286,6 +292,7 @@ export function inputCommandsArbitrary(maxCommands: number, replayPath?: string)
       ...repeat(3, fc.tuple(fc.constant('click' as const), targetArbitrary).map(([a, t]) => new PointerCommand(a, t))),
       ...repeat(2, fc.tuple(fc.constantFrom('move', 'down', 'up', 'other-button' as const), targetArbitrary).map(([a, t]) => new PointerCommand(a, t))),
       ...repeat(2, fc.tuple(fc.constantFrom(...KEYS), fc.boolean(), fc.boolean()).map(([k, s, u]) => new KeyCommand(k, s && k === 'Tab', u || k === 'Tab'))),
+      fc.constantFrom(...EDITING_KEYS).map((k) => new KeyCommand(k, false, true)),
       fc.string({ unit: fc.constantFrom(...'ab Z~0'.split('')), minLength: 1, maxLength: 6 }).map((t) => new TextCommand(t)),
       fc.tuple(fc.constantFrom(12, -12, 0.7, -40.25, 300, -5000), fc.constantFrom(0, 0, 3)).map(([dy, dx]) => new WheelCommand(dy, dx)),
       malformedArbitrary.map((e) => new RawCommand(e)),
