@@ -28,6 +28,42 @@ Napi::Object site_to_js(Napi::Env env, const gpuos_source_site* site) {
 
 namespace {
 
+Napi::Object race_access_to_js(Napi::Env env, const gpuos::emu::RaceAccessDetails& access) {
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("thread", Napi::Number::New(env, access.thread));
+  out.Set("write", Napi::Boolean::New(env, access.write));
+  out.Set("atomic", Napi::Boolean::New(env, access.atomic));
+  out.Set("readModifyWrite", Napi::Boolean::New(env, access.read_modify_write));
+  out.Set("size", Napi::Number::New(env, static_cast<double>(access.size)));
+  if (access.site) {
+    out.Set("site", site_to_js(env, access.site));
+  } else {
+    out.Set("pcOffset", Napi::BigInt::New(env, static_cast<std::uint64_t>(access.pc_offset)));
+  }
+  return out;
+}
+
+// The structured facts of a race report (names as in src/kernel/emulator_error.ts, RaceDetails).
+Napi::Object race_to_js(Napi::Env env, const gpuos::emu::Finding& finding) {
+  const gpuos::emu::RaceDetails& race = finding.race;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("library", Napi::String::New(env, finding.fault_library));
+  if (race.has_first) out.Set("first", race_access_to_js(env, race.first));
+  out.Set("second", race_access_to_js(env, race.second));
+  out.Set("space", Napi::String::New(env, race.space));
+  if (race.buffer_index >= 0) out.Set("buffer", Napi::Number::New(env, race.buffer_index));
+  out.Set("offset", Napi::Number::New(env, static_cast<double>(race.offset)));
+  if (!race.variable.empty()) {
+    out.Set("variable", Napi::String::New(env, race.variable));
+    out.Set("variableOffset", Napi::Number::New(env, static_cast<double>(race.variable_offset)));
+  }
+  out.Set("intervalStart", race.interval_start ? Napi::Value(site_to_js(env, race.interval_start)) : env.Null());
+  out.Set("intervalEnd", race.interval_end ? Napi::Value(site_to_js(env, race.interval_end)) : env.Null());
+  out.Set("intervalIndex", Napi::Number::New(env, static_cast<double>(race.interval_index)));
+  out.Set("occurrences", Napi::Number::New(env, static_cast<double>(race.occurrences)));
+  return out;
+}
+
 Napi::Object finding_to_js(Napi::Env env, const gpuos::emu::Finding& finding) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("code", Napi::String::New(env, finding.code));
@@ -62,6 +98,7 @@ Napi::Object finding_to_js(Napi::Env env, const gpuos::emu::Finding& finding) {
     access.Set("size", Napi::Number::New(env, static_cast<double>(finding.buffer_size)));
     out.Set("access", access);
   }
+  if (finding.race.present) out.Set("race", race_to_js(env, finding));
   return out;
 }
 
@@ -73,6 +110,10 @@ Napi::Object outcome_to_js(Napi::Env env, const gpuos::emu::DispatchOutcome& out
   Napi::Array findings = Napi::Array::New(env, outcome.findings.size());
   for (std::size_t i = 0; i < outcome.findings.size(); ++i) findings.Set(i, finding_to_js(env, outcome.findings[i]));
   out.Set("findings", findings);
+  Napi::Array warnings = Napi::Array::New(env, outcome.warnings.size());
+  for (std::size_t i = 0; i < outcome.warnings.size(); ++i) warnings.Set(i, finding_to_js(env, outcome.warnings[i]));
+  out.Set("warnings", warnings);
+  out.Set("raceCheckedAccesses", Napi::Number::New(env, static_cast<double>(outcome.race_checked_accesses)));
   const gpuos::emu::DispatchStats& stats = outcome.stats;
   Napi::Object js_stats = Napi::Object::New(env);
   js_stats.Set("contextSwitches", Napi::Number::New(env, static_cast<double>(stats.context_switches)));
@@ -82,6 +123,35 @@ Napi::Object outcome_to_js(Napi::Env env, const gpuos::emu::DispatchOutcome& out
   js_stats.Set("threadgroupMemoryBytes", Napi::Number::New(env, stats.threadgroup_memory_bytes));
   js_stats.Set("elapsedNs", Napi::Number::New(env, static_cast<double>(stats.elapsed_ns)));
   out.Set("stats", js_stats);
+  out.Set("decisionCount", Napi::Number::New(env, static_cast<double>(outcome.decision_count)));
+  if (!outcome.decisions.empty() || outcome.decisions_truncated) {
+    const std::size_t count = outcome.decisions.size();
+    Napi::Uint16Array options = Napi::Uint16Array::New(env, count);
+    Napi::Uint16Array chosen = Napi::Uint16Array::New(env, count);
+    Napi::Uint8Array preemption = Napi::Uint8Array::New(env, count);
+    for (std::size_t i = 0; i < count; ++i) {
+      options[i] = outcome.decisions[i].options;
+      chosen[i] = outcome.decisions[i].chosen;
+      preemption[i] = outcome.decisions[i].preemption ? 1 : 0;
+    }
+    Napi::Object decisions = Napi::Object::New(env);
+    decisions.Set("options", options);
+    decisions.Set("chosen", chosen);
+    decisions.Set("preemption", preemption);
+    decisions.Set("truncated", Napi::Boolean::New(env, outcome.decisions_truncated));
+    out.Set("decisions", decisions);
+  }
+  if (!outcome.barrier_digests.empty()) {
+    Napi::Array digests = Napi::Array::New(env, outcome.barrier_digests.size());
+    for (std::size_t i = 0; i < outcome.barrier_digests.size(); ++i) {
+      Napi::Object entry = Napi::Object::New(env);
+      entry.Set("digest", Napi::BigInt::New(env, static_cast<std::uint64_t>(outcome.barrier_digests[i])));
+      const gpuos_source_site* site = outcome.barrier_digest_sites[i];
+      entry.Set("site", site ? Napi::Value(site_to_js(env, site)) : env.Null());
+      digests.Set(i, entry);
+    }
+    out.Set("barrierDigests", digests);
+  }
   if (!outcome.barrier_timeline.empty()) {
     Napi::Array timeline = Napi::Array::New(env, outcome.barrier_timeline.size());
     for (std::size_t i = 0; i < outcome.barrier_timeline.size(); ++i) {

@@ -39,6 +39,40 @@ class BuffersInFlight {
   const std::vector<DeviceBuffer*>& buffers_;
 };
 
+// schedule: { strategy: 'random' | 'pct' | 'scripted', pctDepth, pctSteps, script: Uint16Array,
+// recordDecisions, digestBarriers } (validated in TypeScript first: src/kernel/dispatch_options.ts).
+void read_schedule(Napi::Object options, gpuos::emu::ScheduleOptions& schedule) {
+  Napi::Env env = options.Env();
+  Napi::Value value = options.Get("schedule");
+  if (value.IsUndefined()) return;
+  if (!value.IsObject()) throw_error(env, "E_INVALID_ARGUMENT", "schedule must be an object");
+  Napi::Object object = value.As<Napi::Object>();
+  Napi::Value strategy = object.Get("strategy");
+  const std::string name = strategy.IsString() ? strategy.As<Napi::String>().Utf8Value() : "random";
+  if (name == "random") {
+    schedule.strategy = gpuos::emu::ScheduleStrategy::kRandom;
+  } else if (name == "pct") {
+    schedule.strategy = gpuos::emu::ScheduleStrategy::kPct;
+  } else if (name == "scripted") {
+    schedule.strategy = gpuos::emu::ScheduleStrategy::kScripted;
+  } else {
+    throw_error(env, "E_INVALID_ARGUMENT", "schedule.strategy must be 'random', 'pct' or 'scripted'");
+  }
+  schedule.pct_depth = static_cast<std::uint32_t>(read_unsigned(object, "pctDepth", 3, 64));
+  schedule.pct_steps = read_unsigned(object, "pctSteps", 0, 1ull << 40);
+  Napi::Value script = object.Get("script");
+  if (!script.IsUndefined()) {
+    if (!script.IsTypedArray() || script.As<Napi::TypedArray>().TypedArrayType() != napi_uint16_array) {
+      throw_error(env, "E_INVALID_ARGUMENT", "schedule.script must be a Uint16Array");
+    }
+    Napi::Uint16Array choices = script.As<Napi::Uint16Array>();
+    if (choices.ElementLength() > gpuos::emu::kMaxRecordedDecisions) throw_error(env, "E_INVALID_ARGUMENT", "schedule.script is too long");
+    schedule.script.assign(choices.Data(), choices.Data() + choices.ElementLength());
+  }
+  schedule.record_decisions = object.Get("recordDecisions").IsBoolean() && object.Get("recordDecisions").As<Napi::Boolean>().Value();
+  schedule.digest_barriers = object.Get("digestBarriers").IsBoolean() && object.Get("digestBarriers").As<Napi::Boolean>().Value();
+}
+
 PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsObject() || !info[1].IsString() || !info[2].IsObject()) {
@@ -110,6 +144,12 @@ PreparedDispatch prepare(const Napi::CallbackInfo& info) {
   request.watchdog_ms = static_cast<std::uint32_t>(read_unsigned(options, "watchdogMs", request.watchdog_ms, 0xffffffffu));
   request.stack_bytes = static_cast<std::size_t>(read_unsigned(options, "stackBytes", request.stack_bytes, 1ull << 40));
   request.profile = options.Get("profile").IsBoolean() && options.Get("profile").As<Napi::Boolean>().Value();
+  request.race = options.Get("race").IsBoolean() && options.Get("race").As<Napi::Boolean>().Value();
+  if (request.race && !library->library().descriptor()->race_instrumented) {
+    throw_error(env, "E_INVALID_ARGUMENT",
+                "race: true needs a kernel library built for race checking (compileKernel with races: true)");
+  }
+  read_schedule(options, request.schedule);
   Napi::Value on_barrier = options.Get("onBarrier");
   if (!on_barrier.IsUndefined() && !on_barrier.IsFunction()) throw_error(env, "E_INVALID_ARGUMENT", "onBarrier must be a function");
   if (on_barrier.IsFunction()) prepared.on_barrier = on_barrier.As<Napi::Function>();

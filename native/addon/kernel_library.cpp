@@ -5,7 +5,8 @@
 namespace gpuos::addon {
 
 Napi::Function KernelLibrary::define(Napi::Env env) {
-  return DefineClass(env, "KernelLibrary", {InstanceMethod<&KernelLibrary::kernels>("kernels")});
+  return DefineClass(env, "KernelLibrary", {InstanceMethod<&KernelLibrary::kernels>("kernels"),
+                                          InstanceAccessor<&KernelLibrary::race_instrumented>("raceInstrumented")});
 }
 
 KernelLibrary::KernelLibrary(const Napi::CallbackInfo& info) : Napi::ObjectWrap<KernelLibrary>(info) {
@@ -27,6 +28,11 @@ const char* kind_name(gpuos_u32 kind) {
 }
 
 }  // namespace
+
+// raceInstrumented: whether the library was built for race checking (dispatch with race: true).
+Napi::Value KernelLibrary::race_instrumented(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), library_.descriptor()->race_instrumented != 0);
+}
 
 // kernels(): [{ name, file, line, maxTotalThreadsPerThreadgroup, params: [...] }]
 Napi::Value KernelLibrary::kernels(const Napi::CallbackInfo& info) {

@@ -17,6 +17,7 @@ class KernelLibrary : public Napi::ObjectWrap<KernelLibrary> {
 
  private:
   Napi::Value kernels(const Napi::CallbackInfo& info);
+  Napi::Value race_instrumented(const Napi::CallbackInfo& info);
 
   gpuos::emu::KernelLibrary library_;
 };

@@ -13,10 +13,6 @@ namespace gpuos::emu {
 
 namespace {
 
-// The executor whose fibers run on this OS thread. initial-exec: one instruction to read, which
-// matters because kernel code reaches the runtime through it on every barrier and SIMD call.
-thread_local Executor* tls_running __attribute__((tls_model("initial-exec"))) = nullptr;
-
 // Atomic operations in a row, across the threadgroup, with nothing changing anywhere (no memory
 // change by an atomic, no thread blocking, returning or being released). Past this, if every
 // runnable thread is polling, the threadgroup is deadlocked on a spin-wait.
@@ -41,7 +37,7 @@ void fiber_entry(void* fiber) { tls_running->run_fiber(static_cast<Fiber*>(fiber
 
 }  // namespace
 
-Executor* running_executor() { return tls_running; }
+__thread Executor* tls_running __attribute__((tls_model("initial-exec"))) = nullptr;
 
 Executor& thread_executor() {
   // Heap-allocated: the executor is ~80 KB, and this module's TLS must fit the small static TLS
@@ -185,6 +181,7 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
   }
 
   rng_.reseed(request.seed);
+  prepare_schedule(request.schedule);
   // The epoch only ever grows, across dispatches too, so spin state left by an earlier dispatch
   // can never look current and needs no reset.
   ++epoch_;
@@ -220,14 +217,16 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
   launch_.buffers = buffer_pointers_;
   launch_.threadgroup_memory = threadgroup_pointers_;
   for (int axis = 0; axis < 3; ++axis) launch_.threads_per_threadgroup[axis] = request.threads[axis];
-  return true;
+  barrier_flags_ = 0;
+  race_active_ = false;
+  return !request.race || start_race_check(outcome);
 }
 
 void Executor::run_fibers() {
   in_runtime_ = true;
   if (sigsetjmp(fault_jump_, 1) == 0) {
     in_fibers_ = true;
-    Fiber* first = pick_runnable();
+    Fiber* first = pick_runnable(nullptr);
     current_ = first;
     ++stats_.context_switches;
     gpuos_context_switch(&main_sp_, first->sp);
@@ -250,13 +249,19 @@ void Executor::collect(DispatchOutcome& outcome) {
   stats_.threadgroup_memory_bytes = static_cast<std::uint32_t>(threadgroup_used_);
   outcome.ok = stop_reason_ == StopReason::kCompleted;
   if (!outcome.ok) outcome.findings.push_back(report_stop());
+  if (race_active_) collect_races(outcome);
+  outcome.decision_count = decision_count_;
+  outcome.decisions = std::move(decisions_);
+  outcome.decisions_truncated = decisions_truncated_;
+  outcome.barrier_digests = std::move(barrier_digests_);
+  outcome.barrier_digest_sites = std::move(barrier_digest_sites_);
 }
 
 // ---------------------------------------------------------------------------------------------
 // scheduling
 
-Fiber* Executor::pick_runnable() {
-  const std::uint32_t i = runnable_count_ == 1 ? 0 : rng_.below(runnable_count_);
+Fiber* Executor::pick_runnable(Fiber* self) {
+  const std::uint32_t i = runnable_count_ == 1 ? 0 : choose(self);
   Fiber* fiber = runnable_[i];
   runnable_[i] = runnable_[--runnable_count_];
   fiber->state = FiberState::kRunning;
@@ -275,7 +280,7 @@ void Executor::switch_away(Fiber* self) {
     if (live_count_ == 0) stop(StopReason::kCompleted);
     stop(barrier_mixed_ ? StopReason::kBarrierDivergence : StopReason::kStuck);
   }
-  Fiber* next = pick_runnable();
+  Fiber* next = pick_runnable(self);
   if (next == self) return;
   current_ = next;
   ++stats_.context_switches;
@@ -301,6 +306,7 @@ void Executor::run_fiber(Fiber* fiber) {
 }
 
 void Executor::fiber_exited(Fiber* self) {
+  race_settle();
   self->state = FiberState::kExited;
   self->wait_site = nullptr;
   self->wait_operation = "returned";
@@ -317,7 +323,7 @@ void Executor::fiber_exited(Fiber* self) {
 // ---------------------------------------------------------------------------------------------
 // threadgroup barriers
 
-void Executor::threadgroup_barrier(std::uint32_t /*mem_flags*/, const gpuos_source_site* site) {
+void Executor::threadgroup_barrier(std::uint32_t mem_flags, const gpuos_source_site* site) {
   Fiber* self = current_;
   self->state = FiberState::kAtBarrier;
   self->wait_site = site;
@@ -325,9 +331,11 @@ void Executor::threadgroup_barrier(std::uint32_t /*mem_flags*/, const gpuos_sour
   if (barrier_waiting_ == 0) {
     barrier_site_ = site;
     barrier_path_hash_ = self->path_hash;
+    barrier_flags_ = mem_flags;
   } else if (site != barrier_site_ || self->path_hash != barrier_path_hash_) {
     barrier_mixed_ = true;
   }
+  barrier_flags_ &= mem_flags;
   barrier_waiters_[barrier_waiting_++] = self;
   progress();
   lane_blocked(self);
@@ -353,6 +361,8 @@ void Executor::release_barrier() {
     barrier_timeline_.push_back({barrier_site_, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count())});
   }
   ++stats_.threadgroup_barriers;
+  if (race_active_) race_.barrier(barrier_flags_, barrier_site_);
+  if (request_->schedule.digest_barriers) digest_barrier(barrier_site_);
   progress();
   // Every waiter shares the barrier's site and call path, so the first one's path is the barrier's.
   if (request_->observer.call && stop_reason_ == StopReason::kNone) pause_for_observer(barrier_site_, *barrier_waiters_[0]);
@@ -460,6 +470,9 @@ void Executor::resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup) {
   if (reference->resolve(&lanes, &problem) != GPUOS_SIMD_OK && request_->strict && stop_reason_ == StopReason::kNone) {
     simd_problem_ = {problem, reference, simdgroup, active, group.args[lowest_lane(active)]};
     stop_reason_ = StopReason::kSimdProblem;
+  }
+  if (race_active_ && std::strcmp(reference->operation, "simdgroup_barrier") == 0) {
+    race_.simd_barrier(simdgroup, group.args[lowest_lane(active)]);  // the barrier's mem_flags
   }
   group.waiting_mask &= ~active;
   group.running += static_cast<std::uint32_t>(__builtin_popcount(active));

@@ -16,6 +16,7 @@
 #include "../msl/cpu/gpuos_emu_abi.h"
 #include "findings.h"
 #include "guarded_memory.h"
+#include "race_checker.h"
 #include "schedule_rng.h"
 
 namespace gpuos::emu {
@@ -57,6 +58,37 @@ struct BarrierObserver {
   void* context = nullptr;
 };
 
+// How the next runnable thread is chosen at each scheduling decision (docs/EMULATOR.md, schedule
+// exploration). A decision is any point where more than one thread could run next: after an
+// atomic (a preemption point: the thread that did it is one of the choices) or when a thread
+// blocks or returns.
+enum class ScheduleStrategy : std::uint8_t {
+  kRandom = 0,    // uniform among the runnable threads, from the seed
+  kPct = 1,       // probabilistic concurrency testing: random priorities, depth-1 change points
+  kScripted = 2,  // the choices given (script), then the default: the same thread, else the lowest index
+};
+
+struct ScheduleOptions {
+  ScheduleStrategy strategy = ScheduleStrategy::kRandom;
+  std::uint32_t pct_depth = 3;   // d: the bug depth PCT targets (d - 1 priority change points)
+  std::uint64_t pct_steps = 0;   // k: change points fall on decisions 1..k (0: 1000)
+  // kScripted: the option taken at each decision, as an index into its options: the thread that
+  // just did an atomic first (when it is one of them), then the others by thread index.
+  std::vector<std::uint16_t> script;
+  bool record_decisions = false;  // DispatchOutcome::decisions
+  bool digest_barriers = false;   // DispatchOutcome::barrier_digests
+};
+
+// One scheduling decision as it was taken (ScheduleOptions::record_decisions).
+struct ScheduleDecision {
+  std::uint16_t options = 0;  // how many threads could have run
+  std::uint16_t chosen = 0;   // the option taken (see ScheduleOptions::script)
+  bool preemption = false;    // the thread that just did an atomic could have gone on (option 0)
+};
+
+// A recorded run keeps at most this many decisions; a longer one is marked truncated.
+inline constexpr std::size_t kMaxRecordedDecisions = std::size_t{1} << 20;
+
 struct DispatchRequest {
   const gpuos_kernel_desc* kernel = nullptr;
   BufferBinding buffers[GPUOS_MAX_BUFFER_BINDINGS];
@@ -70,6 +102,10 @@ struct DispatchRequest {
   // per barrier, so it is off by default).
   bool profile = false;
   BarrierObserver observer;  // none by default
+  // Check every access for data races and uninitialised threadgroup reads (race_checker.h). The
+  // kernel library must be built for it (gpuos_kernel_library::race_instrumented).
+  bool race = false;
+  ScheduleOptions schedule;
 };
 
 // One released barrier: where it is in the source and when it released, since the dispatch began.
@@ -93,6 +129,16 @@ struct DispatchStats {
 struct DispatchOutcome {
   bool ok = false;
   std::vector<Finding> findings;  // when !ok, findings[0] is why
+  // Reports that do not fail a dispatch: unordered writes of the same value (W_SAME_VALUE_WRITE).
+  std::vector<Finding> warnings;
+  std::uint64_t race_checked_accesses = 0;  // loads and stores the race checker saw (race: true)
+  std::uint64_t decision_count = 0;         // scheduling decisions taken (every strategy)
+  std::vector<ScheduleDecision> decisions;  // with schedule.record_decisions
+  bool decisions_truncated = false;
+  // With schedule.digest_barriers: a digest of every bound buffer and the threadgroup memory in
+  // use at each barrier release, and that barrier's site (where two runs' memory parts ways).
+  std::vector<std::uint64_t> barrier_digests;
+  std::vector<const gpuos_source_site*> barrier_digest_sites;
   DispatchStats stats;
   std::vector<BarrierMark> barrier_timeline;  // when request.profile
 };
@@ -185,6 +231,13 @@ class Executor {
                         std::uint64_t observed);
   void enter_call(const gpuos_source_site* call_site);
   void leave_call();
+  void memory_access(const volatile void* address, std::size_t size, std::uint32_t flags, const void* where) {
+    if (race_active_) race_.access(address, size, flags, where, current_->index);
+  }
+  // Entering runtime code: the last access of the thread has happened (race_checker.h, settle).
+  void race_settle() {
+    if (race_active_) race_.settle();
+  }
   // Leaving runtime code: a watchdog that fired while it ran takes effect here.
   void check_watchdog() {
     if (watchdog_fired_) stop(StopReason::kWatchdog);
@@ -231,8 +284,13 @@ class Executor {
   void run_fibers();
   void collect(DispatchOutcome& outcome);
 
-  // scheduling
-  Fiber* pick_runnable();
+  // scheduling (executor_schedule.cpp)
+  void prepare_schedule(const ScheduleOptions& options);
+  Fiber* pick_runnable(Fiber* self);
+  std::uint32_t choose(Fiber* self);
+  std::uint32_t choose_scripted(Fiber* self, std::uint32_t option);
+  std::uint32_t choose_pct(Fiber* self);
+  void digest_barrier(const gpuos_source_site* site);
   void make_runnable(Fiber* fiber);
   void switch_away(Fiber* self);
   void progress() {
@@ -254,6 +312,12 @@ class Executor {
   [[noreturn]] void fiber_exited(Fiber* fiber);
   bool all_runnable_spinning() const;
   bool spinning(const Fiber* fiber) const;
+
+  // race checking (executor_races.cpp)
+  bool start_race_check(DispatchOutcome& outcome);
+  void collect_races(DispatchOutcome& outcome);
+  Finding race_finding(const RaceReport& report) const;
+  std::string describe_race_place(const RaceReport& report, RaceDetails& details) const;
 
   // reports
   Finding report_stop() const;
@@ -286,6 +350,16 @@ class Executor {
   SimdGroup groups_[GPUOS_MAX_THREADS_PER_THREADGROUP / GPUOS_SIMD_WIDTH];
   std::uint32_t group_count_ = 0;
   ScheduleRng rng_;
+  // the schedule strategy's state for this dispatch
+  std::uint64_t decision_count_ = 0;
+  std::vector<ScheduleDecision> decisions_;
+  bool decisions_truncated_ = false;
+  std::vector<std::uint32_t> priorities_;           // PCT: per thread, higher runs first
+  std::vector<std::uint64_t> change_points_;        // PCT: decision numbers, ascending
+  std::size_t next_change_point_ = 0;
+  std::vector<std::uint32_t> option_scratch_;       // scripted: the options of a decision
+  std::vector<std::uint64_t> barrier_digests_;
+  std::vector<const gpuos_source_site*> barrier_digest_sites_;
   std::uint64_t epoch_ = 1;           // advances whenever anything in the threadgroup changes
   std::uint32_t quiet_atomics_ = 0;   // atomics since it last advanced
 
@@ -295,6 +369,12 @@ class Executor {
   const gpuos_source_site* barrier_site_ = nullptr;
   std::uint64_t barrier_path_hash_ = 0;
   bool barrier_mixed_ = false;
+  std::uint32_t barrier_flags_ = 0;  // mem_flags every waiter passed (intersection)
+
+  // race checking
+  RaceChecker race_;
+  bool race_active_ = false;
+  std::string race_library_;  // the kernel library's path, for the code addresses reports hold
 
   // threadgroup memory
   GuardedRegion threadgroup_arena_;
@@ -328,9 +408,13 @@ class Executor {
 
 // The executor running on this OS thread (one per thread, created on first use).
 Executor& thread_executor();
+// The executor whose fibers run on this OS thread. initial-exec: one instruction to read, which
+// matters because kernel code reaches the runtime through it on every barrier, SIMD call and (race
+// checking) every load and store.
+extern __thread Executor* tls_running __attribute__((tls_model("initial-exec")));
 // The executor whose fibers are running on this OS thread right now, or null. Kernel code calls
 // the runtime through this.
-Executor* running_executor();
+inline Executor* running_executor() { return tls_running; }
 
 // Function table handed to kernel libraries.
 const gpuos_emu_runtime* emulator_runtime();

@@ -32,6 +32,9 @@ inline constexpr const char* kInvalidDispatch = "E_INVALID_DISPATCH";
 inline constexpr const char* kCallTooDeep = "E_CALL_TOO_DEEP";
 inline constexpr const char* kObserverStopped = "E_OBSERVER_STOPPED";
 inline constexpr const char* kInternal = "E_INTERNAL";
+inline constexpr const char* kDataRace = "E_DATA_RACE";
+inline constexpr const char* kUninitializedRead = "E_UNINITIALIZED_READ";
+inline constexpr const char* kSameValueWrite = "W_SAME_VALUE_WRITE";
 }  // namespace code
 
 // A set of threads doing the same thing at the same place ("threads 0-511 wait at
@@ -42,6 +45,33 @@ struct ThreadGroupReport {
   const gpuos_source_site* site = nullptr;   // null when not at a call site
   // The calls of synchronising helpers that led to `site`, outermost first (empty at kernel scope).
   std::vector<const gpuos_source_site*> call_path;
+};
+
+// One access of a race, as reported: where it is in the source is a code address in the kernel
+// library (symbolised by TypeScript with the library's line table) or, for an atomic, its call site.
+struct RaceAccessDetails {
+  std::uint32_t thread = 0;
+  bool write = false;
+  bool atomic = false;
+  bool read_modify_write = false;  // an atomic exchange, compare-exchange or fetch_*
+  std::uint64_t size = 0;
+  const gpuos_source_site* site = nullptr;  // atomics
+  std::uint64_t pc_offset = 0;              // everything else: from the library's load address
+};
+
+struct RaceDetails {
+  bool present = false;
+  bool has_first = false;  // an uninitialised read has one access
+  RaceAccessDetails first, second;
+  std::string space;            // "threadgroup" or "device"
+  std::int32_t buffer_index = -1;
+  std::uint64_t offset = 0;     // in the buffer, or in the threadgroup memory in use
+  std::string variable;         // the threadgroup variable or [[threadgroup(n)]] binding, if any
+  std::uint64_t variable_offset = 0;
+  const gpuos_source_site* interval_start = nullptr;  // null: the kernel's start
+  const gpuos_source_site* interval_end = nullptr;    // null: the kernel's end
+  std::uint64_t interval_index = 0;
+  std::uint64_t occurrences = 1;
 };
 
 struct Finding {
@@ -56,6 +86,7 @@ struct Finding {
   std::int32_t buffer_index = -1;    // the overrun buffer binding, if any
   std::int64_t buffer_offset = 0;    // byte offset of the access relative to that buffer
   std::uint64_t buffer_size = 0;
+  RaceDetails race;  // E_DATA_RACE, E_UNINITIALIZED_READ, W_SAME_VALUE_WRITE (fault_library: the library)
 };
 
 // "0-511, 513, 600-601": thread ids compressed into ranges, for messages.

@@ -8,7 +8,10 @@ namespace {
 
 class RuntimeScope {
  public:
-  explicit RuntimeScope(Executor* executor) : executor_(executor) { executor_->set_in_runtime(true); }
+  explicit RuntimeScope(Executor* executor) : executor_(executor) {
+    executor_->set_in_runtime(true);
+    executor_->race_settle();
+  }
   ~RuntimeScope() {
     // The watchdog only jumps out of kernel code; a signal that landed in here is honoured now,
     // before the thread goes back to a loop that may never call the runtime again.
@@ -60,9 +63,16 @@ void rt_leave_call() {
   executor->leave_call();
 }
 
+// Called before every load and store of a race-instrumented library: no RuntimeScope (it is the
+// hottest path there is, and never schedules), so a watchdog signal may land in the checker; the
+// dispatch then stops, and the checker's reports never reallocate, so they stay readable.
+void rt_memory_access(const volatile void* address, gpuos_size size, gpuos_u32 flags, const void* where) {
+  running_executor()->memory_access(address, size, flags, where);
+}
+
 const gpuos_emu_runtime kRuntime = {
     GPUOS_EMU_ABI_VERSION, &rt_threadgroup_barrier, &rt_simd_call,  &rt_threadgroup_variable,
-    &rt_atomic_performed,  &rt_enter_call,          &rt_leave_call,
+    &rt_atomic_performed,  &rt_enter_call,          &rt_leave_call, &rt_memory_access,
 };
 
 }  // namespace

@@ -199,7 +199,7 @@ class Translation {
            "static const ::gpuos_kernel_library __gpuos_library = {\n"
            "  GPUOS_EMU_ABI_VERSION, " +
            CppEmitter::c_string(source) + ", __gpuos_kernels, " + std::to_string(scan_.kernels.size()) +
-           "u, &::gpuos_glue::runtime};\n"
+           "u, &::gpuos_glue::runtime, GPUOS_RACE_INSTRUMENTED};\n"
            "extern \"C\" __attribute__((visibility(\"default\"))) const ::gpuos_kernel_library* "
            "gpuos_kernel_library_v1(void) { return &__gpuos_library; }\n";
   }

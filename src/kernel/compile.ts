@@ -30,6 +30,12 @@ export interface CompileKernelOptions {
   fileName?: string;
   /** Extra directories for #include "…". The source file's own directory is always searched. */
   includeDirs?: readonly string[];
+  /**
+   * Build the library for race checking as well: every load and store of kernel code is then
+   * checked when a dispatch asks for it (race: true). Without it, the first dispatch with
+   * race: true builds that variant (dispatch) or asks for it here (dispatchSync).
+   */
+  races?: boolean;
 }
 
 export interface TranslatedKernel {
@@ -43,23 +49,27 @@ const loaded = new Map<string, KernelLibrary>();
 
 /** Compiles (or fetches from the cache) and loads a kernel library. */
 export async function compileKernel(input: string | CompileKernelOptions): Promise<KernelLibrary> {
-  const toolchain = findToolchain();
+  const races = typeof input === 'object' && input !== null && input.races !== undefined ? input.races : false;
+  if (typeof races !== 'boolean') throw new InvalidArgumentError('compileKernel: races must be true or false');
   const translated = await translateKernel(input);
-  const key = cacheKey([
-    nativeAddon().emulatorAbiVersion,
-    toolchain.cxx,
-    toolchain.version,
-    toolchain.compileFlags.join(' '),
-    headersDigest(),
-    translated.cpp,
-  ]);
+  const library = await buildAndLoad(translated, 'plain');
+  if (races) await library.raceChecked();
+  return library;
+}
+
+/** One variant of a translated kernel, built (or found in the cache) and loaded. */
+async function buildAndLoad(translated: TranslatedKernel, variant: 'plain' | 'races'): Promise<KernelLibrary> {
+  const toolchain = findToolchain();
+  const flags = variant === 'plain' ? toolchain.compileFlags : [...toolchain.raceCompileFlags, '|', ...toolchain.linkFlags];
+  const key = cacheKey([nativeAddon().emulatorAbiVersion, toolchain.cxx, toolchain.version, flags.join(' '), headersDigest(), translated.cpp]);
   const already = loaded.get(key);
   if (already) return already;
 
   const dir = kernelCacheDir();
   const libraryPath = join(dir, `${key}.so`);
-  if (!existsSync(libraryPath)) await buildLibrary(toolchain, translated, dir, key, libraryPath);
-  const library = new KernelLibrary(callNative(() => new (nativeAddon().KernelLibrary)(libraryPath)), libraryPath, translated.sourceName);
+  if (!existsSync(libraryPath)) await buildLibrary(toolchain, translated, dir, key, libraryPath, variant);
+  const raceVariant = variant === 'races' ? undefined : () => buildAndLoad(translated, 'races');
+  const library = new KernelLibrary(callNative(() => new (nativeAddon().KernelLibrary)(libraryPath)), libraryPath, translated.sourceName, raceVariant);
   loaded.set(key, library);
   return library;
 }
@@ -121,7 +131,7 @@ function readSource(options: CompileKernelOptions): { text: string; sourceName: 
   return { text: withoutBom(options.source), sourceName, includeDirs: [process.cwd(), ...includeDirs] };
 }
 
-async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, dir: string, key: string, libraryPath: string): Promise<void> {
+async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, dir: string, key: string, libraryPath: string, variant: 'plain' | 'races'): Promise<void> {
   // Everything is written under names private to this process, then renamed into place: other
   // processes compiling the same kernel at the same moment never see a half-written file (an
   // empty .cpp compiles fine into a library with no kernels in it).
@@ -129,9 +139,7 @@ async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, 
   const temporarySource = join(dir, `${unique}.cpp`);
   const temporaryLibrary = join(dir, `${unique}.so.tmp`);
   writeFileSync(temporarySource, translated.cpp);
-  const compiled = await runProcess(toolchain.cxx, [...toolchain.compileFlags, '-o', temporaryLibrary, temporarySource], {
-    maxOutputBytes: 4 * 1024 * 1024,
-  });
+  const compiled = variant === 'plain' ? await compileOnce(toolchain, temporarySource, temporaryLibrary) : await compileForRaces(toolchain, temporarySource, temporaryLibrary);
   // The translated C++ stays beside the library: it is what to read when a kernel misbehaves.
   const cppPath = join(dir, `${key}.cpp`);
   renameSync(temporarySource, cppPath);
@@ -146,4 +154,26 @@ async function buildLibrary(toolchain: Toolchain, translated: TranslatedKernel, 
     throw new KernelCompileError(translated.sourceName, 'compile', parseCompilerErrors(stderr), `${stderr}\n(translated source: ${cppPath})`);
   }
   renameSync(temporaryLibrary, libraryPath);
+}
+
+const COMPILER_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+function compileOnce(toolchain: Toolchain, source: string, library: string): ReturnType<typeof runProcess> {
+  return runProcess(toolchain.cxx, [...toolchain.compileFlags, '-o', library, source], { maxOutputBytes: COMPILER_OUTPUT_BYTES });
+}
+
+/**
+ * Compiles with the sanitizer's instrumentation, then links without it: linking with
+ * -fsanitize=thread would pull in the ThreadSanitizer runtime, and the library brings its own
+ * hooks (native/msl/cpu/cpu_race_hooks.h).
+ */
+async function compileForRaces(toolchain: Toolchain, source: string, library: string): ReturnType<typeof runProcess> {
+  const object = `${library}.o`;
+  try {
+    const compiled = await runProcess(toolchain.cxx, [...toolchain.raceCompileFlags, '-o', object, source], { maxOutputBytes: COMPILER_OUTPUT_BYTES });
+    if (compiled.spawnError || compiled.timedOut || compiled.status !== 0) return compiled;
+    return await runProcess(toolchain.cxx, [...toolchain.linkFlags, '-o', library, object], { maxOutputBytes: COMPILER_OUTPUT_BYTES });
+  } finally {
+    rmSync(object, { force: true });
+  }
 }

@@ -36,6 +36,12 @@ export interface DispatchOptions {
   /** Record when each threadgroup barrier released (DispatchResult.barrierTimeline); default false. */
   profile?: boolean;
   /**
+   * Check every load and store for data races and reads of unwritten threadgroup memory
+   * (E_DATA_RACE, E_UNINITIALIZED_READ; docs/EMULATOR.md, race checking). Runs the library's
+   * race-checking build: compileKernel with races: true, or dispatch() builds it on first use.
+   */
+  race?: boolean;
+  /**
    * Called at every threadgroup barrier release while the dispatch is paused there (every live
    * thread waits at that barrier): read threadgroup memory from the release and device memory from
    * your DeviceBuffers. dispatch() awaits a returned promise; dispatchSync refuses one. Throwing
@@ -119,6 +125,7 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
   });
   if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
   if (options.profile !== undefined && typeof options.profile !== 'boolean') throw new InvalidArgumentError('profile must be a boolean');
+  if (options.race !== undefined && typeof options.race !== 'boolean') throw new InvalidArgumentError('race must be a boolean');
   if (options.onBarrier !== undefined && typeof options.onBarrier !== 'function') {
     throw new InvalidArgumentError(`onBarrier must be a function (release) => void | Promise<void>, got ${options.onBarrier === null ? 'null' : typeof options.onBarrier}`);
   }
@@ -138,5 +145,6 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
     watchdogMs: options.watchdogMs === undefined ? DEFAULT_WATCHDOG_MS : integer('watchdogMs', options.watchdogMs, 1, 86_400_000),
     stackBytes,
     profile: options.profile ?? false,
+    race: options.race ?? false,
   };
 }

@@ -1,4 +1,5 @@
 import { GpuosError } from '../errors.js';
+import type { RaceDetails } from './race_report.js';
 
 /** The codes a dispatch on the emulator can fail with; docs/EMULATOR.md explains each. */
 export type EmulatorErrorCode =
@@ -17,7 +18,12 @@ export type EmulatorErrorCode =
   | 'E_INVALID_DISPATCH'
   | 'E_CALL_TOO_DEEP'
   | 'E_OBSERVER_STOPPED'
+  | 'E_DATA_RACE'
+  | 'E_UNINITIALIZED_READ'
   | 'E_INTERNAL';
+
+/** Reports of a race-checked dispatch that do not fail it. */
+export type EmulatorWarningCode = 'W_SAME_VALUE_WRITE';
 
 export interface SourceSite {
   file: string;
@@ -44,6 +50,13 @@ export interface Finding {
   fault?: { address: bigint; pc: bigint; library: string; pcOffset: bigint; source?: { file: string; line: number; function: string } };
   /** For out-of-bounds accesses: which buffer binding (null for threadgroup memory), offset and size. */
   access?: { buffer: number | null; offset: number; size: number };
+  /** For E_DATA_RACE, E_UNINITIALIZED_READ (and the warning W_SAME_VALUE_WRITE): both accesses and where. */
+  race?: RaceDetails;
+}
+
+/** A report that does not fail the dispatch (DispatchResult.raceWarnings). */
+export interface EmulatorWarning extends Omit<Finding, 'code'> {
+  code: EmulatorWarningCode;
 }
 
 /** A dispatch the emulator stopped: the first finding is why. */

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { BarrierObservation } from './barrier_observer.js';
 import { normalizeDispatchOptions, type DispatchOptions } from './dispatch_options.js';
-import { EmulatorError, type EmulatorErrorCode, type Finding } from './emulator_error.js';
+import { EmulatorError, type EmulatorErrorCode, type EmulatorWarning, type Finding } from './emulator_error.js';
 import {
   callNative,
   nativeAddon,
@@ -17,7 +17,8 @@ import {
   type NativeOutcome,
   type NativeStats,
 } from './native.js';
-import { symbolize, symbolizeSync, type SymbolizedLocation } from './symbolize.js';
+import { raceDetails, raceMessage, racePcOffsets } from './race_report.js';
+import { symbolize, symbolizeMany, symbolizeManySync, symbolizeSync, type SymbolizedLocation } from './symbolize.js';
 
 export interface DispatchResult {
   kernel: string;
@@ -26,6 +27,9 @@ export interface DispatchResult {
   stats: NativeStats;
   /** When dispatched with profile: true. */
   barrierTimeline?: BarrierMark[];
+  /** When dispatched with race: true: loads and stores checked, and reports that do not fail it. */
+  raceCheckedAccesses?: number;
+  raceWarnings?: EmulatorWarning[];
 }
 
 export class KernelLibrary {
@@ -38,8 +42,32 @@ export class KernelLibrary {
     readonly path: string,
     /** The .metal source it was built from. */
     readonly source: string,
+    /** Builds and loads the race-checking variant of the same source (none for that variant itself). */
+    private readonly buildRaceVariant?: () => Promise<KernelLibrary>,
   ) {
     this.kernels = callNative(() => native.kernels()).map((info) => new Kernel(this, info));
+  }
+
+  private raceVariant?: KernelLibrary;
+
+  /** Whether this library itself was built for race checking. */
+  get raceInstrumented(): boolean {
+    return this.native.raceInstrumented;
+  }
+
+  /** The race-checking build of this library (itself if it is one), built on first use. */
+  async raceChecked(): Promise<KernelLibrary> {
+    if (this.native.raceInstrumented) return this;
+    if (!this.raceVariant) {
+      if (!this.buildRaceVariant) throw new InvalidArgumentError(`${this.source}: this library cannot be rebuilt for race checking`);
+      this.raceVariant = await this.buildRaceVariant();
+    }
+    return this.raceVariant;
+  }
+
+  /** The race-checking build if it has been built already. */
+  raceCheckedIfBuilt(): KernelLibrary | undefined {
+    return this.native.raceInstrumented ? this : this.raceVariant;
   }
 
   /** The kernel called `name`; with no name, the library's only kernel. */
@@ -69,51 +97,74 @@ export class Kernel {
 
   async dispatch(options: DispatchOptions): Promise<DispatchResult> {
     const native = normalizeDispatchOptions(options, this.info.params);
+    const library = native.race ? await this.library.raceChecked() : this.library;
     const observation = options.onBarrier ? new BarrierObservation(options.onBarrier, 'async') : undefined;
     let outcome: NativeOutcome;
     try {
-      outcome = await nativeAddon().dispatchAsync(this.library.native, this.name, withObserver(native, observation));
+      outcome = await nativeAddon().dispatchAsync(library.native, this.name, withObserver(native, observation));
     } catch (error) {
       throw toGpuosError(error);
     }
     const stopped = observation?.failureOf(outcome);
     if (stopped) throw stopped.error;
+    const races = racePcOffsets([...outcome.findings, ...outcome.warnings]);
+    const lines = lineMap(races.offsets, races.offsets.length > 0 ? await symbolizeMany(races.library, races.offsets) : []);
     if (!outcome.ok) {
       const findings = await Promise.all(
-        outcome.findings.map(async (f) => withSourceLocation(f, f.fault ? await symbolize(f.fault.library, f.fault.pcOffset) : undefined)),
+        outcome.findings.map(async (f) => withSourceLocation(f, f.fault ? await symbolize(f.fault.library, f.fault.pcOffset) : undefined, lines)),
       );
       throw new EmulatorError(this.name, native.seed, findings);
     }
-    return resultOf(this.name, native, outcome);
+    return resultOf(this.name, native, outcome, lines);
   }
 
-  /** dispatch() on the calling thread; an onBarrier observer must then be synchronous. */
+  /**
+   * dispatch() on the calling thread; an onBarrier observer must then be synchronous. With
+   * race: true the library's race-checking build must exist already (compileKernel with races: true).
+   */
   dispatchSync(options: DispatchOptions): DispatchResult {
     const native = normalizeDispatchOptions(options, this.info.params);
+    const library = native.race ? this.library.raceCheckedIfBuilt() : this.library;
+    if (!library) throw new InvalidArgumentError(`race: true with dispatchSync needs the race-checking build of ${this.library.source}: compile it with compileKernel({ path, races: true }), or await library.raceChecked() first`);
     const observation = options.onBarrier ? new BarrierObservation(options.onBarrier, 'sync') : undefined;
-    const outcome = callNative(() => nativeAddon().dispatchSync(this.library.native, this.name, withObserver(native, observation)));
+    const outcome = callNative(() => nativeAddon().dispatchSync(library.native, this.name, withObserver(native, observation)));
     const stopped = observation?.failureOf(outcome);
     if (stopped) throw stopped.error;
+    const races = racePcOffsets([...outcome.findings, ...outcome.warnings]);
+    const lines = lineMap(races.offsets, races.offsets.length > 0 ? symbolizeManySync(races.library, races.offsets) : []);
     if (!outcome.ok) {
-      const findings = outcome.findings.map((f) => withSourceLocation(f, f.fault ? symbolizeSync(f.fault.library, f.fault.pcOffset) : undefined));
+      const findings = outcome.findings.map((f) => withSourceLocation(f, f.fault ? symbolizeSync(f.fault.library, f.fault.pcOffset) : undefined, lines));
       throw new EmulatorError(this.name, native.seed, findings);
     }
-    return resultOf(this.name, native, outcome);
+    return resultOf(this.name, native, outcome, lines);
   }
+}
+
+function lineMap(offsets: readonly bigint[], found: readonly (SymbolizedLocation | undefined)[]): Map<bigint, SymbolizedLocation | undefined> {
+  return new Map(offsets.map((offset, i) => [offset, found[i]]));
 }
 
 function withObserver(native: NativeDispatchOptions, observation: BarrierObservation | undefined): NativeDispatchOptions {
   return observation ? { ...native, onBarrier: observation.hook } : native;
 }
 
-function resultOf(kernel: string, native: { seed: bigint; threads: [number, number, number] }, outcome: NativeOutcome): DispatchResult {
+function resultOf(kernel: string, native: { seed: bigint; threads: [number, number, number]; race: boolean }, outcome: NativeOutcome, lines: ReadonlyMap<bigint, SymbolizedLocation | undefined>): DispatchResult {
   const result: DispatchResult = { kernel, seed: native.seed, threads: native.threads, stats: outcome.stats };
   if (outcome.barrierTimeline) result.barrierTimeline = outcome.barrierTimeline;
+  if (native.race) {
+    result.raceCheckedAccesses = outcome.raceCheckedAccesses;
+    result.raceWarnings = outcome.warnings.map((w) => withSourceLocation(w, undefined, lines) as unknown as EmulatorWarning);
+  }
   return result;
 }
 
-function withSourceLocation(native: NativeOutcome['findings'][number], source: SymbolizedLocation | undefined): Finding {
-  const finding: Finding = { ...native, code: native.code as EmulatorErrorCode };
+function withSourceLocation(native: NativeOutcome['findings'][number], source: SymbolizedLocation | undefined, lines: ReadonlyMap<bigint, SymbolizedLocation | undefined>): Finding {
+  const { race, ...rest } = native;
+  const finding: Finding = { ...rest, code: native.code as EmulatorErrorCode };
+  if (race) {
+    finding.race = raceDetails(race, lines);
+    finding.message = raceMessage(native.code, finding.race);
+  }
   if (native.fault) {
     finding.fault = { ...native.fault, ...(source ? { source } : {}) };
     if (source) finding.message = finding.message.replace(/\.\n|\.$/, ` (at ${source.file}:${source.line}).\n`).trimEnd();

@@ -30,6 +30,33 @@ export interface NativeFinding {
   groups: NativeThreadGroup[];
   fault?: { address: bigint; pc: bigint; library: string; pcOffset: bigint };
   access?: { buffer: number | null; offset: number; size: number };
+  race?: NativeRace;
+}
+
+/** One access of a race report: a code address in the library, or an atomic's call site. */
+export interface NativeRaceAccess {
+  thread: number;
+  write: boolean;
+  atomic: boolean;
+  readModifyWrite: boolean;
+  size: number;
+  site?: NativeSourceSite;
+  pcOffset?: bigint;
+}
+
+export interface NativeRace {
+  library: string;
+  first?: NativeRaceAccess;
+  second: NativeRaceAccess;
+  space: 'threadgroup' | 'device';
+  buffer?: number;
+  offset: number;
+  variable?: string;
+  variableOffset?: number;
+  intervalStart: NativeSourceSite | null;
+  intervalEnd: NativeSourceSite | null;
+  intervalIndex: number;
+  occurrences: number;
 }
 
 export interface NativeStats {
@@ -51,6 +78,9 @@ export interface BarrierMark {
 export interface NativeOutcome {
   ok: boolean;
   findings: NativeFinding[];
+  /** Reports that do not fail the dispatch (W_SAME_VALUE_WRITE). */
+  warnings: NativeFinding[];
+  raceCheckedAccesses: number;
   stats: NativeStats;
   /** Present when the dispatch was profiled (at most 65536 marks). */
   barrierTimeline?: BarrierMark[];
@@ -65,6 +95,7 @@ export interface NativeDispatchOptions {
   watchdogMs: number;
   stackBytes: number;
   profile: boolean;
+  race: boolean;
   /** Called at every barrier release while the dispatch is paused; false (or a promise of false) stops it. */
   onBarrier?: (release: NativeBarrierRelease) => boolean | Promise<boolean>;
 }
@@ -111,6 +142,8 @@ export interface NativeKernelInfo {
 
 export interface NativeKernelLibrary {
   kernels(): NativeKernelInfo[];
+  /** Built for race checking (dispatch with race: true). */
+  readonly raceInstrumented: boolean;
 }
 
 export interface NativeTranslation {

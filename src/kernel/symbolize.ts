@@ -14,34 +14,63 @@ export interface SymbolizedLocation {
   function: string;
 }
 
-function command(library: string, pcOffset: bigint): [string, string[]] {
-  const address = `0x${pcOffset.toString(16)}`;
-  return platform() === 'darwin' ? ['atos', ['-o', library, '-l', '0x0', address]] : ['addr2line', ['-e', library, '-f', '-C', address]];
+function command(library: string, pcOffsets: readonly bigint[]): [string, string[]] {
+  const addresses = pcOffsets.map((offset) => `0x${offset.toString(16)}`);
+  return platform() === 'darwin' ? ['atos', ['-o', library, '-l', '0x0', ...addresses]] : ['addr2line', ['-e', library, '-f', '-C', ...addresses]];
 }
 
-function parse(stdout: string): SymbolizedLocation | undefined {
+function parseOne(lines: readonly string[]): SymbolizedLocation | undefined {
   if (platform() === 'darwin') {
-    const match = /^(.*?) \(in .*?\) \((.*?):(\d+)\)/.exec(stdout.trim());
+    const match = /^(.*?) \(in .*?\) \((.*?):(\d+)\)/.exec((lines[0] ?? '').trim());
     return match ? { function: match[1] ?? '', file: match[2] ?? '', line: Number(match[3]) } : undefined;
   }
-  const [fn, where] = stdout.trim().split('\n');
-  const match = where ? /^(.*):(\d+)(?: \(discriminator \d+\))?$/.exec(where) : null;
+  const [fn, where] = lines;
+  const match = where ? /^(.*):(\d+)(?: \(discriminator \d+\))?$/.exec(where.trim()) : null;
   if (!match || match[2] === '0') return undefined;
   return { function: fn ?? '', file: match[1] ?? '', line: Number(match[2]) };
+}
+
+/** The tool's answer for each address, in order: atos writes a line each, addr2line -f two. */
+function parse(stdout: string, count: number): (SymbolizedLocation | undefined)[] {
+  const lines = stdout.split('\n');
+  const per = platform() === 'darwin' ? 1 : 2;
+  return Array.from({ length: count }, (_, i) => parseOne(lines.slice(i * per, i * per + per)));
 }
 
 /** For dispatchSync: blocks, as the dispatch itself did. */
 export function symbolizeSync(library: string, pcOffset: bigint): SymbolizedLocation | undefined {
   if (!library || pcOffset <= 0n) return undefined;
-  const [tool, args] = command(library, pcOffset);
+  const [tool, args] = command(library, [pcOffset]);
   const result = spawnSync(tool, args, { encoding: 'utf8', timeout: 10_000 });
-  return result.status === 0 ? parse(result.stdout) : undefined;
+  return result.status === 0 ? parse(result.stdout, 1)[0] : undefined;
 }
 
 /** For dispatch: never blocks the event loop. */
 export async function symbolize(library: string, pcOffset: bigint): Promise<SymbolizedLocation | undefined> {
   if (!library || pcOffset <= 0n) return undefined;
-  const [tool, args] = command(library, pcOffset);
+  const [tool, args] = command(library, [pcOffset]);
   const result = await runProcess(tool, args, { maxOutputBytes: 1 << 16 });
-  return result.status === 0 ? parse(result.stdout) : undefined;
+  return result.status === 0 ? parse(result.stdout, 1)[0] : undefined;
+}
+
+/** Many addresses of one library in one run of the tool (race reports hold two each). */
+export function symbolizeManySync(library: string, pcOffsets: readonly bigint[]): (SymbolizedLocation | undefined)[] {
+  const wanted = pcOffsets.filter((offset) => offset > 0n);
+  if (!library || wanted.length === 0) return pcOffsets.map(() => undefined);
+  const [tool, args] = command(library, wanted);
+  const result = spawnSync(tool, args, { encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 22 });
+  const found = result.status === 0 ? parse(result.stdout, wanted.length) : [];
+  const byOffset = new Map(wanted.map((offset, i) => [offset, found[i]]));
+  return pcOffsets.map((offset) => byOffset.get(offset));
+}
+
+/** symbolizeManySync without blocking the event loop. */
+export async function symbolizeMany(library: string, pcOffsets: readonly bigint[]): Promise<(SymbolizedLocation | undefined)[]> {
+  const wanted = pcOffsets.filter((offset) => offset > 0n);
+  if (!library || wanted.length === 0) return pcOffsets.map(() => undefined);
+  const [tool, args] = command(library, wanted);
+  const result = await runProcess(tool, args, { maxOutputBytes: 1 << 22 });
+  const found = result.status === 0 ? parse(result.stdout, wanted.length) : [];
+  const byOffset = new Map(wanted.map((offset, i) => [offset, found[i]]));
+  return pcOffsets.map((offset) => byOffset.get(offset));
 }

@@ -22,6 +22,13 @@ export interface Toolchain {
   readonly preprocessFlags: readonly string[];
   /** Flags for compiling translated C++ into a kernel library. */
   readonly compileFlags: readonly string[];
+  /**
+   * For a race-checking build (compileKernel's races: true): code generation flags with the
+   * compiler's ThreadSanitizer instrumentation, used with -c, and the flags that link the object
+   * into a kernel library without any sanitizer runtime (native/msl/cpu/cpu_race_hooks.h).
+   */
+  readonly raceCompileFlags: readonly string[];
+  readonly linkFlags: readonly string[];
 }
 
 let cached: Toolchain | undefined;
@@ -69,10 +76,15 @@ export function findToolchain(): Toolchain {
   const family: Toolchain['family'] = /clang/i.test(probe.stdout) ? 'clang' : 'gcc';
 
   const preprocessFlags = ['-E', '-x', 'c++', '-std=c++17', '-nostdinc', '-nostdinc++', ...KERNEL_DEFINES, '-I', join(mslIncludeDir(), 'preprocess')];
-  const compileFlags = [...kernelCodegenFlags(family, platform(), arch()), '-shared'];
-  if (platform() === 'linux') compileFlags.push('-Wl,-z,defs', '-lm');
-  if (platform() === 'darwin') compileFlags.push('-undefined', 'error');
+  const codegen = kernelCodegenFlags(family, platform(), arch());
+  const linkFlags = ['-shared'];
+  if (platform() === 'linux') linkFlags.push('-Wl,-z,defs', '-lm');
+  if (platform() === 'darwin') linkFlags.push('-undefined', 'error');
+  const compileFlags = [...codegen, ...linkFlags];
+  // No __tsan_func_entry/exit calls: the checker needs loads and stores only.
+  const noFunctionHooks = family === 'gcc' ? ['--param=tsan-instrument-func-entry-exit=0'] : ['-mllvm', '-tsan-instrument-func-entry-exit=0'];
+  const raceCompileFlags = [...codegen, '-fsanitize=thread', ...noFunctionHooks, '-DGPUOS_RACE_CHECK=1', '-c'];
 
-  cached = { cxx, version, family, preprocessFlags, compileFlags };
+  cached = { cxx, version, family, preprocessFlags, compileFlags, raceCompileFlags, linkFlags };
   return cached;
 }

@@ -18,12 +18,15 @@ export function osKernelPath(): string {
 
 let pending: Promise<Kernel> | undefined;
 
-export function loadOsKernel(): Promise<Kernel> {
+/** The OS kernel; with races, its race-checking build is made ready too (stepSync needs it built). */
+export async function loadOsKernel(options: { races?: boolean } = {}): Promise<Kernel> {
   pending ??= compileKernel({ path: osKernelPath() })
     .then((library) => library.kernel(OS_KERNEL_NAME))
     .catch((error: unknown) => {
       pending = undefined; // a later call may succeed (e.g. after the toolchain is fixed)
       throw error;
     });
-  return pending;
+  const kernel = await pending;
+  if (options.races === true) await kernel.library.raceChecked();
+  return kernel;
 }

@@ -44,6 +44,11 @@ export interface OpenSessionOptions {
   backend?: Backend;
   /** Seeds the emulator's thread schedule; every seed must give the same frames. Default 1. */
   seed?: number | bigint;
+  /**
+   * Check every frame for data races and uninitialised threadgroup reads (Kernel.dispatch's race
+   * option): a frame with one fails with an EmulatorError naming both accesses. Default false.
+   */
+  races?: boolean;
 }
 
 export interface StepOptions {
@@ -128,6 +133,8 @@ export interface FrameResult {
   stats: NativeStats;
   seed: bigint;
   barrierTimeline?: BarrierMark[];
+  /** With races: the loads and stores the race checker saw in the frame (and found no race in). */
+  raceCheckedAccesses?: number;
 }
 
 function isCompiledScene(value: unknown): value is CompiledScene {
@@ -170,8 +177,10 @@ export async function openSession(options: OpenSessionOptions): Promise<OsSessio
   const height = dimension('height', options.height, DEFAULT_HEIGHT, abi.constant('GPUOS_MAX_FRAMEBUFFER_HEIGHT'));
   const seed = seedOf(options.seed);
   const scene = typeof options.scene === 'string' ? loadScene(options.scene) : isCompiledScene(options.scene) ? options.scene : compileScene(options.scene);
-  const kernel = await loadOsKernel();
-  return new OsSession(kernel, scene, width, height, seed, backend);
+  if (options.races !== undefined && typeof options.races !== 'boolean') throw new InvalidArgumentError(`races must be true or false, got ${String(options.races)}`);
+  const races = options.races === true;
+  const kernel = await loadOsKernel({ races });
+  return new OsSession(kernel, scene, width, height, seed, backend, races);
 }
 
 export class OsSession {
@@ -205,6 +214,8 @@ export class OsSession {
     readonly height: number,
     readonly seed: bigint,
     readonly backend: Backend,
+    /** Every frame race-checked (OpenSessionOptions.races). */
+    readonly races = false,
   ) {
     const tileRows = Math.ceil(height / this.abi.constant('GPUOS_TILE_SIZE'));
     const initial = buildInitialState(scene, width, height);
@@ -414,6 +425,7 @@ export class OsSession {
       buffers: [this.state, this.pixels, this.tiles, this.rowLists],
       seed,
       profile: options.profile === true,
+      race: this.races,
       ...(options.onBarrier === undefined ? {} : { onBarrier: options.onBarrier }),
     };
   }
@@ -426,7 +438,13 @@ export class OsSession {
     this.pendingRequest = undefined;
     if (request) for (const observer of this.observers) observer.frame?.(request);
     const frame = this.view.frame();
-    return { frame, stats: result.stats, seed: result.seed, ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}) };
+    return {
+      frame,
+      stats: result.stats,
+      seed: result.seed,
+      ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}),
+      ...(result.raceCheckedAccesses === undefined ? {} : { raceCheckedAccesses: result.raceCheckedAccesses }),
+    };
   }
 
   frameState(): FrameState {

@@ -22,6 +22,8 @@ export interface ReplayerOptions {
   backend?: Backend;
   /** The emulator schedule seed (default: the recording's). Any seed must replay identically. */
   seed?: number | bigint;
+  /** Race-check every frame (OpenSessionOptions.races): a race stops the replay with an EmulatorError. */
+  races?: boolean;
 }
 
 export interface FrameCheck {
@@ -245,5 +247,5 @@ function checkReplayable(trace: Trace): void {
 
 async function openFor(trace: Trace, options: ReplayerOptions): Promise<OsSession> {
   const { width, height, seed } = trace.header.config;
-  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend: options.backend ?? 'emulator' });
+  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend: options.backend ?? 'emulator', races: options.races === true });
 }

@@ -20,6 +20,7 @@ describe('the native addon re-checks what it is given', () => {
       watchdogMs: 1000,
       stackBytes: 65536,
       profile: false,
+      race: false,
     };
     expect(() => nativeAddon().dispatchSync({} as never, 'barrier_loop', options)).toThrow(/the first argument is not a KernelLibrary/);
     expect(() => nativeAddon().dispatchSync(library, 'barrier_loop', { ...options, buffers: [library as never] })).toThrow(

@@ -28,6 +28,8 @@ const EMULATOR_SOURCES = [
   'dispatch_validation.cpp',
   'executor.cpp',
   'executor_observer.cpp',
+  'executor_races.cpp',
+  'executor_schedule.cpp',
   'executor_reports.cpp',
   'faults.cpp',
   'findings.cpp',
@@ -35,6 +37,8 @@ const EMULATOR_SOURCES = [
   'kernel_library.cpp',
   'runtime_table.cpp',
   'microbench.cpp',
+  'race_checker.cpp',
+  '../digest/xxhash64.cpp',
 ];
 
 export interface SelftestTarget {

@@ -42,6 +42,39 @@ GPUOS_FUNC gpuos_u64 bits_of(const T& value) {
   __builtin_memcpy(&bits, &value, sizeof(T) < sizeof(bits) ? sizeof(T) : sizeof(bits));
   return bits;
 }
+// What an atomic does to its object, for the race checker.
+constexpr uint kAtomicLoad = GPUOS_ACCESS_READ;
+constexpr uint kAtomicStore = GPUOS_ACCESS_WRITE;
+constexpr uint kAtomicReadModifyWrite = GPUOS_ACCESS_WRITE | GPUOS_ACCESS_RMW;
+
+// The atomic's own load and store. In a race-checking build they are kept out of the
+// instrumentation (not plain accesses: two atomics never race) and reported as atomic instead.
+#if GPUOS_RACE_CHECK
+template <class T>
+__attribute__((noinline, no_sanitize("thread"))) T raw_read(const volatile atomic<T>* object) {
+  return object->value_;
+}
+template <class T>
+__attribute__((noinline, no_sanitize("thread"))) void raw_write(volatile atomic<T>* object, T value) {
+  object->value_ = value;
+}
+template <class T>
+GPUOS_FUNC void atomic_access(const volatile atomic<T>* object, uint kind, const void* site) {
+  // Inlined, so no return address would name the caller: the call site record does.
+  gpuos_glue::runtime->memory_access(object, sizeof(T), GPUOS_ACCESS_ATOMIC | GPUOS_ACCESS_AT_SITE | kind, site);
+}
+#else
+template <class T>
+GPUOS_FUNC T raw_read(const volatile atomic<T>* object) {
+  return object->value_;
+}
+template <class T>
+GPUOS_FUNC void raw_write(volatile atomic<T>* object, T value) {
+  object->value_ = value;
+}
+template <class T>
+GPUOS_FUNC void atomic_access(const volatile atomic<T>*, uint, const void*) {}
+#endif
 template <class T>
 GPUOS_FUNC void atomic_done(bool changed, const void* site, const volatile atomic<T>* object, const T& observed) {
   gpuos_glue::runtime->atomic_performed(changed ? 1u : 0u, static_cast<const gpuos_source_site*>(site), object,
@@ -52,14 +85,16 @@ GPUOS_FUNC void atomic_done(bool changed, const void* site, const volatile atomi
 template <class T>
 GPUOS_FUNC void atomic_store_explicit(volatile atomic<T>* object, typename detail::identity<T>::type desired,
                                       memory_order, GPUOS_CALL_SITE) {
-  const T before = object->value_;
-  object->value_ = desired;
+  detail::atomic_access(object, detail::kAtomicStore, gpuos_call_site);
+  const T before = detail::raw_read(object);
+  detail::raw_write<T>(object, desired);
   detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site, object, before);
 }
 
 template <class T>
 GPUOS_FUNC T atomic_load_explicit(const volatile atomic<T>* object, memory_order, GPUOS_CALL_SITE) {
-  const T value = object->value_;
+  detail::atomic_access(object, detail::kAtomicLoad, gpuos_call_site);
+  const T value = detail::raw_read(object);
   detail::atomic_done(false, gpuos_call_site, object, value);
   return value;
 }
@@ -67,8 +102,9 @@ GPUOS_FUNC T atomic_load_explicit(const volatile atomic<T>* object, memory_order
 template <class T>
 GPUOS_FUNC T atomic_exchange_explicit(volatile atomic<T>* object, typename detail::identity<T>::type desired,
                                       memory_order, GPUOS_CALL_SITE) {
-  const T before = object->value_;
-  object->value_ = desired;
+  detail::atomic_access(object, detail::kAtomicReadModifyWrite, gpuos_call_site);
+  const T before = detail::raw_read(object);
+  detail::raw_write<T>(object, desired);
   detail::atomic_done(!detail::same_bits(before, desired), gpuos_call_site, object, before);
   return before;
 }
@@ -77,10 +113,11 @@ template <class T>
 GPUOS_FUNC bool atomic_compare_exchange_weak_explicit(volatile atomic<T>* object, T* expected,
                                                       typename detail::identity<T>::type desired, memory_order,
                                                       memory_order, GPUOS_CALL_SITE) {
-  const T before = object->value_;
+  detail::atomic_access(object, detail::kAtomicReadModifyWrite, gpuos_call_site);
+  const T before = detail::raw_read(object);
   const bool matched = detail::same_bits(before, *expected);
   if (matched) {
-    object->value_ = desired;
+    detail::raw_write<T>(object, desired);
   } else {
     *expected = before;
   }
@@ -92,9 +129,10 @@ GPUOS_FUNC bool atomic_compare_exchange_weak_explicit(volatile atomic<T>* object
   template <class T>                                                                                          \
   GPUOS_FUNC T name(volatile atomic<T>* object, typename detail::identity<T>::type operand, memory_order,       \
                     GPUOS_CALL_SITE) {                                                                        \
-    const T before = object->value_;                                                                          \
+    detail::atomic_access(object, detail::kAtomicReadModifyWrite, gpuos_call_site);                                                     \
+    const T before = detail::raw_read(object);                                                                \
     const T after = static_cast<T>(expression);                                                               \
-    object->value_ = after;                                                                                   \
+    detail::raw_write<T>(object, after);                                                                      \
     detail::atomic_done(!detail::same_bits(before, after), gpuos_call_site, object, before);                  \
     return before;                                                                                            \
   }

@@ -8,8 +8,10 @@ namespace metal {
 
 enum class mem_flags : uint {
   mem_none = 0,
-  mem_device = 1,
-  mem_threadgroup = 2,
+  mem_device = GPUOS_MEM_DEVICE,
+  mem_threadgroup = GPUOS_MEM_THREADGROUP,
+  // Deprecated in Apple's headers, still in real kernels: both spaces.
+  mem_device_and_threadgroup = GPUOS_MEM_DEVICE | GPUOS_MEM_THREADGROUP,
   mem_texture = 4,
   mem_threadgroup_imageblock = 8,
   mem_object_data = 16,

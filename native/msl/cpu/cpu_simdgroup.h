@@ -341,9 +341,10 @@ GPUOS_FUNC bool simd_is_first(GPUOS_CALL_SITE) {
 GPUOS_FUNC bool simd_is_helper_thread() { return false; }
 
 GPUOS_FUNC void simdgroup_barrier(mem_flags flags, GPUOS_CALL_SITE) {
-  (void)flags;
-  (void)gpuos_glue::simd_invoke<bool>(true, 0, &gpuos_glue::resolve_simdgroup_barrier, "simdgroup_barrier",
-                                      gpuos_call_site);
+  // The flags travel as the call's argument: the race checker orders the group's accesses to the
+  // spaces they name (docs/EMULATOR.md).
+  (void)gpuos_glue::simd_invoke<bool>(true, static_cast<uint>(flags), &gpuos_glue::resolve_simdgroup_barrier,
+                                      "simdgroup_barrier", gpuos_call_site);
 }
 
 }  // namespace metal

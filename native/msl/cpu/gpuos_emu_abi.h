@@ -10,7 +10,7 @@
 #ifndef GPUOS_EMU_ABI_H
 #define GPUOS_EMU_ABI_H
 
-#define GPUOS_EMU_ABI_VERSION 2u
+#define GPUOS_EMU_ABI_VERSION 3u
 
 /* Apple GPUs: 32 lanes per SIMD-group, at most 1024 threads and 32 KiB of threadgroup memory. */
 #define GPUOS_SIMD_WIDTH 32u
@@ -84,6 +84,20 @@ typedef struct gpuos_simd_call {
   gpuos_u32 arg;
 } gpuos_simd_call;
 
+/* mem_flags bits of a barrier that order memory (the other bits, texture and imageblock, order
+   nothing the emulator has). */
+#define GPUOS_MEM_DEVICE 1u
+#define GPUOS_MEM_THREADGROUP 2u
+
+/* What a load or store of kernel code is, as the race checker's memory hook reports it. */
+enum gpuos_access_flags {
+  GPUOS_ACCESS_READ = 0,
+  GPUOS_ACCESS_WRITE = 1u, /* a store, or an atomic that may store (everything but a load) */
+  GPUOS_ACCESS_ATOMIC = 2u,
+  GPUOS_ACCESS_AT_SITE = 4u, /* `pc` is the call's gpuos_source_site record, not a code address */
+  GPUOS_ACCESS_RMW = 8u      /* an atomic that reads as well as stores (exchange, compare, fetch_*) */
+};
+
 /* Functions the emulator provides to kernel code. */
 typedef struct gpuos_emu_runtime {
   gpuos_u32 abi_version;
@@ -104,6 +118,9 @@ typedef struct gpuos_emu_runtime {
      sites, as two call instructions are on a GPU, however the compiler inlined or duplicated it. */
   void (*enter_call)(const gpuos_source_site* call_site);
   void (*leave_call)(void);
+  /* Every load and store of a library built for race checking (GPUOS_RACE_CHECK), before it
+     happens: `pc` is the instruction after the call, in the kernel code that made the access. */
+  void (*memory_access)(const volatile void* address, gpuos_size size, gpuos_u32 access_flags, const void* pc);
 } gpuos_emu_runtime;
 
 /* ---- what a kernel library describes about itself ---- */
@@ -178,6 +195,8 @@ typedef struct gpuos_kernel_library {
   gpuos_u32 kernel_count;
   /* The loader stores the emulator's function table here before any kernel runs. */
   const gpuos_emu_runtime** runtime_slot;
+  /* 1 when built with GPUOS_RACE_CHECK: every load and store calls runtime->memory_access. */
+  gpuos_u32 race_instrumented;
 } gpuos_kernel_library;
 
 /* Every kernel library exports this one symbol. */

@@ -9,6 +9,7 @@
 #include "../common/constants.h"
 #include "gpuos_emu_abi.h"
 #include "cpu_runtime_link.h"
+#include "cpu_race_hooks.h"
 #include "cpu_barriers.h"
 #include "cpu_simdgroup.h"
 #include "cpu_atomics.h"

@@ -1,0 +1,119 @@
+// Which runnable thread runs next: the schedule strategies (docs/EMULATOR.md, schedule
+// exploration). Every strategy is a function of the dispatch's seed (and, for a scripted run, its
+// script), so every schedule replays exactly.
+#include <algorithm>
+
+#include "../digest/xxhash64.h"
+#include "executor.h"
+
+namespace gpuos::emu {
+
+namespace {
+
+constexpr std::uint64_t kDefaultPctSteps = 1000;
+
+}  // namespace
+
+void Executor::prepare_schedule(const ScheduleOptions& options) {
+  decision_count_ = 0;
+  decisions_.clear();
+  decisions_truncated_ = false;
+  barrier_digests_.clear();
+  barrier_digest_sites_.clear();
+  if (options.strategy != ScheduleStrategy::kPct) return;
+
+  // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): every thread gets a distinct
+  // random priority of at least d, and d - 1 decisions drawn from 1..k lower the priority of the
+  // thread running there to 0, 1, ..., d - 2. The highest-priority runnable thread always runs.
+  // A bug that needs d particular orderings is found with probability at least 1 / (n k^(d-1)).
+  priorities_.resize(thread_count_);
+  for (std::uint32_t t = 0; t < thread_count_; ++t) priorities_[t] = t;
+  for (std::uint32_t t = thread_count_; t > 1; --t) std::swap(priorities_[t - 1], priorities_[rng_.below(t)]);
+  const std::uint32_t depth = std::max<std::uint32_t>(options.pct_depth, 1);
+  for (std::uint32_t& priority : priorities_) priority += depth;
+  const std::uint64_t steps = options.pct_steps == 0 ? kDefaultPctSteps : options.pct_steps;
+  change_points_.clear();
+  for (std::uint32_t i = 0; i + 1 < depth; ++i) change_points_.push_back(1 + (rng_.next() % steps));
+  std::sort(change_points_.begin(), change_points_.end());
+  next_change_point_ = 0;
+}
+
+std::uint32_t Executor::choose(Fiber* self) {
+  ++decision_count_;
+  const bool preemption = self && self->state == FiberState::kRunnable;
+  const ScheduleOptions& options = request_->schedule;
+  std::uint32_t index = 0;
+  std::uint32_t option = 0;
+  switch (options.strategy) {
+    case ScheduleStrategy::kRandom:
+      index = rng_.below(runnable_count_);
+      break;
+    case ScheduleStrategy::kPct:
+      index = choose_pct(self);
+      break;
+    case ScheduleStrategy::kScripted:
+      option = decision_count_ <= options.script.size() ? options.script[decision_count_ - 1] : 0;
+      if (option >= runnable_count_) option = 0;  // a script from another kernel or input: follow the default
+      index = choose_scripted(preemption ? self : nullptr, option);
+      break;
+  }
+  if (options.record_decisions) {
+    if (decisions_.size() < kMaxRecordedDecisions) {
+      if (options.strategy != ScheduleStrategy::kScripted) option = 0;  // only scripted runs number their options
+      decisions_.push_back({static_cast<std::uint16_t>(runnable_count_), static_cast<std::uint16_t>(option), preemption});
+    } else {
+      decisions_truncated_ = true;
+    }
+  }
+  return index;
+}
+
+// The option-th choice: the thread that just did an atomic first, when it may go on, then the
+// other runnable threads by thread index. Returns its position in runnable_.
+std::uint32_t Executor::choose_scripted(Fiber* self, std::uint32_t option) {
+  option_scratch_.clear();
+  std::uint32_t self_position = runnable_count_;
+  for (std::uint32_t i = 0; i < runnable_count_; ++i) {
+    if (runnable_[i] == self) {
+      self_position = i;
+    } else {
+      option_scratch_.push_back(runnable_[i]->index);
+    }
+  }
+  if (self_position < runnable_count_) {
+    if (option == 0) return self_position;
+    --option;
+  }
+  std::nth_element(option_scratch_.begin(), option_scratch_.begin() + option, option_scratch_.end());
+  const std::uint32_t thread = option_scratch_[option];
+  for (std::uint32_t i = 0; i < runnable_count_; ++i) {
+    if (runnable_[i]->index == thread) return i;
+  }
+  return 0;  // unreachable: the thread was taken from runnable_
+}
+
+std::uint32_t Executor::choose_pct(Fiber* self) {
+  while (next_change_point_ < change_points_.size() && change_points_[next_change_point_] == decision_count_) {
+    if (self) priorities_[self->index] = static_cast<std::uint32_t>(next_change_point_);
+    ++next_change_point_;
+  }
+  std::uint32_t best = 0;
+  for (std::uint32_t i = 1; i < runnable_count_; ++i) {
+    if (priorities_[runnable_[i]->index] > priorities_[runnable_[best]->index]) best = i;
+  }
+  return best;
+}
+
+// Every bound buffer and the threadgroup memory in use, digested together at a barrier release
+// (every thread waits there, so memory holds still).
+void Executor::digest_barrier(const gpuos_source_site* site) {
+  std::uint64_t digest = digest::xxh64(threadgroup_arena_.data(), threadgroup_used_, barrier_digests_.size());
+  for (std::uint32_t i = 0; i < GPUOS_MAX_BUFFER_BINDINGS; ++i) {
+    const BufferBinding& binding = request_->buffers[i];
+    if (binding.data) digest = digest::xxh64(binding.data, binding.size, digest ^ (i + 1));
+  }
+  barrier_digests_.push_back(digest);
+  barrier_digest_sites_.push_back(site);
+}
+
+}  // namespace gpuos::emu
