@@ -14,8 +14,8 @@ export class GpuosError extends Error {
 
 /** A function was called with a value it cannot use. */
 export class InvalidArgumentError extends GpuosError {
-  constructor(message: string) {
-    super('E_INVALID_ARGUMENT', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_INVALID_ARGUMENT', message, options);
   }
 }
 

@@ -42,3 +42,6 @@ export { TraceError, type TraceErrorCode } from './trace/trace_error.js';
 export { Trace, type CheckpointEntry, type OpenTraceOptions } from './trace/trace_reader.js';
 export type { CheckpointRecord, EndRecord, FrameRecord, BlockDigest, GoldenMark, TraceConfig, TraceHeader } from './trace/trace_types.js';
 export { TraceWriter } from './trace/trace_writer.js';
+export { decodeScript, encodeScript, exploreSchedules, STRATEGIES, type ExploreOptions, type ExploreReport, type MemoryDifference, type Outcome, type PartingPoint, type ScheduleReference, type ScheduleRunResult, type ScheduleTarget, type Strategy } from './verify/explore.js';
+export { MAX_INPUT_BUFFER_BYTES, readInputsFile, resolveInputs, type BufferSpec, type ElementType, type KernelInputs, type ResolvedInputs } from './verify/kernel_inputs.js';
+export { formatVerifyReport, kernelDispatch, verifyKernel, type KernelDispatch, type VerifyKernelOptions, type VerifyKernelReport } from './verify/verify_kernel.js';

@@ -129,15 +129,18 @@ Napi::Object outcome_to_js(Napi::Env env, const gpuos::emu::DispatchOutcome& out
     Napi::Uint16Array options = Napi::Uint16Array::New(env, count);
     Napi::Uint16Array chosen = Napi::Uint16Array::New(env, count);
     Napi::Uint8Array preemption = Napi::Uint8Array::New(env, count);
+    Napi::Uint8Array atomic_after = Napi::Uint8Array::New(env, count);
     for (std::size_t i = 0; i < count; ++i) {
       options[i] = outcome.decisions[i].options;
       chosen[i] = outcome.decisions[i].chosen;
       preemption[i] = outcome.decisions[i].preemption ? 1 : 0;
+      atomic_after[i] = outcome.decisions[i].atomic_after ? 1 : 0;
     }
     Napi::Object decisions = Napi::Object::New(env);
     decisions.Set("options", options);
     decisions.Set("chosen", chosen);
     decisions.Set("preemption", preemption);
+    decisions.Set("atomicAfter", atomic_after);
     decisions.Set("truncated", Napi::Boolean::New(env, outcome.decisions_truncated));
     out.Set("decisions", decisions);
   }

@@ -510,6 +510,7 @@ void* Executor::threadgroup_variable(std::uint32_t slot, std::size_t size, std::
 void Executor::atomic_performed(std::uint32_t changed_memory, const gpuos_source_site* site,
                                 const volatile void* address, std::uint64_t observed) {
   ++stats_.atomic_operations;
+  if (!decisions_.empty()) decisions_.back().atomic_after = true;
   Fiber* self = current_;
   if (changed_memory) {
     progress();

@@ -84,6 +84,10 @@ struct ScheduleDecision {
   std::uint16_t options = 0;  // how many threads could have run
   std::uint16_t chosen = 0;   // the option taken (see ScheduleOptions::script)
   bool preemption = false;    // the thread that just did an atomic could have gone on (option 0)
+  // The thread chosen did an atomic before the next decision. Where it did not, every other choice
+  // gives an equivalent run (what it ran touches no memory another thread could see in this
+  // interval, for a race-free kernel), so exhaustive exploration need not try them.
+  bool atomic_after = false;
 };
 
 // A recorded run keeps at most this many decisions; a longer one is marked truncated.

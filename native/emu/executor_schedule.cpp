@@ -60,7 +60,7 @@ std::uint32_t Executor::choose(Fiber* self) {
   if (options.record_decisions) {
     if (decisions_.size() < kMaxRecordedDecisions) {
       if (options.strategy != ScheduleStrategy::kScripted) option = 0;  // only scripted runs number their options
-      decisions_.push_back({static_cast<std::uint16_t>(runnable_count_), static_cast<std::uint16_t>(option), preemption});
+      decisions_.push_back({static_cast<std::uint16_t>(runnable_count_), static_cast<std::uint16_t>(option), preemption, false});
     } else {
       decisions_truncated_ = true;
     }

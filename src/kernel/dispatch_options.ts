@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { BarrierObserver } from './barrier_observer.js';
 import { DeviceBuffer } from './device_buffer.js';
-import type { NativeDeviceBuffer, NativeDispatchOptions, NativeKernelParam } from './native.js';
+import type { NativeDeviceBuffer, NativeDispatchOptions, NativeKernelParam, NativeScheduleOptions } from './native.js';
 
 export const MAX_THREADS_PER_THREADGROUP = 1024;
 export const THREADGROUP_MEMORY_BYTES = 32768;
@@ -41,6 +41,12 @@ export interface DispatchOptions {
    * race-checking build: compileKernel with races: true, or dispatch() builds it on first use.
    */
   race?: boolean;
+  /**
+   * How threads are scheduled (docs/EMULATOR.md, schedule exploration): 'random' (the default,
+   * uniform from the seed), 'pct' (probabilistic concurrency testing) or 'scripted' (the choices
+   * given, for exhaustive exploration). schedule-exploration tools set the rest.
+   */
+  schedule?: ScheduleOptions;
   /**
    * Called at every threadgroup barrier release while the dispatch is paused there (every live
    * thread waits at that barrier): read threadgroup memory from the release and device memory from
@@ -114,6 +120,45 @@ function normalizeSeed(seed: DispatchOptions['seed']): bigint {
   return BigInt(integer('seed', seed, 0, Number.MAX_SAFE_INTEGER));
 }
 
+export interface ScheduleOptions {
+  strategy?: 'random' | 'pct' | 'scripted';
+  /** PCT: the bug depth d (d - 1 priority change points), 1 to 64; default 3. */
+  pctDepth?: number;
+  /** PCT: change points fall on scheduling decisions 1..pctSteps; default 1000. */
+  pctSteps?: number;
+  /** Scripted: the option taken at each decision (see DispatchResult.decisions). */
+  script?: readonly number[] | Uint16Array;
+  /** Return every decision taken (DispatchResult.decisions). */
+  recordDecisions?: boolean;
+  /** Digest device and threadgroup memory at every barrier release (DispatchResult.barrierDigests). */
+  digestBarriers?: boolean;
+}
+
+/** At most this many decisions are scripted or recorded (the executor's kMaxRecordedDecisions). */
+export const MAX_SCHEDULE_DECISIONS = 1 << 20;
+
+function normalizeSchedule(schedule: ScheduleOptions | undefined): NativeScheduleOptions | undefined {
+  if (schedule === undefined) return undefined;
+  if (schedule === null || typeof schedule !== 'object') throw new InvalidArgumentError('schedule must be an object');
+  const strategy = schedule.strategy ?? 'random';
+  if (!['random', 'pct', 'scripted'].includes(strategy)) throw new InvalidArgumentError(`schedule.strategy must be 'random', 'pct' or 'scripted', got ${String(strategy)}`);
+  const out: NativeScheduleOptions = { strategy };
+  if (schedule.pctDepth !== undefined) out.pctDepth = integer('schedule.pctDepth', schedule.pctDepth, 1, 64);
+  if (schedule.pctSteps !== undefined) out.pctSteps = integer('schedule.pctSteps', schedule.pctSteps, 1, 2 ** 40);
+  if (schedule.script !== undefined) {
+    const script = schedule.script;
+    if (!(script instanceof Uint16Array) && !Array.isArray(script)) throw new InvalidArgumentError('schedule.script must be an array of option indices');
+    if (script.length > MAX_SCHEDULE_DECISIONS) throw new InvalidArgumentError(`schedule.script has ${script.length} decisions; at most ${MAX_SCHEDULE_DECISIONS}`);
+    if (Array.isArray(script)) for (let i = 0; i < script.length; i++) integer(`schedule.script[${i}]`, script[i], 0, 1023);
+    out.script = script instanceof Uint16Array ? script : Uint16Array.from(script);
+  }
+  for (const flag of ['recordDecisions', 'digestBarriers'] as const) {
+    if (schedule[flag] !== undefined && typeof schedule[flag] !== 'boolean') throw new InvalidArgumentError(`schedule.${flag} must be a boolean`);
+    if (schedule[flag]) out[flag] = true;
+  }
+  return out;
+}
+
 export function normalizeDispatchOptions(options: DispatchOptions, params: readonly NativeKernelParam[]): NativeDispatchOptions {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('dispatch options must be an object');
   const buffers = resolveBindings<DeviceBuffer>('buffers', options.buffers, params, 'buffer', (value, label) => {
@@ -146,5 +191,6 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
     stackBytes,
     profile: options.profile ?? false,
     race: options.race ?? false,
+    ...(options.schedule === undefined ? {} : { schedule: normalizeSchedule(options.schedule)! }),
   };
 }

@@ -10,7 +10,9 @@ export {
   type Bindings,
   type DispatchOptions,
 } from './dispatch_options.js';
-export { EmulatorError, type EmulatorErrorCode, type Finding, type SourceSite, type ThreadGroupReport } from './emulator_error.js';
+export { EmulatorError, type EmulatorErrorCode, type EmulatorWarning, type EmulatorWarningCode, type Finding, type SourceSite, type ThreadGroupReport } from './emulator_error.js';
+export type { RaceAccess, RaceDetails, RaceSourceLine } from './race_report.js';
+export type { ScheduleOptions } from './dispatch_options.js';
 export { Kernel, KernelLibrary, type DispatchResult } from './kernel_library.js';
-export type { BarrierMark, NativeStats as DispatchStats } from './native.js';
+export type { BarrierDigest, BarrierMark, NativeStats as DispatchStats, ScheduleDecisions } from './native.js';
 export { findToolchain, type Toolchain } from './toolchain.js';

@@ -10,12 +10,14 @@ import {
   callNative,
   nativeAddon,
   toGpuosError,
+  type BarrierDigest,
   type BarrierMark,
   type NativeDispatchOptions,
   type NativeKernelInfo,
   type NativeKernelLibrary,
   type NativeOutcome,
   type NativeStats,
+  type ScheduleDecisions,
 } from './native.js';
 import { raceDetails, raceMessage, racePcOffsets } from './race_report.js';
 import { symbolize, symbolizeMany, symbolizeManySync, symbolizeSync, type SymbolizedLocation } from './symbolize.js';
@@ -30,6 +32,12 @@ export interface DispatchResult {
   /** When dispatched with race: true: loads and stores checked, and reports that do not fail it. */
   raceCheckedAccesses?: number;
   raceWarnings?: EmulatorWarning[];
+  /** Scheduling decisions the dispatch took (any strategy). */
+  decisionCount: number;
+  /** With schedule.recordDecisions. */
+  decisions?: ScheduleDecisions;
+  /** With schedule.digestBarriers. */
+  barrierDigests?: BarrierDigest[];
 }
 
 export class KernelLibrary {
@@ -149,8 +157,10 @@ function withObserver(native: NativeDispatchOptions, observation: BarrierObserva
 }
 
 function resultOf(kernel: string, native: { seed: bigint; threads: [number, number, number]; race: boolean }, outcome: NativeOutcome, lines: ReadonlyMap<bigint, SymbolizedLocation | undefined>): DispatchResult {
-  const result: DispatchResult = { kernel, seed: native.seed, threads: native.threads, stats: outcome.stats };
+  const result: DispatchResult = { kernel, seed: native.seed, threads: native.threads, stats: outcome.stats, decisionCount: outcome.decisionCount };
   if (outcome.barrierTimeline) result.barrierTimeline = outcome.barrierTimeline;
+  if (outcome.decisions) result.decisions = outcome.decisions;
+  if (outcome.barrierDigests) result.barrierDigests = outcome.barrierDigests;
   if (native.race) {
     result.raceCheckedAccesses = outcome.raceCheckedAccesses;
     result.raceWarnings = outcome.warnings.map((w) => withSourceLocation(w, undefined, lines) as unknown as EmulatorWarning);

@@ -81,9 +81,40 @@ export interface NativeOutcome {
   /** Reports that do not fail the dispatch (W_SAME_VALUE_WRITE). */
   warnings: NativeFinding[];
   raceCheckedAccesses: number;
+  decisionCount: number;
+  decisions?: ScheduleDecisions;
+  barrierDigests?: BarrierDigest[];
   stats: NativeStats;
   /** Present when the dispatch was profiled (at most 65536 marks). */
   barrierTimeline?: BarrierMark[];
+}
+
+export interface NativeScheduleOptions {
+  strategy: 'random' | 'pct' | 'scripted';
+  pctDepth?: number;
+  pctSteps?: number;
+  script?: Uint16Array;
+  recordDecisions?: boolean;
+  digestBarriers?: boolean;
+}
+
+/** The decisions of a run with schedule.recordDecisions, one entry per decision. */
+export interface ScheduleDecisions {
+  /** How many threads could have run. */
+  options: Uint16Array;
+  /** The option taken: 0 is the thread that just did an atomic when preemption is 1, else the lowest-index thread. */
+  chosen: Uint16Array;
+  /** 1 where the thread that just did an atomic could have gone on (a preemption point). */
+  preemption: Uint8Array;
+  /** 1 where the thread chosen did an atomic before the next decision (else every choice there is equivalent). */
+  atomicAfter: Uint8Array;
+  truncated: boolean;
+}
+
+/** Memory at a barrier release (schedule.digestBarriers). */
+export interface BarrierDigest {
+  digest: bigint;
+  site: NativeSourceSite | null;
 }
 
 export interface NativeDispatchOptions {
@@ -96,6 +127,7 @@ export interface NativeDispatchOptions {
   stackBytes: number;
   profile: boolean;
   race: boolean;
+  schedule?: NativeScheduleOptions;
   /** Called at every barrier release while the dispatch is paused; false (or a promise of false) stops it. */
   onBarrier?: (release: NativeBarrierRelease) => boolean | Promise<boolean>;
 }

@@ -15,6 +15,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { writePng, type RgbaImage } from '../golden/png.js';
 import { DeviceBuffer } from '../kernel/device_buffer.js';
 import type { BarrierObserver } from '../kernel/barrier_observer.js';
+import type { ScheduleOptions } from '../kernel/dispatch_options.js';
 import type { DispatchResult, Kernel } from '../kernel/kernel_library.js';
 import { nativeAddon, type BarrierMark, type NativeStats } from '../kernel/native.js';
 import { compileScene, loadScene, type CompiledScene } from '../scene/scene_compile.js';
@@ -49,6 +50,8 @@ export interface OpenSessionOptions {
    * option): a frame with one fails with an EmulatorError naming both accesses. Default false.
    */
   races?: boolean;
+  /** How each frame's threads are scheduled (Kernel.dispatch's schedule; the seed still varies by frame). */
+  schedule?: ScheduleOptions;
 }
 
 export interface StepOptions {
@@ -135,6 +138,8 @@ export interface FrameResult {
   barrierTimeline?: BarrierMark[];
   /** With races: the loads and stores the race checker saw in the frame (and found no race in). */
   raceCheckedAccesses?: number;
+  /** Scheduling decisions the frame's dispatch took. */
+  decisionCount: number;
 }
 
 function isCompiledScene(value: unknown): value is CompiledScene {
@@ -180,7 +185,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OsSessio
   if (options.races !== undefined && typeof options.races !== 'boolean') throw new InvalidArgumentError(`races must be true or false, got ${String(options.races)}`);
   const races = options.races === true;
   const kernel = await loadOsKernel({ races });
-  return new OsSession(kernel, scene, width, height, seed, backend, races);
+  return new OsSession(kernel, scene, width, height, seed, backend, races, options.schedule);
 }
 
 export class OsSession {
@@ -216,6 +221,8 @@ export class OsSession {
     readonly backend: Backend,
     /** Every frame race-checked (OpenSessionOptions.races). */
     readonly races = false,
+    /** How every frame is scheduled (OpenSessionOptions.schedule). */
+    readonly schedule?: ScheduleOptions,
   ) {
     const tileRows = Math.ceil(height / this.abi.constant('GPUOS_TILE_SIZE'));
     const initial = buildInitialState(scene, width, height);
@@ -426,6 +433,7 @@ export class OsSession {
       seed,
       profile: options.profile === true,
       race: this.races,
+      ...(this.schedule === undefined ? {} : { schedule: this.schedule }),
       ...(options.onBarrier === undefined ? {} : { onBarrier: options.onBarrier }),
     };
   }
@@ -442,6 +450,7 @@ export class OsSession {
       frame,
       stats: result.stats,
       seed: result.seed,
+      decisionCount: result.decisionCount,
       ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}),
       ...(result.raceCheckedAccesses === undefined ? {} : { raceCheckedAccesses: result.raceCheckedAccesses }),
     };

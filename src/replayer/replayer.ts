@@ -10,6 +10,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { OsAbi } from '../os/abi.js';
+import type { ScheduleOptions } from '../kernel/dispatch_options.js';
 import { DIGEST_BLOCK_SIZE, openSession, type Backend, type DeviceCapture, type OsSession } from '../os/session.js';
 import { applyRuns, PREDICTED_FRAME_BYTES, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
 import { buildIdentity } from '../trace/trace_identity.js';
@@ -24,6 +25,8 @@ export interface ReplayerOptions {
   seed?: number | bigint;
   /** Race-check every frame (OpenSessionOptions.races): a race stops the replay with an EmulatorError. */
   races?: boolean;
+  /** How every frame's threads are scheduled (OpenSessionOptions.schedule). */
+  schedule?: ScheduleOptions;
 }
 
 export interface FrameCheck {
@@ -33,6 +36,8 @@ export interface FrameCheck {
   digest: bigint;
   /** The kernel's own time for the frame (the dispatch, as the backend measured it). */
   kernelNs: number;
+  /** Scheduling decisions the frame's dispatch took (what PCT spreads its change points over). */
+  decisionCount: number;
   /** The emulator schedule seed the frame's dispatch ran under (varies by frame and by replay seed). */
   seed: bigint;
   divergence?: Divergence;
@@ -107,7 +112,7 @@ export class Replayer {
     for (const operation of frame.operations) this.apply(operation);
     const result = await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
     this.position++;
-    return { ...this.check(frame), kernelNs: result.stats.elapsedNs, seed: result.seed };
+    return { ...this.check(frame), kernelNs: result.stats.elapsedNs, seed: result.seed, decisionCount: result.decisionCount };
   }
 
   /**
@@ -195,7 +200,7 @@ export class Replayer {
     view.setFloat32(20, Math.fround(Math.fround(frame.deltaUs) / 1_000_000), true);
   }
 
-  private check(frame: FrameRecord): Omit<FrameCheck, 'kernelNs' | 'seed'> {
+  private check(frame: FrameRecord): Omit<FrameCheck, 'kernelNs' | 'seed' | 'decisionCount'> {
     const expected = this.expected;
     applyRuns(expected.state, frame.stateRuns, this.ranges, `frame ${frame.index}`);
     this.predictFrameBytes(frame);
@@ -247,5 +252,5 @@ function checkReplayable(trace: Trace): void {
 
 async function openFor(trace: Trace, options: ReplayerOptions): Promise<OsSession> {
   const { width, height, seed } = trace.header.config;
-  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend: options.backend ?? 'emulator', races: options.races === true });
+  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend: options.backend ?? 'emulator', races: options.races === true, ...(options.schedule ? { schedule: options.schedule } : {}) });
 }

@@ -101,7 +101,7 @@ describe('usage', () => {
     replay: ['--from', '--to', '--seed', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
     inspect: ['--events', '--frames', '--json', '--salvage'],
     render: ['--frame', '-o, --output'],
-    verify: ['--repeat', '--seed'],
+    verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
     check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list'],
   };
