@@ -238,6 +238,10 @@ class Executor {
   void memory_access(const volatile void* address, std::size_t size, std::uint32_t flags, const void* where) {
     if (race_active_) race_.access(address, size, flags, where, current_->index);
   }
+  void current_thread(const gpuos_launch** launch, const gpuos_thread_ids** ids) const {
+    *launch = &launch_;
+    *ids = &thread_ids_[current_->index];
+  }
   // Entering runtime code: the last access of the thread has happened (race_checker.h, settle).
   void race_settle() {
     if (race_active_) race_.settle();

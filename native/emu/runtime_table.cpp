@@ -70,9 +70,13 @@ void rt_memory_access(const volatile void* address, gpuos_size size, gpuos_u32 f
   running_executor()->memory_access(address, size, flags, where);
 }
 
+void rt_current_thread(const gpuos_launch** launch, const gpuos_thread_ids** ids) {
+  running_executor()->current_thread(launch, ids);
+}
+
 const gpuos_emu_runtime kRuntime = {
-    GPUOS_EMU_ABI_VERSION, &rt_threadgroup_barrier, &rt_simd_call,  &rt_threadgroup_variable,
-    &rt_atomic_performed,  &rt_enter_call,          &rt_leave_call, &rt_memory_access,
+    GPUOS_EMU_ABI_VERSION, &rt_threadgroup_barrier, &rt_simd_call,     &rt_threadgroup_variable, &rt_atomic_performed,
+    &rt_enter_call,        &rt_leave_call,          &rt_memory_access, &rt_current_thread,
 };
 
 }  // namespace

@@ -94,13 +94,16 @@ class Scanner {
       } else if (token.is("}")) {
         close_brace(i);
       } else if (token.is(";") && scope.nesting == 0) {
-        if (scope.kind == ScopeKind::kNamespace) check_program_scope_declaration(scope.statement_start, i);
+        if (scope.kind == ScopeKind::kNamespace && !parse_instantiation(scope.statement_start, i)) {
+          check_program_scope_declaration(scope.statement_start, i);
+        }
         scope.statement_start = i + 1;
       }
     }
     check_leftover_attributes();
     check_threadgroup_qualifiers();
     find_synchronising_calls();
+    find_program_builtin_uses();
     return std::move(result_);
   }
 
@@ -356,8 +359,9 @@ class Scanner {
       const Token& token = tokens_[i];
       if (token.is("kernel")) {
         kernel.removed_tokens.push_back(i);
-      } else if (token.is("template")) {
-        report(i, "kernel '" + kernel.function_name + "': template kernels are not supported; write one kernel per type");
+      } else if (token.is("template") && is(i + 1, "<")) {
+        kernel.is_template = true;
+        i = angle_close(i + 1);
       } else if (token.is("void")) {
         returns_void = true;
       } else if (!token.is("static") && !token.is("inline") && !token.is("extern")) {
@@ -373,10 +377,154 @@ class Scanner {
       }
     }
     parse_kernel_params(open, kernel);
-    for (const KernelSite& other : result_.kernels) {
-      if (other.host_name == kernel.host_name) report(kernel.name_token, "two kernels are named '" + kernel.host_name + "'");
-    }
+    if (!kernel.is_template) check_unique_name(kernel);
     result_.kernels.push_back(std::move(kernel));
+  }
+
+  void check_unique_name(const KernelSite& kernel) {
+    for (const KernelSite& other : result_.kernels) {
+      if (!other.is_template && other.host_name == kernel.host_name) {
+        report(kernel.name_token, "two kernels are named '" + kernel.host_name + "'" +
+                                      (kernel.call_name.empty() ? "" : ": give each instantiation its own [[host_name(\"...\")]]"));
+      }
+    }
+  }
+
+  // The `>` that closes the `<` at `open` (template parameter or argument lists), or the last token.
+  std::size_t angle_close(std::size_t open) const {
+    int depth = 0;
+    for (std::size_t i = open; i < tokens_.size(); ++i) {
+      if (is(i, "(") || is(i, "[") || is(i, "{")) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "<")) ++depth;
+      if (is(i, ">")) --depth;
+      if (is(i, ">>")) depth -= 2;
+      if (depth <= 0) return i;
+    }
+    return tokens_.size() - 1;
+  }
+
+  // `template [[host_name("add_float")]] kernel void add<float>(device const float*, ...);`: an
+  // explicit instantiation of a template kernel, which Metal makes an entry point of its own.
+  // Returns false when the statement is not one.
+  bool parse_instantiation(std::size_t begin, std::size_t end) {
+    const std::size_t first = first_meaningful(begin, end);
+    if (first >= end || !is(first, "template") || is(first + 1, "<")) return false;
+    KernelSite instance;
+    instance.instantiation_begin = first;
+    instance.instantiation_end = end;
+    instance.namespace_path = namespace_path();
+    std::string host_name;
+    bool marked_kernel = false;
+    std::size_t i = first + 1;
+    while (i < end) {
+      if (is_attribute_start(i)) {
+        const AttributeGroup group = parse_attribute_group(i);
+        consumed_attributes_.insert(i);
+        for (const AttributeItem& item : group.items) {
+          if (item.name == "kernel") {
+            marked_kernel = true;
+          } else if (item.name == "host_name" && !item.arguments.empty() && tokens_[item.arguments.begin].kind == TokenKind::kString) {
+            const std::string& literal = tokens_[item.arguments.begin].text;
+            host_name = literal.substr(1, literal.size() - 2);
+          } else {
+            report(item.token, "explicit instantiation: attribute [[" + item.name + "]] is not supported here");
+          }
+        }
+        i = matches_[i] + 1;
+        continue;
+      }
+      if (is(i, "kernel")) {
+        marked_kernel = true;
+      } else if (!is(i, "void") && !is(i, "static") && !is(i, "inline")) {
+        break;
+      }
+      ++i;
+    }
+    if (!marked_kernel) return false;  // a template instantiation that is not a kernel: plain C++
+    if (i >= end || !tokens_[i].is_identifier()) {
+      report(first, "explicit instantiation of a kernel: cannot find the kernel's name");
+      return true;
+    }
+    instance.name_token = i;
+    instance.function_name = tokens_[i].text;
+    std::size_t open = i + 1;
+    instance.call_name = instance.function_name;
+    if (is(open, "<")) {
+      const std::size_t close = angle_close(open);
+      for (std::size_t t = i + 1; t <= close; ++t) instance.call_name += tokens_[t].text + (tokens_[t].is(",") ? " " : "");
+      open = close + 1;
+    }
+    if (!is(open, "(") || matches_[open] + 1 != end) {
+      report(i, "explicit instantiation of kernel '" + instance.function_name + "': write it as `template [[host_name(\"name\")]] kernel void " +
+                    instance.function_name + "<types>(parameter types);`");
+      return true;
+    }
+    const KernelSite* definition = nullptr;
+    for (const KernelSite& kernel : result_.kernels) {
+      if (kernel.is_template && kernel.function_name == instance.function_name && kernel.namespace_path == instance.namespace_path) definition = &kernel;
+    }
+    if (!definition) {
+      report(i, "explicit instantiation of '" + instance.function_name + "': no template kernel of that name is defined before it");
+      return true;
+    }
+    instance.host_name = host_name.empty() ? instance.function_name : host_name;
+    instance.params = definition->params;
+    instance.max_total_threads = definition->max_total_threads;
+    const std::vector<TokenRange> types = instantiation_types(open);
+    if (types.size() != definition->params.size()) {
+      report(i, "explicit instantiation of '" + instance.function_name + "' lists " + std::to_string(types.size()) +
+                    " parameters; the template kernel has " + std::to_string(definition->params.size()));
+      return true;
+    }
+    for (std::size_t p = 0; p < types.size(); ++p) instance.params[p].type = types[p];
+    check_unique_name(instance);
+    result_.kernels.push_back(std::move(instance));
+    return true;
+  }
+
+  // Each parameter's type in an instantiation's list: its tokens without attributes or a name.
+  std::vector<TokenRange> instantiation_types(std::size_t open) const {
+    std::vector<TokenRange> types;
+    const std::size_t close = matches_[open];
+    std::size_t start = open + 1;
+    int angle = 0;
+    for (std::size_t i = open + 1; i <= close; ++i) {
+      if (i < close && is_attribute_start(i)) {
+        i = matches_[i];
+        continue;
+      }
+      if (i < close && (is(i, "(") || is(i, "[") || is(i, "{"))) {
+        i = matches_[i];
+        continue;
+      }
+      if (is(i, "<")) ++angle;
+      if (is(i, ">") && angle > 0) --angle;
+      if (i == close || (is(i, ",") && angle == 0)) {
+        std::size_t type_end = start;
+        while (type_end < i && !is_attribute_start(type_end)) ++type_end;
+        // A trailing identifier after the type is the parameter's name (`device float* out`),
+        // unless it is itself part of the type (`uint`, `unsigned int`).
+        if (type_end > start + 1 && tokens_[type_end - 1].is_identifier() && !is_type_word(tokens_[type_end - 1].text) &&
+            !is(type_end - 2, "::")) {
+          --type_end;
+        }
+        if (type_end > start && !(type_end == start + 1 && is(start, "void"))) types.push_back({start, type_end});
+        start = i + 1;
+      }
+    }
+    return types;
+  }
+
+  static bool is_type_word(const std::string& word) {
+    static const char* const kWords[] = {"int", "char", "short", "long", "float", "double", "unsigned", "signed", "bool",
+                                         "half", "uint", "ushort", "uchar", "ulong", "const", "volatile"};
+    for (const char* candidate : kWords) {
+      if (word == candidate) return true;
+    }
+    return false;
   }
 
   void kernel_prefix_attributes(std::size_t open, KernelSite& kernel) {
@@ -746,6 +894,7 @@ class Scanner {
       }
       break;
     }
+    if (program_builtin(first, end)) return;
     std::size_t name = kNoToken;
     bool constant = false;
     for (std::size_t i = first; i < end; ++i) {
@@ -766,6 +915,49 @@ class Scanner {
     report(name, "program-scope variable '" + tokens_[name].text +
                      "' must be declared in the constant address space (`constant`); MSL requires it, and a "
                      "writable global would be shared by every dispatch");
+  }
+
+  // `type name [[built_in]];` at program scope (MSL 3.1). Returns false when it is not one.
+  bool program_builtin(std::size_t first, std::size_t end) {
+    std::size_t attribute = kNoToken;
+    for (std::size_t i = first; i < end; ++i) {
+      if (is_attribute_start(i)) {
+        attribute = i;
+        break;
+      }
+    }
+    if (attribute == kNoToken || matches_[attribute] + 1 != end || attribute < first + 2 || !tokens_[attribute - 1].is_identifier()) return false;
+    const AttributeGroup group = parse_attribute_group(attribute);
+    if (group.items.size() != 1) return false;
+    const char* constant = builtin_attribute_constant(group.items[0].name);
+    if (!constant) return false;
+    consumed_attributes_.insert(attribute);
+    ProgramBuiltinSite site;
+    site.statement_begin = first;
+    site.semicolon = end;
+    site.name = tokens_[attribute - 1].text;
+    site.type = {first, attribute - 1};
+    site.builtin_constant = constant;
+    for (std::size_t i = site.type.begin; i < site.type.end; ++i) {
+      if (is(i, "*") || is(i, "&") || is(i, "device") || is(i, "threadgroup")) {
+        report(i, "program-scope built-in '" + site.name + "' must be a scalar or a vector, as a built-in kernel parameter is");
+        return true;
+      }
+    }
+    result_.program_builtins.push_back(std::move(site));
+    return true;
+  }
+
+  // Every later identifier token naming a program-scope built-in, except members (`a.tid`) and
+  // qualified names (`ns::tid`).
+  void find_program_builtin_uses() {
+    for (ProgramBuiltinSite& site : result_.program_builtins) {
+      for (std::size_t i = site.semicolon + 1; i < tokens_.size(); ++i) {
+        if (!tokens_[i].is_identifier() || tokens_[i].text != site.name) continue;
+        if (is(i - 1, ".") || is(i - 1, "->") || is(i - 1, "::")) continue;
+        site.uses.push_back(i);
+      }
+    }
   }
 
   // ---- calls of helpers that synchronise ----

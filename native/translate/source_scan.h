@@ -53,6 +53,25 @@ struct KernelSite {
   std::vector<ParamSite> params;
   TokenRange max_total_threads;
   std::vector<std::string> namespace_path;       // named enclosing namespaces, outermost first
+  // A template kernel is compiled as a C++ template and gets no entry of its own; each explicit
+  // instantiation `template [[host_name("n")]] kernel void f<T>(...);` is a kernel of the library,
+  // with the template's parameters (names, attributes) and the instantiation's types.
+  bool is_template = false;
+  std::string call_name;                          // what the entry calls: `f<float>` (instantiations)
+  std::size_t instantiation_begin = kNoToken;     // the instantiation statement, removed from the C++
+  std::size_t instantiation_end = kNoToken;       // its `;`
+};
+
+// A program-scope built-in variable (MSL 3.1): `uint tid [[thread_position_in_grid]];` at file
+// scope. Each thread sees its own value: the declaration is removed and every use reads the
+// running thread's value through the emulator.
+struct ProgramBuiltinSite {
+  std::size_t statement_begin = kNoToken;
+  std::size_t semicolon = kNoToken;
+  std::string name;
+  TokenRange type;
+  std::string builtin_constant;
+  std::vector<std::size_t> uses;  // identifier tokens after it that name it
 };
 
 struct Declarator {
@@ -81,6 +100,7 @@ struct ScanResult {
   std::vector<KernelSite> kernels;
   std::vector<ThreadgroupVariableSite> threadgroup_variables;
   std::vector<SynchronisingCall> synchronising_calls;
+  std::vector<ProgramBuiltinSite> program_builtins;
 };
 
 // Scans the stream; problems are appended to `diagnostics`.

@@ -1,5 +1,7 @@
 #include "translator.h"
 
+#include <algorithm>
+
 #include <cctype>
 #include <cstring>
 #include <map>
@@ -24,6 +26,7 @@ class Translation {
 
   TranslationResult run() {
     plan_kernels();
+    plan_program_builtins();
     plan_threadgroup_variables();
     plan_synchronising_calls();
     TranslationResult result;
@@ -92,6 +95,16 @@ class Translation {
     return out;
   }
 
+  // ---- program-scope built-ins ----
+
+  void plan_program_builtins() {
+    for (const ProgramBuiltinSite& site : scan_.program_builtins) {
+      replacements_[site.statement_begin] = {site.semicolon + 1, ""};
+      const std::string read = "(::gpuos_glue::program_builtin<" + translate_range(site.type) + ">(" + site.builtin_constant + "))";
+      for (std::size_t use : site.uses) replacements_[use] = {use + 1, read};
+    }
+  }
+
   // ---- kernels ----
 
   std::string index_text(const ParamSite& param) const {
@@ -107,9 +120,15 @@ class Translation {
   void plan_kernels() {
     for (std::size_t k = 0; k < scan_.kernels.size(); ++k) {
       const KernelSite& kernel = scan_.kernels[k];
+      if (kernel.instantiation_begin != kNoToken) {
+        // The instantiation is not C++ (its attributes, `kernel`): its entry instantiates the template.
+        replacements_[kernel.instantiation_begin] = {kernel.instantiation_end + 1, ""};
+        after_[kernel.instantiation_end] += " " + kernel_wrapper(kernel, k);
+        continue;
+      }
       for (std::size_t token : kernel.removed_tokens) replacements_[token] = {token + 1, ""};
       for (const TokenRange& range : kernel.removed_ranges) replacements_[range.begin] = {range.end, ""};
-      after_[kernel.body_close] += " " + kernel_wrapper(kernel, k);
+      if (!kernel.is_template) after_[kernel.body_close] += " " + kernel_wrapper(kernel, k);
     }
   }
 
@@ -145,7 +164,7 @@ class Translation {
     std::string out = "static void __gpuos_entry_" + suffix +
                       "(const ::gpuos_launch* __gpuos_launch, const ::gpuos_thread_ids* __gpuos_thread) { "
                       "(void)__gpuos_launch; (void)__gpuos_thread; " +
-                      kernel.function_name + "(" + arguments + "); }";
+                      (kernel.call_name.empty() ? kernel.function_name : kernel.call_name) + "(" + arguments + "); }";
     if (kernel.params.empty()) {
       out += " static const ::gpuos_param_desc* const __gpuos_params_" + suffix + " = nullptr;";
     } else {
@@ -182,8 +201,11 @@ class Translation {
   std::string library_descriptor() const {
     const std::string source = stream_.files.empty() ? options_.source_name : primary_file();
     std::string kernels;
+    std::size_t count = 0;
     for (std::size_t k = 0; k < scan_.kernels.size(); ++k) {
       const KernelSite& kernel = scan_.kernels[k];
+      if (kernel.is_template) continue;
+      ++count;
       const Token& name = tokens_[kernel.name_token];
       const std::string suffix = std::to_string(k);
       kernels += "  {" + CppEmitter::c_string(kernel.host_name) + ", " + CppEmitter::c_string(stream_.files[name.file]) +
@@ -198,7 +220,7 @@ class Translation {
            "};\n"
            "static const ::gpuos_kernel_library __gpuos_library = {\n"
            "  GPUOS_EMU_ABI_VERSION, " +
-           CppEmitter::c_string(source) + ", __gpuos_kernels, " + std::to_string(scan_.kernels.size()) +
+           CppEmitter::c_string(source) + ", __gpuos_kernels, " + std::to_string(count) +
            "u, &::gpuos_glue::runtime, GPUOS_RACE_INSTRUMENTED};\n"
            "extern \"C\" __attribute__((visibility(\"default\"))) const ::gpuos_kernel_library* "
            "gpuos_kernel_library_v1(void) { return &__gpuos_library; }\n";
@@ -272,6 +294,7 @@ class Translation {
   std::vector<KernelInfo> kernel_infos() const {
     std::vector<KernelInfo> infos;
     for (const KernelSite& kernel : scan_.kernels) {
+      if (kernel.is_template) continue;
       KernelInfo info;
       info.name = kernel.host_name;
       const Token& name = tokens_[kernel.name_token];
@@ -315,10 +338,23 @@ TranslationResult translate_msl(const std::string& preprocessed, const Translate
     return result;
   }
   const ScanResult scan = scan_source(stream, result.diagnostics);
-  if (scan.kernels.empty() && result.diagnostics.empty()) {
+  const bool any_entry = std::any_of(scan.kernels.begin(), scan.kernels.end(), [](const KernelSite& k) { return !k.is_template; });
+  if (!any_entry && result.diagnostics.empty()) {
     Diagnostic diagnostic;
     diagnostic.file = options.source_name;
-    diagnostic.message = "no kernel function found; mark the entry point `kernel void name(...)`";
+    const auto first_template = std::find_if(scan.kernels.begin(), scan.kernels.end(), [](const KernelSite& k) { return k.is_template; });
+    diagnostic.message =
+        first_template == scan.kernels.end()
+            ? "no kernel function found; mark the entry point `kernel void name(...)`"
+            : "template kernel '" + first_template->function_name + "' is never instantiated; add `template [[host_name(\"" +
+                  first_template->function_name + "_float\")]] kernel void " + first_template->function_name +
+                  "<float>(parameter types);` for each type";
+    if (first_template != scan.kernels.end()) {
+      const Token& name = stream.tokens[first_template->name_token];
+      diagnostic.file = stream.files[name.file];
+      diagnostic.line = name.line;
+      diagnostic.column = name.column;
+    }
     result.diagnostics.push_back(std::move(diagnostic));
   }
   if (!result.diagnostics.empty()) return result;

@@ -118,8 +118,7 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
         `kernel void no_attribute(float p) {}\n` +
         `kernel void by_value(device float p [[buffer(0)]]) {}\n` +
         `kernel void stage(float4 p [[stage_in]]) {}\n` +
-        `template <typename T> kernel void generic(device T* p [[buffer(0)]]) {}\n` +
-        `kernel void twice(device float* p [[buffer(0)]]) {}\nkernel void twice(device int* p [[buffer(0)]]) {}\n`,
+        `kernel void twice(device float* p [[buffer(0)]]) {}\n\nkernel void twice(device int* p [[buffer(0)]]) {}\n`,
     );
     expect(lines).toContain("3: kernel 'bad_return' must return void");
     expect(lines).toContain(
@@ -127,8 +126,23 @@ describe('the translator rejects what the emulator cannot run faithfully, at the
     );
     expect(lines).toContain("5: kernel 'by_value': parameter 'p' binds memory, so it must be a pointer or a reference (for example `device float* p`)");
     expect(lines).toContain("6: kernel 'stage': parameter 'p': attribute [[stage_in]] is not supported by the CPU emulator");
-    expect(lines).toContain("7: kernel 'generic': template kernels are not supported; write one kernel per type");
     expect(lines).toContain("9: two kernels are named 'twice'");
+  });
+
+  it('template kernels: one error each for a missing, mismatched or unnamed instantiation, and nothing after it', async () => {
+    const template = `${PRELUDE}template <typename T> kernel void scale(device T* p [[buffer(0)]], uint i [[thread_position_in_grid]]) { p[i] *= T(2); }\n`;
+    expect(await rejected(template)).toEqual([
+      "3: template kernel 'scale' is never instantiated; add `template [[host_name(\"scale_float\")]] kernel void scale<float>(parameter types);` for each type",
+    ]);
+    expect(await rejected(`${template}template [[host_name("s")]] kernel void scale<float>(device float* p);\n`)).toEqual([
+      "4: explicit instantiation of 'scale' lists 1 parameters; the template kernel has 2",
+    ]);
+    expect(await rejected(`${template}template [[host_name("s")]] kernel void other<float>(device float*, uint);\n`)).toEqual([
+      "4: explicit instantiation of 'other': no template kernel of that name is defined before it",
+    ]);
+    expect(await rejected(`${template}template kernel void scale<float>(device float*, uint);\ntemplate kernel void scale<int>(device int*, uint);\n`)).toEqual([
+      "5: two kernels are named 'scale': give each instantiation its own [[host_name(\"...\")]]",
+    ]);
   });
 
   it('unknown attributes outside kernel signatures, quad-group functions, unbalanced braces', async () => {

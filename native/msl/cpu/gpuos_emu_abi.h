@@ -121,6 +121,8 @@ typedef struct gpuos_emu_runtime {
   /* Every load and store of a library built for race checking (GPUOS_RACE_CHECK), before it
      happens: `pc` is the instruction after the call, in the kernel code that made the access. */
   void (*memory_access)(const volatile void* address, gpuos_size size, gpuos_u32 access_flags, const void* pc);
+  /* The running thread's launch and ids, for program-scope built-in variables (MSL 3.1). */
+  void (*current_thread)(const struct gpuos_launch** launch, const struct gpuos_thread_ids** ids);
 } gpuos_emu_runtime;
 
 /* ---- what a kernel library describes about itself ---- */

@@ -107,6 +107,15 @@ GPUOS_FUNC P bind_builtin(const gpuos_launch* launch, const gpuos_thread_ids* id
   }
 }
 
+// A program-scope built-in variable (MSL 3.1) read where it is used: the running thread's value.
+template <class P>
+GPUOS_FUNC P program_builtin(uint builtin) {
+  const gpuos_launch* launch = nullptr;
+  const gpuos_thread_ids* ids = nullptr;
+  runtime->current_thread(&launch, &ids);
+  return bind_builtin<P>(launch, ids, builtin);
+}
+
 // The translator wraps each call of a synchronising user function as
 // `::gpuos_glue::scoped_call(__builtin_source_location(), [&]() -> decltype(auto) { return helper(args); })`:
 // the scope opens as the call starts and closes as it returns, so the emulator knows which call of
