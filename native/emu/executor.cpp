@@ -471,7 +471,9 @@ void Executor::resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup) {
     simd_problem_ = {problem, reference, simdgroup, active, group.args[lowest_lane(active)]};
     stop_reason_ = StopReason::kSimdProblem;
   }
-  if (race_active_ && std::strcmp(reference->operation, "simdgroup_barrier") == 0) {
+  // Only a barrier every live lane reached orders the group (a partial one is E_SIMD_PARTIAL_BARRIER
+  // in strict mode; without it, the lanes that did not come are not ordered by it).
+  if (race_active_ && active == group.live_mask && std::strcmp(reference->operation, "simdgroup_barrier") == 0) {
     race_.simd_barrier(simdgroup, group.args[lowest_lane(active)]);  // the barrier's mem_flags
   }
   group.waiting_mask &= ~active;

@@ -297,7 +297,8 @@ class Executor {
   Fiber* pick_runnable(Fiber* self);
   std::uint32_t choose(Fiber* self);
   std::uint32_t choose_scripted(Fiber* self, std::uint32_t option);
-  std::uint32_t choose_pct(Fiber* self);
+  std::uint32_t choose_pct(Fiber* self, bool preemption);
+  bool polling(const Fiber* fiber) const;
   void digest_barrier(const gpuos_source_site* site);
   void make_runnable(Fiber* fiber);
   void switch_away(Fiber* self);
@@ -362,7 +363,8 @@ class Executor {
   std::uint64_t decision_count_ = 0;
   std::vector<ScheduleDecision> decisions_;
   bool decisions_truncated_ = false;
-  std::vector<std::uint32_t> priorities_;           // PCT: per thread, higher runs first
+  std::vector<std::int64_t> priorities_;            // PCT: per thread, higher runs first
+  std::int64_t lowest_priority_ = 0;                // PCT: below every priority given so far
   std::vector<std::uint64_t> change_points_;        // PCT: decision numbers, ascending
   std::size_t next_change_point_ = 0;
   std::vector<std::uint32_t> option_scratch_;       // scripted: the options of a decision

@@ -11,6 +11,8 @@ namespace gpuos::emu {
 namespace {
 
 constexpr std::uint64_t kDefaultPctSteps = 1000;
+// Polls of an unchanged word after which a thread yields to the others under PCT and scripts.
+constexpr std::uint32_t kPollYieldRepeats = 4;
 
 }  // namespace
 
@@ -23,19 +25,33 @@ void Executor::prepare_schedule(const ScheduleOptions& options) {
   if (options.strategy != ScheduleStrategy::kPct) return;
 
   // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): every thread gets a distinct
-  // random priority of at least d, and d - 1 decisions drawn from 1..k lower the priority of the
-  // thread running there to 0, 1, ..., d - 2. The highest-priority runnable thread always runs.
-  // A bug that needs d particular orderings is found with probability at least 1 / (n k^(d-1)).
+  // random priority of at least d, and d - 1 distinct decisions drawn from 1..k demote the thread
+  // that would run there to 0, 1, ..., d - 2 in turn, below every initial priority. The highest-priority
+  // runnable thread always runs. A bug that needs d particular orderings is then found with
+  // probability at least 1 / (n k^(d-1)).
   priorities_.resize(thread_count_);
   for (std::uint32_t t = 0; t < thread_count_; ++t) priorities_[t] = t;
   for (std::uint32_t t = thread_count_; t > 1; --t) std::swap(priorities_[t - 1], priorities_[rng_.below(t)]);
   const std::uint32_t depth = std::max<std::uint32_t>(options.pct_depth, 1);
-  for (std::uint32_t& priority : priorities_) priority += depth;
+  for (std::int64_t& priority : priorities_) priority += depth;
+  lowest_priority_ = 0;
   const std::uint64_t steps = options.pct_steps == 0 ? kDefaultPctSteps : options.pct_steps;
   change_points_.clear();
-  for (std::uint32_t i = 0; i + 1 < depth; ++i) change_points_.push_back(1 + (rng_.next() % steps));
+  const std::uint64_t wanted = std::min<std::uint64_t>(depth - 1, steps);
+  while (change_points_.size() < wanted) {
+    const std::uint64_t point = 1 + (rng_.next() % steps);
+    if (std::find(change_points_.begin(), change_points_.end(), point) == change_points_.end()) change_points_.push_back(point);
+  }
   std::sort(change_points_.begin(), change_points_.end());
   next_change_point_ = 0;
+}
+
+// A thread polling an atomic nothing has changed (the same value, at the same call, several times
+// in a row). Under PCT and a scripted run's default it would keep the CPU for ever (the spin
+// detector needs every runnable thread to be spinning), so it yields instead.
+bool Executor::polling(const Fiber* fiber) const {
+  const SpinState& spin = spins_[fiber->index];
+  return spin.epoch == epoch_ && spin.repeats >= kPollYieldRepeats;
 }
 
 std::uint32_t Executor::choose(Fiber* self) {
@@ -49,10 +65,14 @@ std::uint32_t Executor::choose(Fiber* self) {
       index = rng_.below(runnable_count_);
       break;
     case ScheduleStrategy::kPct:
-      index = choose_pct(self);
+      index = choose_pct(self, preemption);
       break;
     case ScheduleStrategy::kScripted:
-      option = decision_count_ <= options.script.size() ? options.script[decision_count_ - 1] : 0;
+      if (decision_count_ <= options.script.size()) {
+        option = options.script[decision_count_ - 1];
+      } else {
+        option = preemption && polling(self) ? 1 : 0;  // the default: go on, unless polling in vain
+      }
       if (option >= runnable_count_) option = 0;  // a script from another kernel or input: follow the default
       index = choose_scripted(preemption ? self : nullptr, option);
       break;
@@ -92,14 +112,21 @@ std::uint32_t Executor::choose_scripted(Fiber* self, std::uint32_t option) {
   return 0;  // unreachable: the thread was taken from runnable_
 }
 
-std::uint32_t Executor::choose_pct(Fiber* self) {
+std::uint32_t Executor::choose_pct(Fiber* self, bool preemption) {
+  auto highest = [&] {
+    std::uint32_t best = 0;
+    for (std::uint32_t i = 1; i < runnable_count_; ++i) {
+      if (priorities_[runnable_[i]->index] > priorities_[runnable_[best]->index]) best = i;
+    }
+    return best;
+  };
+  if (preemption && polling(self)) priorities_[self->index] = --lowest_priority_;
+  std::uint32_t best = highest();
+  // A change point demotes the thread that would run there, then the next highest runs.
   while (next_change_point_ < change_points_.size() && change_points_[next_change_point_] == decision_count_) {
-    if (self) priorities_[self->index] = static_cast<std::uint32_t>(next_change_point_);
+    priorities_[runnable_[best]->index] = static_cast<std::int64_t>(next_change_point_);  // the paper's i, below d
     ++next_change_point_;
-  }
-  std::uint32_t best = 0;
-  for (std::uint32_t i = 1; i < runnable_count_; ++i) {
-    if (priorities_[runnable_[i]->index] > priorities_[runnable_[best]->index]) best = i;
+    best = highest();
   }
   return best;
 }

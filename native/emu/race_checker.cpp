@@ -10,7 +10,7 @@ namespace {
 
 // Past this, the next dispatch starts its stamps again from 1 with every shadow cleared: stamps
 // only ever grow, which is what lets a shadow outlive its dispatch without a reset.
-constexpr std::uint32_t kStampLimit = 0xF000'0000u;
+constexpr std::uint32_t kStampLimit = RaceAccessRecord::kMaxStamp / 2;
 // Device shadows kept for later dispatches (the OS binds the same four buffers every frame).
 constexpr std::size_t kCachedShadows = 48;
 // ...and at most this much shadow (9 bytes per byte of memory; only touched pages are resident).
@@ -121,7 +121,25 @@ void RaceChecker::forget_everything() {
   next_stamp_ = 1;
 }
 
-std::uint32_t RaceChecker::take_stamp() { return next_stamp_++; }
+std::uint32_t RaceChecker::take_stamp() {
+  if (next_stamp_ >= RaceAccessRecord::kMaxStamp) rebase_stamps();
+  return next_stamp_++;
+}
+
+// A dispatch that ran out of stamps (about 2 million barrier releases past the dispatch's first):
+// every shadow it uses is cleared and the stamps start again. What is forgotten is only what the
+// current intervals had recorded, so a race spanning this moment can be missed (documented).
+void RaceChecker::rebase_stamps() {
+  for (const Shadow& shadow : shadows_) {
+    std::memset(static_cast<void*>(shadow.words), 0, ((shadow.end - shadow.aligned + 3) / 4) * sizeof(RaceShadowWord));
+  }
+  next_stamp_ = 1;
+  for (int space = 0; space < kRaceSpaces; ++space) {
+    interval_start_[space] = next_stamp_;
+    for (std::uint32_t g = 0; g < group_count_; ++g) group_stamp_[space][g] = next_stamp_;
+  }
+  ++next_stamp_;
+}
 
 void RaceChecker::access_words(const Shadow& region, std::uintptr_t begin, std::size_t size, std::uint32_t flags,
                                const void* where, std::uint32_t thread) {
@@ -161,7 +179,7 @@ void RaceChecker::found(RaceKind kind, const RaceAccessRecord& first, std::uint3
   report.kind = kind;
   const bool has_first = kind != RaceKind::kUninitializedRead;
   if (has_first) {
-    report.first = {first.thread, first.flags(), static_cast<std::uint64_t>(__builtin_popcount(first.mask())), base_ + first.where()};
+    report.first = {first.thread(), first.flags(), static_cast<std::uint64_t>(__builtin_popcount(first.mask())), base_ + first.where()};
   }
   report.second = {thread, flags, size, base_ + where};
   report.space = shadow.space;
@@ -174,6 +192,11 @@ void RaceChecker::found(RaceKind kind, const RaceAccessRecord& first, std::uint3
   // Two unordered writes: whether they stored the same bytes is known once this one has stored,
   // which it has by the next time its thread calls the emulator (settle()).
   const bool write_write = has_first && (first.flags() & GPUOS_ACCESS_WRITE) && (flags & GPUOS_ACCESS_WRITE);
+  // An 8- or 16-byte store races word by word: its one pending check covers all its words.
+  if (write_write && pending_.active && pending_.address == reinterpret_cast<const volatile unsigned char*>(address) &&
+      pending_.size == size) {
+    return;
+  }
   if (write_write && !(flags & GPUOS_ACCESS_RMW) && !(first.flags() & GPUOS_ACCESS_RMW) && size <= sizeof pending_.before &&
       !pending_.active) {
     pending_.active = true;

@@ -15,9 +15,10 @@
 // if that thread is in the same SIMD-group, since the group's last simdgroup_barrier too. That is
 // exact for barrier-only synchronisation, in O(1) per access.
 //
-// The shadow keeps, per 4-byte word, the last write and the last two reads by distinct threads.
-// Accesses to different bytes of one word do not race (byte masks); a race between byte-sized
-// accesses of three or more threads to one word in one interval can be missed (documented).
+// The shadow keeps, per 4-byte word, the last write, an earlier unordered write of other bytes,
+// and the last two reads by distinct threads. Accesses to different bytes of one word do not race
+// (byte masks); a race among byte-sized accesses of three or more threads to one word in one
+// interval can be missed (documented).
 #pragma once
 
 #include <cstddef>
@@ -61,27 +62,31 @@ struct RaceReport {
   std::uint64_t occurrences = 1;     // accesses that found this same pair of places
 };
 
-// One remembered access, 10 bytes: when (its SIMD-group's stamp), who, where in the code (24
-// bits of offset from the library's base: kernel libraries are far smaller than 16 MiB), what
-// (GPUOS_ACCESS_* in 4 bits) and which bytes of the word (4 bits).
-struct __attribute__((packed)) RaceAccessRecord {
-  std::uint32_t stamp = 0;  // 0: none
-  std::uint32_t info = 0;   // where << 8 | flags << 4 | mask
-  std::uint16_t thread = 0;
+// One remembered access, 8 bytes: when (its SIMD-group's stamp, 22 bits), who (10 bits), where
+// in the code (24 bits of offset from the library's base: kernel libraries are far smaller than
+// 16 MiB), what (GPUOS_ACCESS_* in 4 bits) and which bytes of the word (4 bits).
+struct RaceAccessRecord {
+  std::uint32_t when = 0;  // stamp << 10 | thread; 0: none
+  std::uint32_t info = 0;  // where << 8 | flags << 4 | mask
 
+  static constexpr std::uint32_t kMaxStamp = (1u << 22) - 1;
+  std::uint32_t stamp() const { return when >> 10; }
+  std::uint32_t thread() const { return when & 0x3FFu; }
   std::uint32_t where() const { return info >> 8; }
   std::uint32_t flags() const { return (info >> 4) & 0xFu; }
   std::uint32_t mask() const { return info & 0xFu; }
-  static std::uint32_t pack(std::uint32_t where, std::uint32_t flags, std::uint32_t mask) {
-    return where << 8 | (flags & 0xFu) << 4 | (mask & 0xFu);
+  static RaceAccessRecord make(std::uint32_t stamp, std::uint32_t thread, std::uint32_t where, std::uint32_t flags,
+                               std::uint32_t mask) {
+    return {stamp << 10 | (thread & 0x3FFu), where << 8 | (flags & 0xFu) << 4 | (mask & 0xFu)};
   }
 };
-static_assert(sizeof(RaceAccessRecord) == 10, "a shadow record is 10 bytes");
+static_assert(sizeof(RaceAccessRecord) == 8, "a shadow record is 8 bytes");
 
-// The last write and the last two reads (by distinct threads) of one 4-byte word: 32 bytes, two
-// words to a cache line.
+// One 4-byte word: its last write and one earlier write still unordered with it that wrote other
+// bytes, and its last two reads by distinct threads. 32 bytes, two words to a cache line.
 struct alignas(32) RaceShadowWord {
   RaceAccessRecord write;
+  RaceAccessRecord other_write;
   RaceAccessRecord read;
   RaceAccessRecord other_read;
 };
@@ -185,19 +190,20 @@ class RaceChecker {
 
   // Whether an earlier access is unordered with one `thread` makes now (see the header comment).
   bool unordered(const RaceAccessRecord& record, std::uint32_t thread, int space) const {
-    if (record.stamp < interval_start_[space]) return false;  // before the last barrier of this space (or none)
-    if (record.thread == thread) return false;                // program order
+    if (record.stamp() < interval_start_[space]) return false;  // before the last barrier of this space (or none)
+    if (record.thread() == thread) return false;                // program order
     const std::uint32_t group = thread / GPUOS_SIMD_WIDTH;
     // The same SIMD-group: ordered if a simdgroup_barrier of this space came between.
-    return record.thread / GPUOS_SIMD_WIDTH != group || record.stamp == group_stamp_[space][group];
+    return record.thread() / GPUOS_SIMD_WIDTH != group || record.stamp() == group_stamp_[space][group];
   }
 
   // Checks one access against one word's records, then records it.
-  __attribute__((always_inline)) void check_word(const Shadow& shadow, std::size_t word, std::uint8_t mask, std::uint32_t flags, std::uint32_t where,
-                  std::uint32_t thread, std::uintptr_t address, std::size_t size) {
+  __attribute__((always_inline)) void check_word(const Shadow& shadow, std::size_t word, std::uint8_t mask, std::uint32_t flags,
+                                                 std::uint32_t where, std::uint32_t thread, std::uintptr_t address, std::size_t size) {
     RaceShadowWord& cell = shadow.words[word];
     const int s = static_cast<int>(shadow.space);
     const std::uint32_t stamp = group_stamp_[s][thread / GPUOS_SIMD_WIDTH];
+    const std::uint32_t start = interval_start_[s];
     const bool atomic = flags & GPUOS_ACCESS_ATOMIC;
     const bool writes = flags & GPUOS_ACCESS_WRITE;
     const bool reads = !writes || (flags & GPUOS_ACCESS_RMW);
@@ -206,6 +212,8 @@ class RaceChecker {
     };
     if (__builtin_expect(conflicts(cell.write), 0)) {
       found(RaceKind::kDataRace, cell.write, flags, where, thread, size, shadow, address);
+    } else if (__builtin_expect(conflicts(cell.other_write), 0)) {
+      found(RaceKind::kDataRace, cell.other_write, flags, where, thread, size, shadow, address);
     } else if (writes) {
       if (__builtin_expect(conflicts(cell.read), 0)) {
         found(RaceKind::kDataRace, cell.read, flags, where, thread, size, shadow, address);
@@ -213,33 +221,37 @@ class RaceChecker {
         found(RaceKind::kDataRace, cell.other_read, flags, where, thread, size, shadow, address);
       }
     }
-    const auto me = static_cast<std::uint16_t>(thread);
+    const std::uint32_t me = thread;
     if (writes) {
-      const std::uint32_t merged = cell.write.stamp == stamp && cell.write.thread == me ? (cell.write.mask() | mask) : mask;
-      const std::uint32_t info = RaceAccessRecord::pack(where, flags, merged);
-      if (cell.write.info != info || cell.write.stamp != stamp || cell.write.thread != me) cell.write = {stamp, info, me};
+      const bool mine = cell.write.stamp() == stamp && cell.write.thread() == me;
+      const RaceAccessRecord now = RaceAccessRecord::make(stamp, me, where, flags, mine ? (cell.write.mask() | mask) : mask);
+      if (!mine && cell.write.stamp() >= start && cell.write.thread() != me && (cell.write.mask() & ~mask) != 0) {
+        // Another thread's write of other bytes, this interval: still unordered with what comes
+        // (two threads writing the two halves of a word), so it is kept, not replaced.
+        cell.other_write = cell.write;
+      }
+      if (cell.write.when != now.when || cell.write.info != now.info) cell.write = now;
     }
     if (reads) {
-      const std::uint32_t start = interval_start_[s];
       // A record already this interval's, by this thread, at this stamp, covering these bytes
       // stays as it is: a loop reading shared data only loads its shadow, never stores to it.
       auto covers = [&](const RaceAccessRecord& record) {
-        return record.stamp == stamp && record.thread == me && (record.mask() & mask) == mask;
+        return record.stamp() == stamp && record.thread() == me && (record.mask() & mask) == mask;
       };
-      if (cell.read.stamp < start) {
-        cell.read = {stamp, RaceAccessRecord::pack(where, flags, mask), me};
-        cell.other_read.stamp = 0;
-      } else if (cell.read.thread == me) {
+      if (cell.read.stamp() < start) {
+        cell.read = RaceAccessRecord::make(stamp, me, where, flags, mask);
+        cell.other_read = {};
+      } else if (cell.read.thread() == me) {
         if (!covers(cell.read)) {
-          const std::uint32_t merged = cell.read.stamp == stamp ? (cell.read.mask() | mask) : mask;
-          cell.read = {stamp, RaceAccessRecord::pack(where, flags, merged), me};
+          const std::uint32_t merged = cell.read.stamp() == stamp ? (cell.read.mask() | mask) : mask;
+          cell.read = RaceAccessRecord::make(stamp, me, where, flags, merged);
         }
-      } else if (cell.other_read.stamp < start || (cell.other_read.stamp != stamp && cell.other_read.thread != me) ||
-                 (cell.other_read.thread == me ? !covers(cell.other_read) : (cell.other_read.mask() & mask) != mask)) {
+      } else if (cell.other_read.stamp() < start || (cell.other_read.stamp() != stamp && cell.other_read.thread() != me) ||
+                 (cell.other_read.thread() == me ? !covers(cell.other_read) : (cell.other_read.mask() & mask) != mask)) {
         // Two readers other than a later writer are all a write needs to be checked against:
         // while both records are this interval's, by other threads, covering these bytes, a
         // third reader changes nothing.
-        cell.other_read = {stamp, RaceAccessRecord::pack(where, flags, mask), me};
+        cell.other_read = RaceAccessRecord::make(stamp, me, where, flags, mask);
       }
     }
   }
@@ -250,6 +262,7 @@ class RaceChecker {
   void record(const RaceReport& report);
   void next_interval(RaceSpace space, const gpuos_source_site* site);
   std::uint32_t take_stamp();
+  void rebase_stamps();
   void forget_everything();
 
   std::uintptr_t base_ = 0;

@@ -505,17 +505,31 @@ class Scanner {
       if (i == close || (is(i, ",") && angle == 0)) {
         std::size_t type_end = start;
         while (type_end < i && !is_attribute_start(type_end)) ++type_end;
-        // A trailing identifier after the type is the parameter's name (`device float* out`),
-        // unless it is itself part of the type (`uint`, `unsigned int`).
+        // A trailing identifier is the parameter's name (`device float* out`, `uint tid`) when
+        // what comes before it is already a type: it ends in `*`, `&` or `>`, or holds a word
+        // other than a qualifier. Not in `const uint3` (a qualifier, then the type) or
+        // `unsigned int` (a type of two words).
         if (type_end > start + 1 && tokens_[type_end - 1].is_identifier() && !is_type_word(tokens_[type_end - 1].text) &&
             !is(type_end - 2, "::")) {
-          --type_end;
+          bool type_before = is(type_end - 2, "*") || is(type_end - 2, "&") || is(type_end - 2, ">");
+          for (std::size_t t = start; t + 1 < type_end && !type_before; ++t) {
+            type_before = tokens_[t].is_identifier() && !is_qualifier_word(tokens_[t].text);
+          }
+          if (type_before) --type_end;
         }
         if (type_end > start && !(type_end == start + 1 && is(start, "void"))) types.push_back({start, type_end});
         start = i + 1;
       }
     }
     return types;
+  }
+
+  static bool is_qualifier_word(const std::string& word) {
+    static const char* const kWords[] = {"const", "volatile", "device", "constant", "threadgroup", "thread", "constexpr", "static"};
+    for (const char* candidate : kWords) {
+      if (word == candidate) return true;
+    }
+    return false;
   }
 
   static bool is_type_word(const std::string& word) {
@@ -954,7 +968,15 @@ class Scanner {
     for (ProgramBuiltinSite& site : result_.program_builtins) {
       for (std::size_t i = site.semicolon + 1; i < tokens_.size(); ++i) {
         if (!tokens_[i].is_identifier() || tokens_[i].text != site.name) continue;
-        if (is(i - 1, ".") || is(i - 1, "->") || is(i - 1, "::")) continue;
+        if (is(i - 1, ".") || is(i - 1, "->")) continue;  // a member of that name
+        // Declared again (a parameter, a local, a member): every use would read the built-in.
+        const bool declared = (tokens_[i - 1].is_identifier() && !tokens_[i - 1].is("return") && !tokens_[i - 1].is("case")) ||
+                              ((is(i - 1, "*") || is(i - 1, "&")) && (is(i + 1, ",") || is(i + 1, ")") || is(i + 1, "=") || is(i + 1, ";")));
+        if (declared) {
+          report(i, "'" + site.name + "' is a program-scope built-in (line " + std::to_string(tokens_[site.statement_begin].line) +
+                        ") and cannot be declared again: rename one of them");
+          continue;
+        }
         site.uses.push_back(i);
       }
     }

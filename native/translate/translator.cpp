@@ -101,7 +101,13 @@ class Translation {
     for (const ProgramBuiltinSite& site : scan_.program_builtins) {
       replacements_[site.statement_begin] = {site.semicolon + 1, ""};
       const std::string read = "(::gpuos_glue::program_builtin<" + translate_range(site.type) + ">(" + site.builtin_constant + "))";
-      for (std::size_t use : site.uses) replacements_[use] = {use + 1, read};
+      for (std::size_t use : site.uses) {
+        // `ns::tid` names the same variable: the qualifier goes with it.
+        std::size_t first = use;
+        while (first >= 2 && tokens_[first - 1].is("::") && tokens_[first - 2].is_identifier()) first -= 2;
+        if (first >= 1 && tokens_[first - 1].is("::")) --first;
+        replacements_[first] = {use + 1, read};
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import { GpuosError } from '../errors.js';
+import type { BarrierDigest, ScheduleDecisions } from './native.js';
 import type { RaceDetails } from './race_report.js';
 
 /** The codes a dispatch on the emulator can fail with; docs/EMULATOR.md explains each. */
@@ -66,11 +67,15 @@ export class EmulatorError extends GpuosError {
   readonly seed: bigint;
   readonly findings: readonly Finding[];
 
-  constructor(kernel: string, seed: bigint, findings: readonly Finding[]) {
+  /** How the failed run was scheduled (schedule exploration reruns it, and branches from it). */
+  readonly schedule?: { decisionCount: number; decisions?: ScheduleDecisions; barrierDigests?: BarrierDigest[] };
+
+  constructor(kernel: string, seed: bigint, findings: readonly Finding[], schedule?: EmulatorError['schedule']) {
     const first = findings[0];
     super(first?.code ?? 'E_INTERNAL', first?.message ?? `kernel '${kernel}' failed without a finding`);
     this.kernel = kernel;
     this.seed = seed;
     this.findings = findings;
+    if (schedule) this.schedule = schedule;
   }
 }

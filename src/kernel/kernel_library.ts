@@ -121,7 +121,7 @@ export class Kernel {
       const findings = await Promise.all(
         outcome.findings.map(async (f) => withSourceLocation(f, f.fault ? await symbolize(f.fault.library, f.fault.pcOffset) : undefined, lines)),
       );
-      throw new EmulatorError(this.name, native.seed, findings);
+      throw new EmulatorError(this.name, native.seed, findings, scheduleOf(outcome));
     }
     return resultOf(this.name, native, outcome, lines);
   }
@@ -142,10 +142,18 @@ export class Kernel {
     const lines = lineMap(races.offsets, races.offsets.length > 0 ? symbolizeManySync(races.library, races.offsets) : []);
     if (!outcome.ok) {
       const findings = outcome.findings.map((f) => withSourceLocation(f, f.fault ? symbolizeSync(f.fault.library, f.fault.pcOffset) : undefined, lines));
-      throw new EmulatorError(this.name, native.seed, findings);
+      throw new EmulatorError(this.name, native.seed, findings, scheduleOf(outcome));
     }
     return resultOf(this.name, native, outcome, lines);
   }
+}
+
+function scheduleOf(outcome: NativeOutcome): NonNullable<EmulatorError['schedule']> {
+  return {
+    decisionCount: outcome.decisionCount,
+    ...(outcome.decisions ? { decisions: outcome.decisions } : {}),
+    ...(outcome.barrierDigests ? { barrierDigests: outcome.barrierDigests } : {}),
+  };
 }
 
 function lineMap(offsets: readonly bigint[], found: readonly (SymbolizedLocation | undefined)[]): Map<bigint, SymbolizedLocation | undefined> {

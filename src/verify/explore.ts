@@ -81,6 +81,8 @@ export interface ExploreReport {
   runs: number;
   /** Exhaustive: whether every schedule within the bound was run. */
   exhausted?: boolean;
+  /** Exhaustive: the script the search started from (options.script), when one was given. */
+  startedFrom?: string;
   preemptionBound?: number;
   pctDepth?: number;
   pctSteps?: number;
@@ -112,9 +114,11 @@ export interface ExploreOptions {
 
 export const MAX_SCHEDULES = 1_000_000;
 
+/** An outcome and how to run it again: memory is not kept per outcome (it may be 256 MiB a run). */
 interface Representative {
   outcome: Outcome;
-  result: ScheduleRunResult;
+  seed: bigint;
+  schedule: ScheduleOptions;
 }
 
 function digestOf(result: ScheduleRunResult): string {
@@ -225,14 +229,14 @@ export async function exploreSchedules(target: ScheduleTarget, options: ExploreO
   const seen = new Map<string, Representative>();
   const report: ExploreReport = { strategy, runs: 0, outcomes: [], deterministic: true };
 
-  const record = (result: ScheduleRunResult, reproduce: ScheduleReference) => {
+  const record = (result: ScheduleRunResult, reproduce: ScheduleReference, seed: bigint, schedule: ScheduleOptions) => {
     const digest = digestOf(result);
     const known = seen.get(digest);
     if (known) {
       known.outcome.count++;
     } else {
       const outcome: Outcome = { digest, count: 1, reproduce, ...(result.error ? { error: result.error } : {}) };
-      seen.set(digest, { outcome, result });
+      seen.set(digest, { outcome, seed, schedule });
     }
     report.runs++;
     options.onRun?.(report.runs, schedules);
@@ -241,7 +245,8 @@ export async function exploreSchedules(target: ScheduleTarget, options: ExploreO
   if (strategy === 'random') {
     for (let i = 0; i < schedules; i++) {
       const seed = BigInt.asUintN(64, base + BigInt(i));
-      record(await target.run(seed, { strategy: 'random', digestBarriers: true }), { strategy, seed });
+      const schedule: ScheduleOptions = { strategy: 'random' };
+      record(await target.run(seed, schedule), { strategy, seed }, seed, schedule);
     }
   } else if (strategy === 'pct') {
     // k: the decisions one run takes, from a first (uniform) run that is not counted.
@@ -250,29 +255,38 @@ export async function exploreSchedules(target: ScheduleTarget, options: ExploreO
     report.pctSteps = pctSteps;
     for (let i = 0; i < schedules; i++) {
       const seed = BigInt.asUintN(64, base + BigInt(i));
-      record(await target.run(seed, { strategy: 'pct', pctDepth, pctSteps, digestBarriers: true }), { strategy, seed, pctDepth, pctSteps });
+      const schedule: ScheduleOptions = { strategy: 'pct', pctDepth, pctSteps };
+      record(await target.run(seed, schedule), { strategy, seed, pctDepth, pctSteps }, seed, schedule);
     }
   } else {
     report.preemptionBound = bound;
+    if (options.script !== undefined) report.startedFrom = options.script;
     let script: Uint16Array | undefined = decodeScript(options.script ?? '-');
     while (script && report.runs < schedules) {
-      const result = await target.run(base, { strategy: 'scripted', script, recordDecisions: true, digestBarriers: true });
-      if (!result.decisions) throw new InvalidArgumentError('an exhaustive run returned no decisions');
+      const result = await target.run(base, { strategy: 'scripted', script, recordDecisions: true });
+      if (!result.decisions) throw new InvalidArgumentError('an exhaustive run returned no decisions (the dispatch was refused before it ran?)');
       if (result.decisions.truncated) throw new InvalidArgumentError(`the kernel takes more than ${result.decisions.options.length} scheduling decisions per run: too many for exhaustive exploration; use --strategy pct`);
-      record(result, { strategy, seed: base, script: encodeScript(result.decisions.chosen) });
+      const taken = Uint16Array.from(result.decisions.chosen);
+      record(result, { strategy, seed: base, script: encodeScript(taken) }, base, { strategy: 'scripted', script: taken });
       script = nextScript(result.decisions, bound, script.length);
     }
-    report.exhausted = script === undefined;
+    // Started from a given script, the branches before it were never tried.
+    report.exhausted = script === undefined && options.script === undefined;
   }
 
   const ranked = [...seen.values()].sort((a, b) => b.outcome.count - a.outcome.count);
   report.outcomes = ranked.map((r) => r.outcome);
   report.deterministic = ranked.length === 1 && !ranked[0]!.outcome.error;
   const [first, second] = ranked;
-  if (first && second && !first.result.error && !second.result.error) {
-    const difference = firstDifference(first.result, second.result, target);
+  if (first && second && !first.outcome.error && !second.outcome.error) {
+    // The two most frequent outcomes run again (every schedule replays exactly), now with their
+    // memory digested at every barrier, to say where they part.
+    const again = async (r: Representative) => target.run(r.seed, { ...r.schedule, digestBarriers: true });
+    const a = await again(first);
+    const b = await again(second);
+    const difference = firstDifference(a, b, target);
     if (difference) report.difference = difference;
-    const parting = partingPoint(first.result, second.result);
+    const parting = partingPoint(a, b);
     if (parting) report.partsWays = parting;
   }
   return report;

@@ -88,7 +88,14 @@ function targetOf(dispatch: KernelDispatch): ScheduleTarget {
         };
       } catch (error) {
         if (!(error instanceof EmulatorError)) throw error;
-        return { memory: list.map((b) => b.read()), error: { code: error.code, message: error.message }, decisionCount: 0 };
+        const how = error.schedule;
+        return {
+          memory: list.map((b) => b.read()),
+          error: { code: error.code, message: error.message },
+          decisionCount: how?.decisionCount ?? 0,
+          ...(how?.decisions ? { decisions: how.decisions } : {}),
+          ...(schedule.digestBarriers ? { barrierDigests: how?.barrierDigests ?? [] } : {}),
+        };
       } finally {
         for (const buffer of list) buffer.release();
       }
@@ -169,7 +176,9 @@ export function formatExploration(exploration: ExploreReport): string[] {
     exploration.strategy === 'pct'
       ? `pct, depth ${exploration.pctDepth} over ${exploration.pctSteps} decisions`
       : exploration.strategy === 'exhaustive'
-        ? `exhaustive, at most ${exploration.preemptionBound} preemptions: ${exploration.exhausted ? 'every such schedule run' : 'stopped at the schedule limit before running them all'}`
+        ? `exhaustive, at most ${exploration.preemptionBound} preemptions: ${
+            exploration.exhausted ? 'every such schedule run' : exploration.startedFrom !== undefined ? `from script ${exploration.startedFrom} on` : 'stopped at the schedule limit before running them all'
+          }`
         : 'random';
   lines.push(`schedules: ${plural(exploration.runs, 'run')} (${how}), ${plural(exploration.outcomes.length, 'distinct outcome')}`);
   const shown = exploration.outcomes.slice(0, MAX_OUTCOMES_SHOWN);

@@ -142,6 +142,57 @@ describe('race checking: planted races', () => {
   });
 });
 
+const HEADER = '#include <metal_stdlib>\nusing namespace metal;\n';
+
+async function inline(name: string, body: string): Promise<Kernel> {
+  return (await compileKernel({ source: HEADER + body, fileName: `${name}.metal`, races: true })).kernel();
+}
+
+describe('race checking: the cases a review found', () => {
+  it('a race between two threads on different bytes of one word and the first byte, under every seed', async () => {
+    const kernel = await inline(
+      'bytes_two_threads',
+      'kernel void k(device uchar* d [[buffer(0)]], device uchar* out [[buffer(1)]], uint tid [[thread_index_in_threadgroup]]) {\n' +
+        '  if (tid == 0) d[0] = 1;\n  if (tid == 1) { d[1] = 2; out[0] = d[0]; }\n}\n',
+    );
+    for (let seed = 1; seed <= 12; seed++) {
+      const error = await expectEmulatorError(() => kernel.dispatch({ threads: 2, buffers: [new DeviceBuffer(16), new DeviceBuffer(16)], race: true, seed }));
+      expect(error.code, `seed ${seed}`).toBe('E_DATA_RACE');
+      expect(error.findings[0]!.race!.offset).toBe(0);
+    }
+  });
+
+  it('an 8-byte store of the same value by every thread is one warning, not a race', async () => {
+    const kernel = await inline('same_ulong', 'kernel void k(device ulong* f [[buffer(0)]]) { f[0] = 1ul; }\n');
+    const result = await kernel.dispatch({ threads: 4, buffers: [new DeviceBuffer(16)], race: true });
+    expect(result.raceWarnings!.map((w) => w.code)).toEqual(['W_SAME_VALUE_WRITE']);
+  });
+
+  it('a compare-exchange that fails only loads: no race with a plain read of the word', async () => {
+    const kernel = await inline(
+      'failed_cas',
+      'kernel void k(device atomic_uint* a [[buffer(0)]], device uint* p [[buffer(1)]], device uint* out [[buffer(2)]], uint tid [[thread_index_in_threadgroup]]) {\n' +
+        '  if (tid == 0) { out[0] = p[0]; } else if (tid == 1) { uint expected = 12345u; atomic_compare_exchange_weak_explicit(&a[0], &expected, 1u, memory_order_relaxed, memory_order_relaxed); out[1] = expected; }\n}\n',
+    );
+    const shared = new DeviceBuffer(64);
+    for (const seed of [1, 2, 3]) await kernel.dispatch({ threads: 2, buffers: [shared, shared, new DeviceBuffer(64)], race: true, seed });
+    // Had it matched, it would store: then it races with the plain read.
+    shared.write(new Uint32Array([12345]));
+    await expect(kernel.dispatch({ threads: 2, buffers: [shared, shared, new DeviceBuffer(64)], race: true })).rejects.toThrow(/data race on buffer\(\d\) byte 0/);
+  });
+
+  it('a simdgroup_barrier that only some lanes reach (strict: false) orders none of them', async () => {
+    const kernel = await inline(
+      'partial_simd_barrier',
+      'kernel void k(device uint* d [[buffer(0)]], device uint* out [[buffer(1)]], uint tid [[thread_index_in_threadgroup]]) {\n' +
+        '  uint r = 0;\n  if (tid == 1) r = d[0];\n  if (tid == 0) { simdgroup_barrier(mem_flags::mem_device); d[0] = 5u; }\n' +
+        '  threadgroup_barrier(mem_flags::mem_device);\n  out[tid] = r;\n}\n',
+    );
+    const error = await expectEmulatorError(() => kernel.dispatch({ threads: 2, buffers: [new DeviceBuffer(16), new DeviceBuffer(16)], race: true, strict: false }));
+    expect(error.code).toBe('E_DATA_RACE');
+  });
+});
+
 describe('race checking: what stays quiet, and what is refused', () => {
   it('a race-free kernel with barriers reports nothing and computes the same result', async () => {
     const library = await compileKernel({ path: 'kernels/tests/barrier_phases.metal', races: true });
@@ -161,11 +212,12 @@ describe('race checking: what stays quiet, and what is refused', () => {
   it('dispatchSync with race: true needs the race-checking build made first', async () => {
     const kernel = await testKernel('reduce_sum');
     expect(kernel.library.raceInstrumented).toBe(false);
-    const fresh = await compileKernel({ path: 'kernels/tests/races/device_write_write.metal' });
-    if (fresh.raceCheckedIfBuilt() === undefined) {
-      expect(() => fresh.kernel().dispatchSync({ threads: 4, buffers: [new DeviceBuffer(16)], race: true })).toThrow(InvalidArgumentError);
-    }
+    // A source no other test compiles, so its race-checking build cannot exist yet in this process.
+    const fresh = await compileKernel({ source: '#include <metal_stdlib>\nusing namespace metal;\nkernel void only_here(device uint* t [[buffer(0)]], uint i [[thread_index_in_threadgroup]]) { t[0] = t[0] + i; }\n', fileName: 'only_here.metal' });
+    expect(fresh.raceCheckedIfBuilt()).toBeUndefined();
+    expect(() => fresh.kernel().dispatchSync({ threads: 4, buffers: [new DeviceBuffer(16)], race: true })).toThrow(InvalidArgumentError);
     await fresh.raceChecked();
+    expect(fresh.raceCheckedIfBuilt()?.raceInstrumented).toBe(true);
     expect(() => fresh.kernel().dispatchSync({ threads: 4, buffers: [new DeviceBuffer(16)], race: true })).toThrow(EmulatorError);
   });
 

@@ -35,6 +35,19 @@ describe('template kernels with [[host_name]]', () => {
   });
 });
 
+describe('template instantiations with unnamed parameters', () => {
+  it('reads `const uint3` as a type, not as a type and a name', async () => {
+    const source =
+      '#include <metal_stdlib>\nusing namespace metal;\ntemplate <typename T>\nkernel void fill(device T* out [[buffer(0)]], const uint3 gid [[thread_position_in_grid]]) { out[gid.x] = T(gid.x); }\n' +
+      'template [[host_name("fill_u")]] kernel void fill<uint>(device uint* out, const uint3 gid);\ntemplate [[host_name("fill_f")]] kernel void fill<float>(device float*, const uint3);\n';
+    const library = await compileKernel({ source, fileName: 'fill.metal' });
+    expect(library.kernel('fill_f').info.params.map((p) => p.type)).toEqual(['device float*', 'const uint3']);
+    const out = new DeviceBuffer(16);
+    await library.kernel('fill_f').dispatch({ threads: 4, buffers: [out] });
+    expect(Array.from(out.readFloat32())).toEqual([0, 1, 2, 3]);
+  });
+});
+
 describe('program-scope built-in variables', () => {
   it('each thread reads its own value, in the kernel and in helpers, and the kernel has no built-in parameters', async () => {
     const kernel = (await compileKernel({ path: `${FEATURES}/program_scope_builtins.metal`, races: true })).kernel();
@@ -43,6 +56,17 @@ describe('program-scope built-in variables', () => {
     const result = await kernel.dispatch({ threads: 96, buffers: [out], race: true, seed: 5 });
     expect(Array.from(out.readUint32())).toEqual(Array.from({ length: 96 }, (_, t) => t * 10 + ((t % 32) % 2) + 96 * 1000));
     expect(result.raceCheckedAccesses).toBe(96);
+  });
+
+  it('a built-in in a namespace is read by its qualified name; declaring its name again is refused', async () => {
+    const header = '#include <metal_stdlib>\nusing namespace metal;\nnamespace ns { uint gid [[thread_position_in_grid]]; }\n';
+    const kernel = (await compileKernel({ source: `${header}kernel void k(device uint* out [[buffer(0)]]) { out[ns::gid] = ns::gid + 7u; }\n`, fileName: 'ns_builtin.metal' })).kernel();
+    const out = new DeviceBuffer(16);
+    await kernel.dispatch({ threads: 4, buffers: [out] });
+    expect(Array.from(out.readUint32())).toEqual([7, 8, 9, 10]);
+    await expect(
+      compileKernel({ source: '#include <metal_stdlib>\nusing namespace metal;\nuint gid [[thread_position_in_grid]];\nstatic uint twice(uint gid) { return gid * 2u; }\nkernel void k(device uint* o [[buffer(0)]]) { o[gid] = twice(gid); }\n', fileName: 'shadow.metal' }),
+    ).rejects.toThrow(/'gid' is a program-scope built-in \(line 3\) and cannot be declared again/);
   });
 
   it('refuses one by pointer, naming it', async () => {

@@ -153,6 +153,39 @@ describe('the ABA stack under each strategy', () => {
   });
 });
 
+describe('exploration of kernels that stop or spin', () => {
+  it('an exhaustive run that stops with an error is an outcome, and the search goes on', async () => {
+    const kernel = (
+      await compileKernel({
+        source:
+          '#include <metal_stdlib>\nusing namespace metal;\nkernel void k(device atomic_uint* c [[buffer(0)]], device uint* out [[buffer(1)]], uint tid [[thread_index_in_threadgroup]]) {\n' +
+          '  uint x = atomic_fetch_add_explicit(&c[0], 1u, memory_order_relaxed);\n  if (x == 0u && tid == 1u) out[x + 20u] = 1u;\n  else out[tid] = x;\n}\n',
+        fileName: 'oob_when_first.metal',
+      })
+    ).kernel();
+    const report = await verifyKernel(kernelDispatch(kernel, { threads: 2, buffers: [{ bytes: 4 }, { bytes: 16 }] }), { strategy: 'exhaustive', schedules: 100, races: false });
+    expect(report.exploration.exhausted).toBe(true);
+    expect(report.exploration.outcomes.map((o) => o.error?.code ?? 'memory').sort()).toEqual(['E_OUT_OF_BOUNDS', 'memory']);
+  });
+
+  it('PCT and exhaustive exploration get past a spin-wait on another thread (the poller yields)', async () => {
+    const kernel = (
+      await compileKernel({
+        source:
+          '#include <metal_stdlib>\nusing namespace metal;\nkernel void ticket(device atomic_uint* c [[buffer(0)]], device uint* order [[buffer(1)]], uint tid [[thread_index_in_threadgroup]]) {\n' +
+          '  while (atomic_load_explicit(c, memory_order_relaxed) != tid) {}\n  order[tid] = tid;\n  atomic_fetch_add_explicit(c, 1u, memory_order_relaxed);\n}\n',
+        fileName: 'ticket.metal',
+      })
+    ).kernel();
+    const dispatch = kernelDispatch(kernel, { threads: 6, buffers: [{ bytes: 4 }, { bytes: 24 }] });
+    for (const strategy of ['pct', 'exhaustive'] as const) {
+      const report = await verifyKernel(dispatch, { strategy, schedules: 30, races: false });
+      expect(report.deterministic, strategy).toBe(true);
+      expect(report.exploration.outcomes[0]!.error).toBeUndefined();
+    }
+  });
+});
+
 describe('exploration of kernels with barriers', () => {
   it('names the barrier after which two outcomes part ways', async () => {
     const kernel = (await compileKernel('kernels/tests/races/tg_write_write_missing_barrier.metal')).kernel();

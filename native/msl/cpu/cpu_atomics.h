@@ -113,9 +113,10 @@ template <class T>
 GPUOS_FUNC bool atomic_compare_exchange_weak_explicit(volatile atomic<T>* object, T* expected,
                                                       typename detail::identity<T>::type desired, memory_order,
                                                       memory_order, GPUOS_CALL_SITE) {
-  detail::atomic_access(object, detail::kAtomicReadModifyWrite, gpuos_call_site);
   const T before = detail::raw_read(object);
   const bool matched = detail::same_bits(before, *expected);
+  // A compare-exchange that fails only loads (no other thread runs in between: one fiber at a time).
+  detail::atomic_access(object, matched ? detail::kAtomicReadModifyWrite : detail::kAtomicLoad, gpuos_call_site);
   if (matched) {
     detail::raw_write<T>(object, desired);
   } else {

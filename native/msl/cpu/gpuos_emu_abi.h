@@ -10,7 +10,7 @@
 #ifndef GPUOS_EMU_ABI_H
 #define GPUOS_EMU_ABI_H
 
-#define GPUOS_EMU_ABI_VERSION 3u
+#define GPUOS_EMU_ABI_VERSION 4u
 
 /* Apple GPUs: 32 lanes per SIMD-group, at most 1024 threads and 32 KiB of threadgroup memory. */
 #define GPUOS_SIMD_WIDTH 32u
