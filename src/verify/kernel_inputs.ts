@@ -173,7 +173,7 @@ export function resolveInputs(value: unknown): ResolvedInputs {
 
 /** Reads an inputs file: .json, or .msgpack / .mpk (which may hold raw bytes as binary). */
 export function readInputsFile(path: string): ResolvedInputs {
-  const bytes = readBoundedFile(path, MAX_INPUTS_FILE_BYTES, 'inputs file');
+  const bytes = readBoundedFile(path, MAX_INPUTS_FILE_BYTES, 'kernel inputs file');
   const extension = extname(path).toLowerCase();
   let value: unknown;
   try {
