@@ -50,6 +50,7 @@ bool RaceChecker::begin(std::uintptr_t base, std::uint32_t thread_count, const R
   shadows_.clear();
   shadows_.reserve(1 + buffer_count);  // never reallocated during the dispatch: last_ points into it
   last_ = &none_;
+  previous_ = &none_;
 
   auto add = [&](const Region& region, RaceSpace space) {
     const std::uintptr_t aligned = region.begin & ~std::uintptr_t{3};

@@ -117,8 +117,14 @@ class RaceChecker {
     if (begin < shadow->begin || begin >= shadow->end) {
       // Outside every region (a constant table, a thread's stack): nothing to check.
       if (begin + size <= lowest_ || begin >= highest_) return;
-      shadow = find(begin);
-      if (!shadow) return;
+      // Kernels alternate between two buffers (read one, write another): the region before last
+      // is tried next.
+      shadow = previous_;
+      if (begin < shadow->begin || begin >= shadow->end) {
+        shadow = find(begin);
+        if (!shadow) return;
+      }
+      previous_ = last_;
       last_ = shadow;
     }
     if (size == 0 || ((begin & 3u) + size) > 4 || begin + size > shadow->end) {
@@ -300,6 +306,7 @@ class RaceChecker {
   std::uintptr_t lowest_ = 0;         // the lowest region's start and the highest one's end
   std::uintptr_t highest_ = 0;
   const Shadow* last_ = &none_;       // the region of the last access (accesses come in runs)
+  const Shadow* previous_ = &none_;   // and the one before it
   std::vector<CachedShadow> cached_;  // device shadows kept across dispatches, by address
   std::vector<std::uint8_t> written_;  // threadgroup arena: per 4-byte word, the bytes written in this dispatch
 
