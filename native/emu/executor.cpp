@@ -261,7 +261,16 @@ void Executor::collect(DispatchOutcome& outcome) {
 // scheduling
 
 Fiber* Executor::pick_runnable(Fiber* self) {
-  const std::uint32_t i = runnable_count_ == 1 ? 0 : choose(self);
+  // Uniform choices stay inline: this runs on every switch between threads.
+  std::uint32_t i = 0;
+  if (runnable_count_ > 1) {
+    if (plain_random_) {
+      ++decision_count_;
+      i = rng_.below(runnable_count_);
+    } else {
+      i = choose(self);
+    }
+  }
   Fiber* fiber = runnable_[i];
   runnable_[i] = runnable_[--runnable_count_];
   fiber->state = FiberState::kRunning;
@@ -535,10 +544,7 @@ void Executor::atomic_performed(std::uint32_t changed_memory, const gpuos_source
   switch_away(self);
 }
 
-bool Executor::spinning(const Fiber* fiber) const {
-  const SpinState& spin = spins_[fiber->index];
-  return spin.epoch == epoch_ && spin.repeats >= kPollingThreshold;
-}
+bool Executor::spinning(const Fiber* fiber) const { return polled_unchanged(fiber, kPollingThreshold); }
 
 bool Executor::all_runnable_spinning() const {
   if (current_ && !spinning(current_)) return false;

@@ -298,7 +298,6 @@ class Executor {
   std::uint32_t choose(Fiber* self);
   std::uint32_t choose_scripted(Fiber* self, std::uint32_t option);
   std::uint32_t choose_pct(Fiber* self, bool preemption);
-  bool polling(const Fiber* fiber) const;
   void digest_barrier(const gpuos_source_site* site);
   void make_runnable(Fiber* fiber);
   void switch_away(Fiber* self);
@@ -321,6 +320,12 @@ class Executor {
   [[noreturn]] void fiber_exited(Fiber* fiber);
   bool all_runnable_spinning() const;
   bool spinning(const Fiber* fiber) const;
+  // The thread's last `repeats` atomics (or more) all saw the same value at the same call, with
+  // nothing changing anywhere since: it polls in vain.
+  bool polled_unchanged(const Fiber* fiber, std::uint32_t repeats) const {
+    const SpinState& spin = spins_[fiber->index];
+    return spin.epoch == epoch_ && spin.repeats >= repeats;
+  }
 
   // race checking (executor_races.cpp)
   bool start_race_check(DispatchOutcome& outcome);
@@ -361,6 +366,7 @@ class Executor {
   ScheduleRng rng_;
   // the schedule strategy's state for this dispatch
   std::uint64_t decision_count_ = 0;
+  bool plain_random_ = true;  // uniform choices, nothing recorded: the fiber switch's fast path
   std::vector<ScheduleDecision> decisions_;
   bool decisions_truncated_ = false;
   std::vector<std::int64_t> priorities_;            // PCT: per thread, higher runs first

@@ -11,7 +11,9 @@ namespace gpuos::emu {
 namespace {
 
 constexpr std::uint64_t kDefaultPctSteps = 1000;
-// Polls of an unchanged word after which a thread yields to the others under PCT and scripts.
+// Polls of an unchanged word after which a thread yields to the others under PCT and in a scripted
+// run's default: else the highest-priority thread of a spin-wait would keep the CPU for ever (the
+// spin detector needs every runnable thread to be spinning).
 constexpr std::uint32_t kPollYieldRepeats = 4;
 
 }  // namespace
@@ -22,6 +24,7 @@ void Executor::prepare_schedule(const ScheduleOptions& options) {
   decisions_truncated_ = false;
   barrier_digests_.clear();
   barrier_digest_sites_.clear();
+  plain_random_ = options.strategy == ScheduleStrategy::kRandom && !options.record_decisions;
   if (options.strategy != ScheduleStrategy::kPct) return;
 
   // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): every thread gets a distinct
@@ -46,14 +49,6 @@ void Executor::prepare_schedule(const ScheduleOptions& options) {
   next_change_point_ = 0;
 }
 
-// A thread polling an atomic nothing has changed (the same value, at the same call, several times
-// in a row). Under PCT and a scripted run's default it would keep the CPU for ever (the spin
-// detector needs every runnable thread to be spinning), so it yields instead.
-bool Executor::polling(const Fiber* fiber) const {
-  const SpinState& spin = spins_[fiber->index];
-  return spin.epoch == epoch_ && spin.repeats >= kPollYieldRepeats;
-}
-
 std::uint32_t Executor::choose(Fiber* self) {
   ++decision_count_;
   const bool preemption = self && self->state == FiberState::kRunnable;
@@ -71,7 +66,7 @@ std::uint32_t Executor::choose(Fiber* self) {
       if (decision_count_ <= options.script.size()) {
         option = options.script[decision_count_ - 1];
       } else {
-        option = preemption && polling(self) ? 1 : 0;  // the default: go on, unless polling in vain
+        option = preemption && polled_unchanged(self, kPollYieldRepeats) ? 1 : 0;  // go on, unless polling in vain
       }
       if (option >= runnable_count_) option = 0;  // a script from another kernel or input: follow the default
       index = choose_scripted(preemption ? self : nullptr, option);
@@ -120,7 +115,7 @@ std::uint32_t Executor::choose_pct(Fiber* self, bool preemption) {
     }
     return best;
   };
-  if (preemption && polling(self)) priorities_[self->index] = --lowest_priority_;
+  if (preemption && polled_unchanged(self, kPollYieldRepeats)) priorities_[self->index] = --lowest_priority_;
   std::uint32_t best = highest();
   // A change point demotes the thread that would run there, then the next highest runs.
   while (next_change_point_ < change_points_.size() && change_points_[next_change_point_] == decision_count_) {

@@ -53,24 +53,32 @@ export async function symbolize(library: string, pcOffset: bigint): Promise<Symb
   return result.status === 0 ? parse(result.stdout, 1)[0] : undefined;
 }
 
-/** Many addresses of one library in one run of the tool (race reports hold two each). */
-export function symbolizeManySync(library: string, pcOffsets: readonly bigint[]): (SymbolizedLocation | undefined)[] {
-  const wanted = pcOffsets.filter((offset) => offset > 0n);
-  if (!library || wanted.length === 0) return pcOffsets.map(() => undefined);
-  const [tool, args] = command(library, wanted);
-  const result = spawnSync(tool, args, { encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 22 });
-  const found = result.status === 0 ? parse(result.stdout, wanted.length) : [];
+/** The addresses worth asking the tool for (a zero offset is no code address). */
+function wantedOffsets(library: string, pcOffsets: readonly bigint[]): bigint[] {
+  return library ? pcOffsets.filter((offset) => offset > 0n) : [];
+}
+
+/** Each address's line, from the tool's answer for `wanted` (undefined where it had none). */
+function located(pcOffsets: readonly bigint[], wanted: readonly bigint[], stdout: string | undefined): (SymbolizedLocation | undefined)[] {
+  const found = stdout === undefined ? [] : parse(stdout, wanted.length);
   const byOffset = new Map(wanted.map((offset, i) => [offset, found[i]]));
   return pcOffsets.map((offset) => byOffset.get(offset));
 }
 
+/** Many addresses of one library in one run of the tool (race reports hold two each). */
+export function symbolizeManySync(library: string, pcOffsets: readonly bigint[]): (SymbolizedLocation | undefined)[] {
+  const wanted = wantedOffsets(library, pcOffsets);
+  if (wanted.length === 0) return pcOffsets.map(() => undefined);
+  const [tool, args] = command(library, wanted);
+  const result = spawnSync(tool, args, { encoding: 'utf8', timeout: 30_000, maxBuffer: 1 << 22 });
+  return located(pcOffsets, wanted, result.status === 0 ? result.stdout : undefined);
+}
+
 /** symbolizeManySync without blocking the event loop. */
 export async function symbolizeMany(library: string, pcOffsets: readonly bigint[]): Promise<(SymbolizedLocation | undefined)[]> {
-  const wanted = pcOffsets.filter((offset) => offset > 0n);
-  if (!library || wanted.length === 0) return pcOffsets.map(() => undefined);
+  const wanted = wantedOffsets(library, pcOffsets);
+  if (wanted.length === 0) return pcOffsets.map(() => undefined);
   const [tool, args] = command(library, wanted);
   const result = await runProcess(tool, args, { maxOutputBytes: 1 << 22 });
-  const found = result.status === 0 ? parse(result.stdout, wanted.length) : [];
-  const byOffset = new Map(wanted.map((offset, i) => [offset, found[i]]));
-  return pcOffsets.map((offset) => byOffset.get(offset));
+  return located(pcOffsets, wanted, result.status === 0 ? result.stdout : undefined);
 }
