@@ -35,9 +35,9 @@ function measure(plain: OsSession, checked: OsSession, fullRedraw: boolean): { p
   const checkedNs: number[] = [];
   let accesses = 0;
   for (let i = 0; i < REPEATS; i++) {
-    plainNs.push(plain.stepSync({ fullRedraw }).stats.elapsedNs);
+    plainNs.push(plain.stepSync({ fullRedraw }).kernelNs);
     const result = checked.stepSync({ fullRedraw });
-    checkedNs.push(result.stats.elapsedNs);
+    checkedNs.push(result.kernelNs);
     accesses = result.raceCheckedAccesses ?? 0;
   }
   return { plainMs: median(plainNs) / 1e6, checkedMs: median(checkedNs) / 1e6, accesses };

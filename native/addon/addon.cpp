@@ -3,6 +3,7 @@
 
 #include "../msl/cpu/gpuos_emu_abi.h"
 #include "barrier_observer.h"
+#include "cuda_backend.h"
 #include "device_buffer.h"
 #include "digest.h"
 #include "dispatch.h"
@@ -26,6 +27,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   exports.Set("osAbiLayout", Napi::Function::New(env, gpuos::addon::os_abi_layout, "osAbiLayout"));
   exports.Set("osThreadgroupLayout", Napi::Function::New(env, gpuos::addon::os_threadgroup_layout, "osThreadgroupLayout"));
   exports.Set("emulatorAbiVersion", Napi::Number::New(env, GPUOS_EMU_ABI_VERSION));
+  exports.Set("cudaStatus", Napi::Function::New(env, gpuos::addon::cuda_status, "cudaStatus"));
+  gpuos::addon::register_cuda_classes(env, exports);
   return exports;
 }
 

@@ -17,7 +17,7 @@ const char* binding_name(gpuos::translate::ParamBinding binding) {
 
 }  // namespace
 
-// translate(preprocessed: string, sourceName: string):
+// translate(preprocessed: string, sourceName: string, target?: 'cpu' | 'cuda'):
 //   { ok, cpp, kernels: [{ name, file, line, params: [...] }], diagnostics: [{ file, line, column, message }] }
 Napi::Value translate(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -26,6 +26,11 @@ Napi::Value translate(const Napi::CallbackInfo& info) {
   }
   gpuos::translate::TranslateOptions options;
   options.source_name = info[1].As<Napi::String>().Utf8Value();
+  if (info.Length() >= 3 && !info[2].IsUndefined()) {
+    const std::string target = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+    if (target != "cpu" && target != "cuda") throw_error(env, "E_INVALID_ARGUMENT", "translate: target must be 'cpu' or 'cuda'");
+    options.target = target == "cuda" ? gpuos::translate::Target::kCuda : gpuos::translate::Target::kCpu;
+  }
   const auto result = gpuos::translate::translate_msl(info[0].As<Napi::String>().Utf8Value(), options);
 
   Napi::Object out = Napi::Object::New(env);
@@ -36,6 +41,7 @@ Napi::Value translate(const Napi::CallbackInfo& info) {
     const auto& kernel = result.kernels[k];
     Napi::Object js = Napi::Object::New(env);
     js.Set("name", kernel.name);
+    js.Set("cudaEntry", kernel.cuda_entry);
     js.Set("file", kernel.file);
     js.Set("line", kernel.line);
     Napi::Array params = Napi::Array::New(env, kernel.params.size());

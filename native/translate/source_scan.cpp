@@ -96,6 +96,9 @@ class Scanner {
       } else if (token.is(";") && scope.nesting == 0) {
         if (scope.kind == ScopeKind::kNamespace && !parse_instantiation(scope.statement_start, i)) {
           check_program_scope_declaration(scope.statement_start, i);
+          note_device_declaration(scope.statement_start, i, /*functions_only=*/false);
+        } else if (scope.kind == ScopeKind::kClass) {
+          note_device_declaration(scope.statement_start, i, /*functions_only=*/true);
         }
         scope.statement_start = i + 1;
       }
@@ -288,6 +291,7 @@ class Scanner {
         scope.kind = ScopeKind::kNamespace;  // a linkage block: transparent
       } else if (const std::size_t parameters = function_parameters(begin, i); parameters != kNoToken) {
         scope.kind = ScopeKind::kFunction;
+        result_.device_declarations.push_back(declaration_start(begin, parameters));
         if (parent.kind == ScopeKind::kClass) untracked_bodies_.push_back({i, "a member function"});
         if (parent.kind == ScopeKind::kNamespace && !has_kernel_marker(begin, i) && tokens_[parameters - 1].is_identifier()) {
           scope.function = functions_.size();
@@ -882,6 +886,52 @@ class Scanner {
       if (is(i, ";") || is(i, ")") || is(i, ",") || is(i, "=") || is(i, "{") || is(i, "}")) return false;
     }
     return false;
+  }
+
+  // ---- declarations the CUDA target marks __device__ ----
+
+  // Where a declaration's specifiers begin: after attributes, template headers and access labels.
+  std::size_t declaration_start(std::size_t begin, std::size_t limit) const {
+    std::size_t i = first_meaningful(begin, limit);
+    while (i < limit) {
+      if (is(i, "template") && is(i + 1, "<")) {
+        i = first_meaningful(angle_close(i + 1) + 1, limit);
+      } else if ((is(i, "public") || is(i, "private") || is(i, "protected")) && is(i + 1, ":")) {
+        i = first_meaningful(i + 2, limit);
+      } else {
+        break;
+      }
+    }
+    return i;
+  }
+
+  // A declaration ended by `;` at namespace scope (a function's or a variable's; not a type's
+  // alone) or at class scope (a member function's only: data members have no execution space).
+  void note_device_declaration(std::size_t begin, std::size_t end, bool functions_only) {
+    const std::size_t first = declaration_start(begin, end);
+    if (first >= end) return;
+    static const char* const kNotDeclarations[] = {"typedef", "using", "static_assert", "namespace", "friend", "template"};
+    for (const char* word : kNotDeclarations) {
+      if (tokens_[first].is(word)) return;
+    }
+    if (is(first, "extern") && first + 1 < end && tokens_[first + 1].kind == TokenKind::kString) return;
+    if (function_parameters(first, end) != kNoToken) {
+      result_.device_declarations.push_back(first);
+      return;
+    }
+    if (functions_only) return;
+    // A type's definition or declaration with no declarator after it declares no variable.
+    std::size_t declarators = first;
+    for (std::size_t i = first; i < end; ++i) {
+      if (is(i, "(") || is(i, "[") || is(i, "=")) break;
+      if (!(is(i, "struct") || is(i, "class") || is(i, "union") || is(i, "enum"))) continue;
+      std::size_t body = i + 1;
+      while (body < end && !is(body, "{") && !is(body, "=")) ++body;
+      declarators = body < end && is(body, "{") ? matches_[body] + 1 : i + 2;
+      break;
+    }
+    if (declarators >= end) return;
+    result_.device_declarations.push_back(first);
   }
 
   // ---- program scope ----

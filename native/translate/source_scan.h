@@ -98,6 +98,10 @@ struct SynchronisingCall {
 
 struct ScanResult {
   std::vector<KernelSite> kernels;
+  // Where a declaration of a function (at namespace or class scope) or of a program-scope variable
+  // begins, after any template header: the CUDA target puts `__device__` there, since MSL has no
+  // host code and every function and constant is the device's.
+  std::vector<std::size_t> device_declarations;
   std::vector<ThreadgroupVariableSite> threadgroup_variables;
   std::vector<SynchronisingCall> synchronising_calls;
   std::vector<ProgramBuiltinSite> program_builtins;

@@ -8,8 +8,19 @@
 #include "translator.h"
 
 int main(int argc, char** argv) {
+  gpuos::translate::TranslateOptions options;
+  if (argc >= 3 && std::string(argv[1]) == "--target") {
+    const std::string target = argv[2];
+    if (target != "cpu" && target != "cuda") {
+      std::cerr << "gpuos-msl-translate: --target is cpu or cuda, got " << target << "\n";
+      return 2;
+    }
+    options.target = target == "cuda" ? gpuos::translate::Target::kCuda : gpuos::translate::Target::kCpu;
+    argv += 2;
+    argc -= 2;
+  }
   if (argc > 2 || (argc == 2 && (std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help"))) {
-    std::cerr << "usage: gpuos-msl-translate [preprocessed.metal.ii]   (reads stdin without a file)\n"
+    std::cerr << "usage: gpuos-msl-translate [--target cpu|cuda] [preprocessed.metal.ii]   (reads stdin without a file)\n"
                  "Preprocess first: c++ -E -x c++ -nostdinc -D__METAL_VERSION__=310 -I native/msl/preprocess k.metal\n";
     return 2;
   }
@@ -26,7 +37,6 @@ int main(int argc, char** argv) {
   } else {
     buffer << std::cin.rdbuf();
   }
-  gpuos::translate::TranslateOptions options;
   options.source_name = name;
   const auto result = gpuos::translate::translate_msl(buffer.str(), options);
   for (const auto& d : result.diagnostics) {

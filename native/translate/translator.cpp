@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include "cpp_emitter.h"
 #include "msl_tokens.h"
@@ -28,7 +29,11 @@ class Translation {
     plan_kernels();
     plan_program_builtins();
     plan_threadgroup_variables();
-    plan_synchronising_calls();
+    if (cuda()) {
+      plan_device_declarations();
+    } else {
+      plan_synchronising_calls();  // the emulator's call scopes; a GPU needs none
+    }
     TranslationResult result;
     result.ok = true;
     result.cpp = emit();
@@ -40,6 +45,7 @@ class Translation {
   // ---- token translation ----
 
   bool is(std::size_t i, const char* text) const { return i < tokens_.size() && tokens_[i].is(text); }
+  bool cuda() const { return options_.target == Target::kCuda; }
 
   static std::string floating_literal(const std::string& text) {
     const bool hex = text.size() > 1 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
@@ -56,10 +62,42 @@ class Translation {
     return text + "f";
   }
 
+  // Names the CUDA headers (always included by nvcc) also declare at global scope: MSL's vector
+  // types (CUDA's are plain structs) and math functions (CUDA's and <cmath>'s overloads). Under
+  // `using namespace metal;` an unqualified use would be ambiguous, or pick CUDA's: the CUDA
+  // target qualifies them.
+  static bool collides_with_cuda_type(const std::string& name) {
+    static const char* const kElements[] = {"char", "uchar", "short", "ushort", "int", "uint", "long", "ulong", "float"};
+    if (name.size() < 2) return false;
+    const char width = name.back();
+    if (width != '2' && width != '3' && width != '4') return false;
+    const std::string element = name.substr(0, name.size() - 1);
+    for (const char* candidate : kElements) {
+      if (element == candidate) return true;
+    }
+    return false;
+  }
+  static bool collides_with_cuda_function(const std::string& name) {
+    static const std::set<std::string> kNames = {
+        "abs", "min", "max", "floor", "ceil", "round", "trunc", "rint", "sqrt", "rsqrt", "cbrt", "sin", "cos", "tan",
+        "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "exp", "exp2", "exp10",
+        "expm1", "log", "log2", "log10", "log1p", "pow", "fmod", "fmin", "fmax", "fabs", "fma", "fdim", "copysign",
+        "ldexp", "frexp", "modf", "nextafter", "isnan", "isinf", "isfinite", "isnormal", "signbit", "hypot",
+        "remainder", "ilogb", "logb", "scalbn", "erf", "erfc", "lgamma", "tgamma", "sincos", "sinpi", "cospi", "tanpi"};
+    return kNames.count(name) != 0;
+  }
+  bool qualified_or_member(std::size_t i) const {
+    return i > 0 && (tokens_[i - 1].is(".") || tokens_[i - 1].is("->") || tokens_[i - 1].is("::"));
+  }
+
   std::string translate_token(std::size_t i) const {
     const Token& token = tokens_[i];
     if (token.kind == TokenKind::kNumber) return floating_literal(token.text);
     if (token.kind != TokenKind::kIdentifier) return token.text;
+    if (cuda() && !qualified_or_member(i) &&
+        (collides_with_cuda_type(token.text) || (collides_with_cuda_function(token.text) && is(i + 1, "(")))) {
+      return "::metal::" + token.text;
+    }
     if (token.is("device") || token.is("thread") || token.is("threadgroup")) return "";
     if (token.is("constant")) {
       const bool beside_const = (i > 0 && (tokens_[i - 1].is("const") || tokens_[i - 1].is("constexpr"))) ||
@@ -167,10 +205,11 @@ class Translation {
                 ", " + binding_index + ", " + info + "::is_reference, " + info + "::is_const, " + info +
                 "::pointee_size, " + info + "::pointee_align}, ";
     }
+    const std::string call = (kernel.call_name.empty() ? kernel.function_name : kernel.call_name) + "(" + arguments + ");";
+    if (cuda()) return cuda_kernel_wrapper(kernel, index, call);
     std::string out = "static void __gpuos_entry_" + suffix +
                       "(const ::gpuos_launch* __gpuos_launch, const ::gpuos_thread_ids* __gpuos_thread) { "
-                      "(void)__gpuos_launch; (void)__gpuos_thread; " +
-                      (kernel.call_name.empty() ? kernel.function_name : kernel.call_name) + "(" + arguments + "); }";
+                      "(void)__gpuos_launch; (void)__gpuos_thread; " + call + " }";
     if (kernel.params.empty()) {
       out += " static const ::gpuos_param_desc* const __gpuos_params_" + suffix + " = nullptr;";
     } else {
@@ -181,6 +220,20 @@ class Translation {
         kernel.max_total_threads.empty() ? "0u" : "static_cast<unsigned>(" + translate_range(kernel.max_total_threads) + ")";
     out += " static const unsigned __gpuos_max_threads_" + suffix + " = " + max_threads + ";";
     return out;
+  }
+
+  static std::string cuda_entry_name(std::size_t index) { return "gpuos_cuda_entry_" + std::to_string(index); }
+
+  // One block of the kernel's threads: the launch record is passed by value (a kernel parameter),
+  // each thread's ids come from the hardware's.
+  std::string cuda_kernel_wrapper(const KernelSite& kernel, std::size_t index, const std::string& call) const {
+    const std::string bound = kernel.max_total_threads.empty()
+                                  ? "GPUOS_CUDA_MAX_THREADS"
+                                  : "static_cast<unsigned>(" + translate_range(kernel.max_total_threads) + ")";
+    return "extern \"C\" __global__ void __launch_bounds__(" + bound + ") " + cuda_entry_name(index) +
+           "(const ::gpuos_cuda_launch __gpuos_launch_record) { const ::gpuos_cuda_launch* __gpuos_launch = &__gpuos_launch_record; ::gpuos_glue::kernel_started(__gpuos_launch); "
+           "const ::gpuos_thread_ids __gpuos_ids = ::gpuos_glue::thread_ids(); const ::gpuos_thread_ids* __gpuos_thread = "
+           "&__gpuos_ids; (void)__gpuos_launch; (void)__gpuos_thread; " + call + " }" + index_checks(kernel);
   }
 
   // Index expressions are only known to the C++ compiler: have it check them.
@@ -205,6 +258,10 @@ class Translation {
   }
 
   std::string library_descriptor() const {
+    if (cuda()) {
+      // The host finds each kernel by its wrapper's name (KernelInfo::cuda_entry): no table.
+      return "#line 1 " + CppEmitter::c_string("<gpuos: end of kernel source>") + "\n";
+    }
     const std::string source = stream_.files.empty() ? options_.source_name : primary_file();
     std::string kernels;
     std::size_t count = 0;
@@ -249,6 +306,10 @@ class Translation {
       const std::string type = site.qualifiers + translate_range(site.type);
       std::string text;
       for (const Declarator& declarator : site.declarators) {
+        if (cuda()) {
+          text += "__shared__ " + type + " " + declarator.name + translate_range(declarator.dimensions) + "; ";
+          continue;
+        }
         const unsigned slot = next_slot[site.kernel]++;
         text += "auto& " + declarator.name + " = ::gpuos_glue::threadgroup_variable<" + type +
                 translate_range(declarator.dimensions) + ">(" + std::to_string(slot) + "u, " +
@@ -256,6 +317,30 @@ class Translation {
       }
       replacements_[site.statement_begin] = {site.semicolon + 1, text};
     }
+  }
+
+  // Every function and program-scope constant is the device's: MSL has no host code.
+  void plan_device_declarations() {
+    for (std::size_t at : scan_.device_declarations) {
+      // Past removed tokens (`kernel`, attributes); a declaration removed whole (a program-scope
+      // built-in, an instantiation) gets nothing.
+      for (std::size_t end = removed_until(at); end != kNoToken; end = removed_until(at)) {
+        if (tokens_[end - 1].is(";")) {
+          at = kNoToken;
+          break;
+        }
+        at = end;
+      }
+      if (at != kNoToken) before_[at] += "__device__ ";
+    }
+  }
+
+  // Where a planned replacement with no text that covers token `at` ends, or kNoToken.
+  std::size_t removed_until(std::size_t at) const {
+    auto it = replacements_.upper_bound(at);
+    if (it == replacements_.begin()) return kNoToken;
+    --it;
+    return at < it->second.end && it->second.text.empty() ? it->second.end : kNoToken;
   }
 
   // `helper(args)` becomes
@@ -272,7 +357,10 @@ class Translation {
 
   std::string emit() const {
     CppEmitter emitter(stream_.files);
-    std::string out = "#include \"" + options_.prelude + "\"\n";
+    const std::string prelude = !options_.prelude.empty() ? options_.prelude
+                                : cuda()                   ? "cuda/gpuos_kernel_prelude.h"
+                                                           : "cpu/gpuos_kernel_prelude.h";
+    std::string out = "#include \"" + prelude + "\"\n";
     for (std::size_t i = 0; i < tokens_.size(); ++i) {
       const auto before = before_.find(i);
       const std::string prefix = before == before_.end() ? std::string() : before->second;
@@ -303,6 +391,7 @@ class Translation {
       if (kernel.is_template) continue;
       KernelInfo info;
       info.name = kernel.host_name;
+      info.cuda_entry = cuda_entry_name(static_cast<std::size_t>(&kernel - scan_.kernels.data()));
       const Token& name = tokens_[kernel.name_token];
       info.file = stream_.files[name.file];
       info.line = name.line;

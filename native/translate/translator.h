@@ -39,14 +39,22 @@ struct KernelParam {
 
 struct KernelInfo {
   std::string name;  // the host name: [[host_name("…")]] or the function name
+  std::string cuda_entry;  // the CUDA build's __global__ wrapper (extern "C") that runs it
   std::string file;
   std::uint32_t line = 0;
   std::vector<KernelParam> params;
 };
 
+// What the translated source is compiled as: C++ for the CPU emulator's kernel libraries, or
+// CUDA C++ for nvcc (every function a __device__ function, threadgroup variables __shared__, one
+// extern "C" __global__ wrapper per kernel).
+enum class Target : std::uint8_t { kCpu, kCuda };
+
 struct TranslateOptions {
   std::string source_name;  // names the source when the text carries no line markers
-  std::string prelude = "cpu/gpuos_kernel_prelude.h";
+  Target target = Target::kCpu;
+  // The header the output includes first; empty: the target's own (cpu/ or cuda/gpuos_kernel_prelude.h).
+  std::string prelude;
 };
 
 struct TranslationResult {

@@ -75,6 +75,13 @@ export function numberOption(value: string | undefined, name: string, min: numbe
   return n;
 }
 
+/** --backend: where frames run (emulator or cuda; the session's backends). */
+export function backendOption(value: string | undefined): 'emulator' | 'cuda' {
+  if (value === undefined) return 'emulator';
+  if (value !== 'emulator' && value !== 'cuda') throw new UsageError(`--backend must be emulator or cuda, got '${value}' (gpuos backends lists what this machine has)`);
+  return value;
+}
+
 export function seedOption(value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,20}$/.test(value) || BigInt(value) >= 1n << 64n) throw new UsageError(`--seed must be an integer from 0 to 2^64-1, got '${value}'`);

@@ -5,6 +5,7 @@
  */
 import { GpuosError } from '../errors.js';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, type Command, type Io } from './cli_support.js';
+import { backendsCommand } from './commands/backends.js';
 import { checkCommand } from './commands/check.js';
 import { goldensCommand } from './commands/goldens.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -13,7 +14,7 @@ import { renderCommand } from './commands/render.js';
 import { replayCommand } from './commands/replay.js';
 import { verifyCommand } from './commands/verify.js';
 
-export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand];
+export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand, backendsCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -13,6 +13,8 @@ import { dirname, join, resolve } from 'node:path';
 
 import { InvalidArgumentError, KernelCompileError, KernelSubsetError, ToolchainError } from '../errors.js';
 import { parseCompilerErrors } from './compiler_diagnostics.js';
+import { backendName, requireBackend, type BackendName } from './backends.js';
+import { compileCudaKernel, type CudaKernelLibrary } from './cuda/cuda_library.js';
 import { KernelLibrary } from './kernel_library.js';
 import { cacheKey, headersDigest, kernelCacheDir } from './kernel_cache.js';
 import { callNative, nativeAddon } from './native.js';
@@ -36,6 +38,8 @@ export interface CompileKernelOptions {
    * race: true builds that variant (dispatch) or asks for it here (dispatchSync).
    */
   races?: boolean;
+  /** Where the kernel runs: 'emulator' (the default) or 'cuda' (src/kernel/backends.ts). */
+  backend?: BackendName;
 }
 
 export interface TranslatedKernel {
@@ -43,12 +47,24 @@ export interface TranslatedKernel {
   cpp: string;
   /** The name diagnostics use for the source. */
   sourceName: string;
+  /** Each kernel's CUDA wrapper (extern "C"), by kernel name. */
+  entries: ReadonlyMap<string, string>;
 }
 
 const loaded = new Map<string, KernelLibrary>();
 
-/** Compiles (or fetches from the cache) and loads a kernel library. */
-export async function compileKernel(input: string | CompileKernelOptions): Promise<KernelLibrary> {
+/** Compiles (or fetches from the cache) and loads a kernel library, for the emulator or for CUDA. */
+export async function compileKernel(input: CompileKernelOptions & { backend: 'cuda' }): Promise<CudaKernelLibrary>;
+export async function compileKernel(input: string | (CompileKernelOptions & { backend?: 'emulator' })): Promise<KernelLibrary>;
+export async function compileKernel(input: string | CompileKernelOptions): Promise<KernelLibrary | CudaKernelLibrary>;
+export async function compileKernel(input: string | CompileKernelOptions): Promise<KernelLibrary | CudaKernelLibrary> {
+  const backend = typeof input === 'object' && input !== null && input.backend !== undefined ? backendName(input.backend) : 'emulator';
+  if (backend !== 'emulator') {
+    requireBackend(backend);
+    if ((input as CompileKernelOptions).races) throw new InvalidArgumentError('races: true is the emulator\'s race checker; compile for the emulator to use it');
+    const { backend: _backend, ...rest } = input as CompileKernelOptions;
+    return compileCudaKernel(rest);
+  }
   const races = typeof input === 'object' && input !== null && input.races !== undefined ? input.races : false;
   if (typeof races !== 'boolean') throw new InvalidArgumentError('compileKernel: races must be true or false');
   const translated = await translateKernel(input);
@@ -74,8 +90,11 @@ async function buildAndLoad(translated: TranslatedKernel, variant: 'plain' | 'ra
   return library;
 }
 
-/** Preprocesses and translates without compiling: what the emulator's C++ build sees. */
-export async function translateKernel(input: string | CompileKernelOptions): Promise<TranslatedKernel> {
+/**
+ * Preprocesses and translates without compiling: what the emulator's C++ build sees, or with
+ * target 'cuda' what nvcc compiles for the CUDA backend.
+ */
+export async function translateKernel(input: string | CompileKernelOptions, target: 'cpu' | 'cuda' = 'cpu'): Promise<TranslatedKernel> {
   const options = typeof input === 'string' ? { path: input } : input;
   const { text, sourceName, includeDirs } = readSource(options);
   const toolchain = findToolchain();
@@ -90,9 +109,9 @@ export async function translateKernel(input: string | CompileKernelOptions): Pro
   if (preprocessed.status !== 0) {
     throw new KernelCompileError(sourceName, 'preprocess', parseCompilerErrors(preprocessed.stderr), preprocessed.stderr);
   }
-  const translation = callNative(() => nativeAddon().translate(preprocessed.stdout, sourceName));
+  const translation = callNative(() => nativeAddon().translate(preprocessed.stdout, sourceName, target));
   if (!translation.ok) throw new KernelSubsetError(sourceName, translation.diagnostics);
-  return { cpp: translation.cpp, sourceName };
+  return { cpp: translation.cpp, sourceName, entries: new Map(translation.kernels.map((k) => [k.name, k.cudaEntry])) };
 }
 
 /** Apple's compiler accepts a UTF-8 byte order mark; the preprocessor would see a stray character. */

@@ -48,9 +48,43 @@ export class DeviceBuffer {
     return this.native.byteLength;
   }
 
+  // A GPU backend keeps a copy of this buffer in its own memory (src/kernel/cuda/cuda_library.ts).
+  // After a GPU dispatch that copy is the newer one: `pullFromDevice` fetches it, the first time
+  // anything here needs the bytes. `hostVersion` counts writes made here, so the backend knows
+  // when its copy is stale.
+  private pullFromDevice: (() => Uint8Array) | undefined;
+  private version = 0;
+
+  /** @internal */
+  get hostVersion(): number {
+    return this.version;
+  }
+
+  /** @internal the device's copy is newer; `pull` returns it (all bytes). */
+  deviceIsNewer(pull: () => Uint8Array): void {
+    this.pullFromDevice = pull;
+  }
+
+  /** @internal the emulator is about to run a kernel that may write these bytes in place. */
+  willChangeInPlace(): void {
+    this.settle();
+    this.version++;
+  }
+
+  /** @internal brings a newer device copy here, if there is one. */
+  settle(): void {
+    const pull = this.pullFromDevice;
+    if (!pull) return;
+    this.pullFromDevice = undefined;
+    const bytes = pull();
+    callNative(() => this.native.write(bytes, 0));
+  }
+
   write(data: Bytes, byteOffset = 0): void {
     const bytes = asUint8(data);
     checkIndex('byteOffset', byteOffset, this.byteLength);
+    this.settle();
+    this.version++;
     callNative(() => this.native.write(bytes, byteOffset));
   }
 
@@ -58,6 +92,7 @@ export class DeviceBuffer {
   read(byteOffset = 0, byteLength = this.byteLength - byteOffset): Uint8Array {
     checkIndex('byteOffset', byteOffset, this.byteLength);
     checkIndex('byteLength', byteLength, this.byteLength);
+    this.settle();
     return callNative(() => this.native.read(byteOffset, byteLength));
   }
 
@@ -75,6 +110,8 @@ export class DeviceBuffer {
 
   fill(byte: number): void {
     checkIndex('byte', byte, 255);
+    this.pullFromDevice = undefined;
+    this.version++;
     callNative(() => this.native.fill(byte));
   }
 
@@ -82,6 +119,7 @@ export class DeviceBuffer {
   digest(byteOffset = 0, byteLength = this.byteLength - byteOffset): bigint {
     checkIndex('byteOffset', byteOffset, this.byteLength);
     checkIndex('byteLength', byteLength, this.byteLength - byteOffset);
+    this.settle();
     return callNative(() => this.native.digest(byteOffset, byteLength));
   }
 
@@ -91,11 +129,13 @@ export class DeviceBuffer {
    */
   tileDigests(width: number, height: number, tileSize: number, tiles: Uint32Array): Uint32Array {
     if (!(tiles instanceof Uint32Array)) throw new InvalidArgumentError('tileDigests: tiles must be a Uint32Array');
+    this.settle();
     return callNative(() => this.native.tileDigests(width, height, tileSize, tiles));
   }
 
   /** Unmaps the memory now instead of at garbage collection. */
   release(): void {
+    this.pullFromDevice = undefined;
     callNative(() => this.native.release());
   }
 

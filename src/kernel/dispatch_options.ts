@@ -19,12 +19,27 @@ export const MAX_TOTAL_STACK_BYTES = 4 * 1024 ** 3;
 /** Bindings by index (an array or { 0: … }) or by the kernel parameter's name ({ input: … }). */
 export type Bindings<T> = readonly (T | null | undefined)[] | Readonly<Record<string, T | null | undefined>>;
 
-export interface DispatchOptions {
+/**
+ * Every backend understands threads, buffers, threadgroupMemory and profile. The rest are the
+ * CPU emulator's own: give them in the `emulator` block (or, the older spelling, at the top
+ * level); a GPU backend refuses them.
+ */
+export interface DispatchOptions extends EmulatorBlock {
   /** Threads in the one threadgroup: a count, or [x], [x, y], [x, y, z]; at most 1024 in all. */
   threads: number | readonly number[];
   buffers?: Bindings<DeviceBuffer>;
   /** Bytes for each [[threadgroup(n)]] parameter (a multiple of 16). */
   threadgroupMemory?: Bindings<number>;
+  /**
+   * Record when each threadgroup barrier released (DispatchResult.barrierTimeline): the emulator's
+   * clock, or the GPU's own global timer read by thread 0 after each release. Default false.
+   */
+  profile?: boolean;
+  /** The emulator-only options, apart. */
+  emulator?: EmulatorBlock;
+}
+
+export interface EmulatorBlock {
   /** Seeds the order in which runnable threads resume (default 1). Any seed must give the same result. */
   seed?: number | bigint;
   /** Report rule breaks a GPU lets pass (threads returning before a barrier, reading inactive lanes). Default true. */
@@ -33,8 +48,6 @@ export interface DispatchOptions {
   watchdogMs?: number;
   /** Stack per thread (default 131072 bytes). */
   stackBytes?: number;
-  /** Record when each threadgroup barrier released (DispatchResult.barrierTimeline); default false. */
-  profile?: boolean;
   /**
    * Check every load and store for data races and reads of unwritten threadgroup memory
    * (E_DATA_RACE, E_UNINITIALIZED_READ; docs/EMULATOR.md, race checking). Runs the library's
@@ -159,7 +172,40 @@ function normalizeSchedule(schedule: ScheduleOptions | undefined): NativeSchedul
   return out;
 }
 
-export function normalizeDispatchOptions(options: DispatchOptions, params: readonly NativeKernelParam[]): NativeDispatchOptions {
+/** The options every backend understands, checked: threads, bindings, profile. */
+export interface SharedDispatchOptions {
+  threads: [number, number, number];
+  buffers: (DeviceBuffer | undefined)[];
+  threadgroupMemory: number[];
+  profile: boolean;
+}
+
+/**
+ * Options only the CPU emulator has: its schedule, its checks and its fibers. On another backend
+ * they are refused, not ignored (the GPU runs its own schedule and checks nothing).
+ */
+export const EMULATOR_ONLY_OPTIONS = ['seed', 'strict', 'watchdogMs', 'stackBytes', 'race', 'schedule', 'onBarrier'] as const;
+export type EmulatorOnlyOptions = EmulatorBlock;
+
+/**
+ * The emulator's options, from the `emulator` block or (the older spelling, still accepted) the
+ * top level; the same option in both is refused.
+ */
+export function emulatorOptionsOf(options: DispatchOptions): EmulatorOnlyOptions {
+  const block = options.emulator;
+  if (block === undefined) return options;
+  if (block === null || typeof block !== 'object') throw new InvalidArgumentError('emulator must be an object of emulator-only options (seed, strict, watchdogMs, stackBytes, race, schedule, onBarrier)');
+  const unknown = Object.keys(block).filter((key) => !(EMULATOR_ONLY_OPTIONS as readonly string[]).includes(key));
+  if (unknown.length > 0) throw new InvalidArgumentError(`emulator: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (allowed: ${EMULATOR_ONLY_OPTIONS.join(', ')})`);
+  const merged: Record<string, unknown> = {};
+  for (const key of EMULATOR_ONLY_OPTIONS) {
+    if (options[key] !== undefined && block[key] !== undefined) throw new InvalidArgumentError(`${key} is given both at the top level and in the emulator block; give it once`);
+    merged[key] = block[key] ?? options[key];
+  }
+  return merged as EmulatorOnlyOptions;
+}
+
+export function normalizeSharedOptions(options: DispatchOptions, params: readonly NativeKernelParam[]): SharedDispatchOptions {
   if (options === null || typeof options !== 'object') throw new InvalidArgumentError('dispatch options must be an object');
   const buffers = resolveBindings<DeviceBuffer>('buffers', options.buffers, params, 'buffer', (value, label) => {
     if (!(value instanceof DeviceBuffer)) throw new InvalidArgumentError(`${label} must be a DeviceBuffer`);
@@ -168,13 +214,21 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
     integer(label, value, 0, THREADGROUP_MEMORY_BYTES);
     if (value % 16 !== 0) throw new InvalidArgumentError(`${label} must be a multiple of 16 bytes (Metal's rule), got ${value}`);
   });
-  if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
   if (options.profile !== undefined && typeof options.profile !== 'boolean') throw new InvalidArgumentError('profile must be a boolean');
+  return { threads: normalizeThreads(options.threads), buffers, threadgroupMemory: threadgroupMemory.map((bytes) => bytes ?? 0), profile: options.profile ?? false };
+}
+
+export function normalizeDispatchOptions(dispatch: DispatchOptions, params: readonly NativeKernelParam[]): NativeDispatchOptions {
+  const shared = normalizeSharedOptions(dispatch, params);
+  const options = emulatorOptionsOf(dispatch);
+  const { buffers } = shared;
+  for (const buffer of buffers) buffer?.willChangeInPlace();
+  if (options.strict !== undefined && typeof options.strict !== 'boolean') throw new InvalidArgumentError('strict must be a boolean');
   if (options.race !== undefined && typeof options.race !== 'boolean') throw new InvalidArgumentError('race must be a boolean');
   if (options.onBarrier !== undefined && typeof options.onBarrier !== 'function') {
     throw new InvalidArgumentError(`onBarrier must be a function (release) => void | Promise<void>, got ${options.onBarrier === null ? 'null' : typeof options.onBarrier}`);
   }
-  const threads = normalizeThreads(options.threads);
+  const threads = shared.threads;
   const stackBytes = options.stackBytes === undefined ? DEFAULT_STACK_BYTES : integer('stackBytes', options.stackBytes, 16 * 1024, 64 * 1024 * 1024);
   // Every thread's stack may be touched: all of them together are bounded, not just each one.
   const total = threads[0] * threads[1] * threads[2] * stackBytes;
@@ -184,12 +238,12 @@ export function normalizeDispatchOptions(options: DispatchOptions, params: reado
   return {
     threads,
     buffers: buffers.map((buffer): NativeDeviceBuffer | undefined => buffer?.native),
-    threadgroupMemory: threadgroupMemory.map((bytes) => bytes ?? 0),
+    threadgroupMemory: shared.threadgroupMemory,
     seed: normalizeSeed(options.seed),
     strict: options.strict ?? true,
     watchdogMs: options.watchdogMs === undefined ? DEFAULT_WATCHDOG_MS : integer('watchdogMs', options.watchdogMs, 1, 86_400_000),
     stackBytes,
-    profile: options.profile ?? false,
+    profile: shared.profile,
     race: options.race ?? false,
     ...(options.schedule === undefined ? {} : { schedule: normalizeSchedule(options.schedule)! }),
   };

@@ -16,3 +16,5 @@ export type { ScheduleOptions } from './dispatch_options.js';
 export { Kernel, KernelLibrary, type DispatchResult } from './kernel_library.js';
 export type { BarrierDigest, BarrierMark, NativeStats as DispatchStats, ScheduleDecisions } from './native.js';
 export { findToolchain, type Toolchain } from './toolchain.js';
+export { BACKEND_NAMES, listBackends, type BackendName, type BackendStatus } from './backends.js';
+export { buildCudaImage, CudaKernel, CudaKernelLibrary, type CudaDispatchResult } from './cuda/cuda_library.js';

@@ -40,6 +40,17 @@ export interface DispatchResult {
   barrierDigests?: BarrierDigest[];
 }
 
+/** The kernel called `name` in a library's list; with no name, its only kernel. */
+export function findKernel<K extends { name: string }>(kernels: readonly K[], source: string, name: string | undefined): K {
+  if (name === undefined) {
+    if (kernels.length === 1) return kernels[0]!;
+    throw new InvalidArgumentError(`${source} has ${kernels.length} kernels; name one of: ${kernels.map((k) => k.name).join(', ')}`);
+  }
+  const found = kernels.find((k) => k.name === name);
+  if (!found) throw new InvalidArgumentError(`${source} has no kernel '${name}' (it has: ${kernels.map((k) => k.name).join(', ')})`);
+  return found;
+}
+
 export class KernelLibrary {
   readonly kernels: readonly Kernel[];
 
@@ -80,13 +91,7 @@ export class KernelLibrary {
 
   /** The kernel called `name`; with no name, the library's only kernel. */
   kernel(name?: string): Kernel {
-    if (name === undefined) {
-      if (this.kernels.length === 1) return this.kernels[0]!;
-      throw new InvalidArgumentError(`${this.source} has ${this.kernels.length} kernels; name one of: ${this.kernels.map((k) => k.name).join(', ')}`);
-    }
-    const found = this.kernels.find((k) => k.name === name);
-    if (!found) throw new InvalidArgumentError(`${this.source} has no kernel '${name}' (it has: ${this.kernels.map((k) => k.name).join(', ')})`);
-    return found;
+    return findKernel(this.kernels, this.source, name);
   }
 }
 

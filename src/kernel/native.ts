@@ -183,6 +183,8 @@ export interface NativeTranslation {
   cpp: string;
   kernels: {
     name: string;
+    /** The CUDA translation's extern "C" wrapper for this kernel. */
+    cudaEntry: string;
     file: string;
     line: number;
     params: { name: string; type: string; binding: 'buffer' | 'threadgroup' | 'builtin'; index: string; builtin: string }[];
@@ -196,14 +198,49 @@ export interface NativeOsLayout {
   constants: Record<string, number>;
 }
 
+/** What the addon knows of the CUDA backend (native/cuda/cuda_driver.cpp). */
+export interface NativeCudaStatus {
+  /** False when the addon was built without the CUDA toolkit's headers. */
+  built: boolean;
+  available: boolean;
+  reason?: string;
+  device?: { name: string; computeCapability: string; driverVersion: string; memoryBytes: number; maxSharedBytesPerBlock: number };
+}
+
+export interface NativeCudaBuffer {
+  readonly byteLength: number;
+  write(bytes: Uint8Array, offset?: number): void;
+  read(offset?: number, length?: number): Uint8Array;
+  release(): void;
+}
+
+export interface NativeCudaLaunch {
+  gpuMs: number;
+  barrierCount: number;
+  /** (ns, .metal line) pairs: the kernel's start (line 0), then each barrier release. */
+  barrierClock?: BigUint64Array;
+}
+
+export interface NativeCudaModule {
+  launch(
+    entry: string,
+    options: { threads: [number, number, number]; buffers: (NativeCudaBuffer | null)[]; threadgroupBytes: number[]; profileCapacity?: number; timeoutSeconds?: number },
+  ): NativeCudaLaunch;
+  attributes(entry: string): { registers: number; localBytes: number; sharedBytes: number };
+}
+
 export interface NativeAddon {
+  cudaStatus(): NativeCudaStatus;
+  /** Present when the addon was built with the CUDA backend. */
+  CudaBuffer?: new (byteLength: number) => NativeCudaBuffer;
+  CudaModule?: new (image: Uint8Array) => NativeCudaModule;
   DeviceBuffer: new (byteLength: number) => NativeDeviceBuffer;
   KernelLibrary: new (path: string) => NativeKernelLibrary;
   dispatchAsync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): Promise<NativeOutcome>;
   dispatchSync(library: NativeKernelLibrary, kernel: string, options: NativeDispatchOptions): NativeOutcome;
   /** Lets pool threads waiting on this thread's barrier observers go on, stopping their dispatches (on exit). */
   abandonBarrierObservers(): void;
-  translate(preprocessed: string, sourceName: string): NativeTranslation;
+  translate(preprocessed: string, sourceName: string, target?: 'cpu' | 'cuda'): NativeTranslation;
   measureContextSwitch(roundTrips: number): number;
   digest64(bytes: Uint8Array): bigint;
   osAbiLayout(): NativeOsLayout;

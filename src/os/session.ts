@@ -17,6 +17,8 @@ import { DeviceBuffer } from '../kernel/device_buffer.js';
 import type { BarrierObserver } from '../kernel/barrier_observer.js';
 import type { ScheduleOptions } from '../kernel/dispatch_options.js';
 import type { DispatchResult, Kernel } from '../kernel/kernel_library.js';
+import type { CudaDispatchResult, CudaKernel } from '../kernel/cuda/cuda_library.js';
+import { requireBackend } from '../kernel/backends.js';
 import { nativeAddon, type BarrierMark, type NativeStats } from '../kernel/native.js';
 import { compileScene, loadScene, type CompiledScene } from '../scene/scene_compile.js';
 import { OsAbi } from './abi.js';
@@ -24,11 +26,12 @@ import { buildInitialState } from './initial_state.js';
 import type { FrameRequest, HostOperation, SessionObserver } from './host_operations.js';
 import { encodeEvent, RAW_EVENT_BYTES, writeRawEvent, type InputEvent, type RawInputEvent } from './input_events.js';
 import { QueueFullError, SessionStateError } from './os_errors.js';
-import { loadOsKernel, OS_THREADS } from './os_kernel.js';
+import { loadOsKernel, loadOsKernelForCuda, OS_THREADS } from './os_kernel.js';
 import { OsStateView, type FrameState, type WidgetState } from './os_state.js';
 
-export type Backend = 'emulator';
-export const BACKENDS: readonly Backend[] = ['emulator'];
+/** Where a session's frames run (src/kernel/backends.ts). */
+export type Backend = 'emulator' | 'cuda';
+export const BACKENDS: readonly Backend[] = ['emulator', 'cuda'];
 
 export const DEFAULT_WIDTH = 1280;
 export const DEFAULT_HEIGHT = 720;
@@ -133,13 +136,18 @@ export function sceneDigestOf(scene: CompiledScene): string {
 
 export interface FrameResult {
   frame: FrameState;
-  stats: NativeStats;
-  seed: bigint;
+  backend: Backend;
+  /** The frame's dispatch as its backend timed it: the emulator's wall clock, or the GPU's own. */
+  kernelNs: number;
+  /** Emulator frames: what the emulator counted. */
+  stats?: NativeStats;
+  /** Emulator frames: the schedule seed. */
+  seed?: bigint;
   barrierTimeline?: BarrierMark[];
   /** With races: the loads and stores the race checker saw in the frame (and found no race in). */
   raceCheckedAccesses?: number;
-  /** Scheduling decisions the frame's dispatch took. */
-  decisionCount: number;
+  /** Emulator frames: scheduling decisions the frame's dispatch took. */
+  decisionCount?: number;
 }
 
 function isCompiledScene(value: unknown): value is CompiledScene {
@@ -175,8 +183,13 @@ export async function openSession(options: OpenSessionOptions): Promise<OsSessio
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('openSession: pass an options object with a scene');
   const backend = options.backend ?? 'emulator';
   if (!BACKENDS.includes(backend)) {
-    throw new InvalidArgumentError(`backend must be one of ${BACKENDS.join(', ')}, got ${String(backend)} (the CUDA and Metal backends are not built yet; see README)`);
+    throw new InvalidArgumentError(`backend must be one of ${BACKENDS.join(', ')}, got ${String(backend)} (the Metal backend is not built yet; \`gpuos backends\` lists what this machine has)`);
   }
+  if (backend !== 'emulator') {
+    const emulatorOnly = (['seed', 'races', 'schedule'] as const).filter((key) => options[key] !== undefined);
+    if (emulatorOnly.length > 0) throw new InvalidArgumentError(`${emulatorOnly.join(', ')}: emulator-only session option${emulatorOnly.length > 1 ? 's' : ''}; a ${backend} session runs the GPU's own schedule`);
+  }
+  requireBackend(backend);
   const abi = OsAbi.get();
   const width = dimension('width', options.width, DEFAULT_WIDTH, abi.constant('GPUOS_MAX_FRAMEBUFFER_WIDTH'));
   const height = dimension('height', options.height, DEFAULT_HEIGHT, abi.constant('GPUOS_MAX_FRAMEBUFFER_HEIGHT'));
@@ -184,7 +197,7 @@ export async function openSession(options: OpenSessionOptions): Promise<OsSessio
   const scene = typeof options.scene === 'string' ? loadScene(options.scene) : isCompiledScene(options.scene) ? options.scene : compileScene(options.scene);
   if (options.races !== undefined && typeof options.races !== 'boolean') throw new InvalidArgumentError(`races must be true or false, got ${String(options.races)}`);
   const races = options.races === true;
-  const kernel = await loadOsKernel({ races });
+  const kernel = backend === 'cuda' ? await loadOsKernelForCuda() : await loadOsKernel({ races });
   return new OsSession(kernel, scene, width, height, seed, backend, races, options.schedule);
 }
 
@@ -213,7 +226,7 @@ export class OsSession {
 
   /** @internal use openSession */
   constructor(
-    private readonly kernel: Kernel,
+    private readonly kernel: Kernel | CudaKernel,
     readonly scene: CompiledScene,
     readonly width: number,
     readonly height: number,
@@ -371,7 +384,7 @@ export class OsSession {
   async step(options: StepOptions = {}): Promise<FrameResult> {
     const seed = this.prepareFrame(options);
     this.busy = true;
-    let result: DispatchResult;
+    let result: DispatchResult | CudaDispatchResult;
     try {
       result = await this.kernel.dispatch(this.dispatchOptions(seed, options));
     } finally {
@@ -427,6 +440,10 @@ export class OsSession {
   }
 
   private dispatchOptions(seed: bigint, options: StepOptions) {
+    if (this.backend !== 'emulator') {
+      if (options.onBarrier !== undefined) throw new InvalidArgumentError(`step: onBarrier pauses the emulator at barriers; a ${this.backend} session cannot`);
+      return { threads: OS_THREADS, buffers: [this.state, this.pixels, this.tiles, this.rowLists], profile: options.profile === true };
+    }
     return {
       threads: OS_THREADS,
       buffers: [this.state, this.pixels, this.tiles, this.rowLists],
@@ -438,7 +455,7 @@ export class OsSession {
     };
   }
 
-  private finishFrame(result: DispatchResult): FrameResult {
+  private finishFrame(result: DispatchResult | CudaDispatchResult): FrameResult {
     this.framesStepped++;
     this.framebufferCache = undefined;
     this.view = new OsStateView(this.state.read(), this.scene);
@@ -446,8 +463,13 @@ export class OsSession {
     this.pendingRequest = undefined;
     if (request) for (const observer of this.observers) observer.frame?.(request);
     const frame = this.view.frame();
+    if ('gpuMs' in result) {
+      return { frame, backend: this.backend, kernelNs: Math.round(result.gpuMs * 1e6), ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}) };
+    }
     return {
       frame,
+      backend: this.backend,
+      kernelNs: result.stats.elapsedNs,
       stats: result.stats,
       seed: result.seed,
       decisionCount: result.decisionCount,

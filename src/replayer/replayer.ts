@@ -112,7 +112,7 @@ export class Replayer {
     for (const operation of frame.operations) this.apply(operation);
     const result = await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
     this.position++;
-    return { ...this.check(frame), kernelNs: result.stats.elapsedNs, seed: result.seed, decisionCount: result.decisionCount };
+    return { ...this.check(frame), kernelNs: result.kernelNs, seed: result.seed ?? 0n, decisionCount: result.decisionCount ?? 0 };
   }
 
   /**
@@ -252,5 +252,7 @@ function checkReplayable(trace: Trace): void {
 
 async function openFor(trace: Trace, options: ReplayerOptions): Promise<OsSession> {
   const { width, height, seed } = trace.header.config;
-  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend: options.backend ?? 'emulator', races: options.races === true, ...(options.schedule ? { schedule: options.schedule } : {}) });
+  const backend = options.backend ?? 'emulator';
+  if (backend !== 'emulator') return openSession({ scene: trace.header.scene as object, width, height, backend, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.races ? { races: true } : {}), ...(options.schedule ? { schedule: options.schedule } : {}) });
+  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend, races: options.races === true, ...(options.schedule ? { schedule: options.schedule } : {}) });
 }

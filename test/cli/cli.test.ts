@@ -89,6 +89,18 @@ describe('usage', () => {
     expect(r.err).toEqual([]);
   });
 
+  it('backends lists the emulator as available and every other backend with a status, --backend refuses an unknown one', async () => {
+    const r = await gpuos('backends', '--json');
+    expect(r.code).toBe(0);
+    const listed = JSON.parse(r.out.join('\n')) as { name: string; available: boolean; reason?: string }[];
+    expect(listed.map((b) => b.name)).toEqual(['emulator', 'cuda', 'metal']);
+    expect(listed[0]!.available).toBe(true);
+    for (const backend of listed) if (!backend.available) expect(backend.reason).toMatch(/\S/);
+    const bad = await gpuos('replay', 'fixtures/traces/form-toggle.gtrace', '--backend', 'vulkan');
+    expect(bad.code).toBe(2);
+    expect(bad.err.join('\n')).toContain("--backend must be emulator or cuda, got 'vulkan'");
+  });
+
   it('an unknown command exits 2 and names it', async () => {
     const r = await gpuos('frobnicate', 'x');
     expect(r.code).toBe(2);
@@ -98,12 +110,13 @@ describe('usage', () => {
 
   const options: Record<string, string[]> = {
     record: ['-o, --output', '--out-dir'],
-    replay: ['--from', '--to', '--seed', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
+    replay: ['--from', '--to', '--seed', '--backend', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
     inspect: ['--events', '--frames', '--json', '--salvage'],
     render: ['--frame', '-o, --output'],
     verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
     check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list'],
+    backends: ['--json'],
   };
 
   it('every command is covered here', () => {

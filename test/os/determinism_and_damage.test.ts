@@ -64,7 +64,7 @@ describe('determinism on the emulator', () => {
       const seeds: bigint[] = [];
       for (const session of sessions) {
         if (events.length) session.pushEvents(events);
-        seeds.push((await session.step()).seed);
+        seeds.push((await session.step()).seed!);
         memory.push(session.stateBytes());
         pixels.push(session.framebuffer());
       }

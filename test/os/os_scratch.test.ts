@@ -236,7 +236,7 @@ describe('OsSession.step({ onBarrier })', () => {
       const result = await session.step(observe ? { onBarrier: () => void releases++ } : {});
       const digest = session.capture().digest;
       session.close();
-      return { digest, releases, barriers: result.stats.threadgroupBarriers };
+      return { digest, releases, barriers: result.stats!.threadgroupBarriers };
     };
     const observed = await run(true);
     const plain = await run(false);

@@ -24,7 +24,8 @@ describe('openSession', () => {
     [{ width: 0 }, /width must be an integer from 1 to 3840, got 0/],
     [{ height: 2161 }, /height must be an integer from 1 to 2160, got 2161/],
     [{ width: 10.5 }, /width must be an integer/],
-    [{ backend: 'cuda' }, /backend must be one of emulator, got cuda/],
+    [{ backend: 'metal' }, /backend must be one of emulator, cuda, got metal/],
+    [{ backend: 'cuda', races: true }, /races: emulator-only session option/],
     [{ seed: -1 }, /seed must be a non-negative integer/],
     [{ seed: 2n ** 64n }, /seed must be a non-negative integer below 2\^64/],
   ])('rejects %o', async (options, message) => {

@@ -168,16 +168,38 @@ template <class T>
 constexpr GPUOS_FUNC T rounding_halving_add(T x, T y) {
   return static_cast<T>((x >> 1) + (y >> 1) + ((x | y) & T(1)));
 }
+// x + y and x - y wrapped to T, and whether they overflowed T (__builtin_add_overflow, which
+// nvcc lacks in device code).
+template <class T>
+constexpr GPUOS_FUNC bool add_overflows(T x, T y, T* out) {
+#if defined(__CUDA_ARCH__)
+  *out = static_cast<T>(static_cast<unsigned long long>(x) + static_cast<unsigned long long>(y));
+  if constexpr (is_signed_integer<T>::value) return (x >= T(0)) == (y >= T(0)) && (*out >= T(0)) != (x >= T(0));
+  return *out < x;
+#else
+  return __builtin_add_overflow(x, y, out);
+#endif
+}
+template <class T>
+constexpr GPUOS_FUNC bool sub_overflows(T x, T y, T* out) {
+#if defined(__CUDA_ARCH__)
+  *out = static_cast<T>(static_cast<unsigned long long>(x) - static_cast<unsigned long long>(y));
+  if constexpr (is_signed_integer<T>::value) return (x >= T(0)) != (y >= T(0)) && (*out >= T(0)) != (x >= T(0));
+  return y > x;
+#else
+  return __builtin_sub_overflow(x, y, out);
+#endif
+}
 template <class T>
 constexpr GPUOS_FUNC T saturating_add(T x, T y) {
   T out{};
-  if (!__builtin_add_overflow(x, y, &out)) return out;
+  if (!add_overflows(x, y, &out)) return out;
   return (is_signed_integer<T>::value && x < T(0)) ? lowest_of<T>() : highest_of<T>();
 }
 template <class T>
 constexpr GPUOS_FUNC T saturating_sub(T x, T y) {
   T out{};
-  if (!__builtin_sub_overflow(x, y, &out)) return out;
+  if (!sub_overflows(x, y, &out)) return out;
   if constexpr (is_signed_integer<T>::value) return x < T(0) ? lowest_of<T>() : highest_of<T>();
   return T(0);
 }
@@ -359,10 +381,10 @@ GPUOS_FUNC auto clamp(const A& x, const B& lo, const C& hi) {
   }
 
 GPUOS_INTEGER_FUNCTION_1(abs, x < 0 ? U(0) - u : u)
-GPUOS_INTEGER_FUNCTION_1(popcount, __builtin_popcountll(static_cast<ulong>(u)))
+GPUOS_INTEGER_FUNCTION_1(popcount, GPUOS_POPCOUNTLL(static_cast<ulong>(u)))
 GPUOS_INTEGER_FUNCTION_1(clz, u == 0 ? detail::bit_width<T>()
-                                     : __builtin_clzll(static_cast<ulong>(u)) - (64 - detail::bit_width<T>()))
-GPUOS_INTEGER_FUNCTION_1(ctz, u == 0 ? detail::bit_width<T>() : __builtin_ctzll(static_cast<ulong>(u)))
+                                     : GPUOS_CLZLL(static_cast<ulong>(u)) - (64 - detail::bit_width<T>()))
+GPUOS_INTEGER_FUNCTION_1(ctz, u == 0 ? detail::bit_width<T>() : GPUOS_CTZLL(static_cast<ulong>(u)))
 GPUOS_INTEGER_FUNCTION_1(reverse_bits, detail::reverse_bits_of(u))
 // ---- integer functions (two operands) ----
 

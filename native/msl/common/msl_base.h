@@ -14,6 +14,18 @@
 #define GPUOS_LAMBDA __attribute__((always_inline))
 #endif
 
+// Bit counts on 64-bit values (x != 0 for the first two). nvcc has no __builtin_ctzll or
+// __builtin_clzll in device code; the hardware instructions give the same answers.
+#if defined(__CUDA_ARCH__)
+#define GPUOS_CTZLL(x) (__ffsll(static_cast<long long>(x)) - 1)
+#define GPUOS_CLZLL(x) __clzll(static_cast<long long>(x))
+#define GPUOS_POPCOUNTLL(x) __popcll(x)
+#else
+#define GPUOS_CTZLL(x) __builtin_ctzll(x)
+#define GPUOS_CLZLL(x) __builtin_clzll(x)
+#define GPUOS_POPCOUNTLL(x) __builtin_popcountll(x)
+#endif
+
 // MSL scalar type names (Metal Shading Language specification, "Scalar data types").
 typedef unsigned char uchar;
 typedef unsigned short ushort;

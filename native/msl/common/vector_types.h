@@ -404,7 +404,12 @@ constexpr GPUOS_FUNC auto operator!(const V& v) {
 
 }  // namespace metal
 
-// The MSL type names.
+// The MSL type names: global, as in Metal. The CUDA headers already have global float2 and the
+// like (plain structs), so a CUDA build keeps them in namespace metal, and the translator writes
+// metal::float2 in kernel code (native/translate/translator.cpp).
+#if defined(__CUDACC__)
+namespace metal {
+#endif
 #define GPUOS_VECTOR_TYPEDEFS(element, name)            \
   typedef metal::vec<element, 2> name##2;               \
   typedef metal::vec<element, 3> name##3;               \
@@ -424,9 +429,18 @@ GPUOS_VECTOR_TYPEDEFS(ulong, ulong)
 GPUOS_VECTOR_TYPEDEFS(half, half)
 GPUOS_VECTOR_TYPEDEFS(float, float)
 #undef GPUOS_VECTOR_TYPEDEFS
+#if defined(__CUDACC__)
+}  // namespace metal
+using metal::bool2;
+using metal::bool3;
+using metal::bool4;
+using metal::half2;
+using metal::half3;
+using metal::half4;
+#endif
 
-static_assert(sizeof(float3) == 16 && alignof(float3) == 16, "float3 is 16 bytes, 16-aligned in MSL");
-static_assert(sizeof(float2) == 8 && alignof(float2) == 8, "float2 is 8 bytes, 8-aligned in MSL");
-static_assert(sizeof(half3) == 8 && alignof(half3) == 8, "half3 is 8 bytes, 8-aligned in MSL");
-static_assert(sizeof(uchar3) == 4 && alignof(uchar3) == 4, "uchar3 is 4 bytes, 4-aligned in MSL");
-static_assert(sizeof(packed_float3) == 12 && alignof(packed_float3) == 4, "packed_float3 is 12 bytes, 4-aligned");
+static_assert(sizeof(metal::vec<float, 3>) == 16 && alignof(metal::vec<float, 3>) == 16, "float3 is 16 bytes, 16-aligned in MSL");
+static_assert(sizeof(metal::vec<float, 2>) == 8 && alignof(metal::vec<float, 2>) == 8, "float2 is 8 bytes, 8-aligned in MSL");
+static_assert(sizeof(metal::vec<half, 3>) == 8 && alignof(metal::vec<half, 3>) == 8, "half3 is 8 bytes, 8-aligned in MSL");
+static_assert(sizeof(metal::vec<uchar, 3>) == 4 && alignof(metal::vec<uchar, 3>) == 4, "uchar3 is 4 bytes, 4-aligned in MSL");
+static_assert(sizeof(metal::packed_vec<float, 3>) == 12 && alignof(metal::packed_vec<float, 3>) == 4, "packed_float3 is 12 bytes, 4-aligned");

@@ -12,36 +12,10 @@
 #pragma once
 
 #include "../common/math_functions.h"
+#include "../common/simd_ops.h"
 #include "cpu_barriers.h"
 #include "cpu_runtime_link.h"
 
-namespace metal {
-
-// simd_ballot's result. The low 32 bits are the vote; the emulator keeps the active-lane mask in
-// the high 32 bits so that all() can compare against the lanes that took part, and hides it from
-// every conversion.
-class simd_vote {
- public:
-  typedef ulong vote_t;
-  constexpr explicit GPUOS_FUNC simd_vote(vote_t v = 0) : bits_(v & 0xffffffffull) {}
-  constexpr explicit GPUOS_FUNC operator vote_t() const { return bits_ & 0xffffffffull; }
-  constexpr GPUOS_FUNC bool all() const {
-    const vote_t active = bits_ >> 32;
-    return (bits_ & 0xffffffffull) == (active ? active : 0xffffffffull);
-  }
-  constexpr GPUOS_FUNC bool any() const { return (bits_ & 0xffffffffull) != 0; }
-
-  static constexpr GPUOS_FUNC simd_vote with_active(vote_t votes, vote_t active) {
-    simd_vote v;
-    v.bits_ = (votes & 0xffffffffull) | (active << 32);
-    return v;
-  }
-
- private:
-  vote_t bits_;
-};
-
-}  // namespace metal
 
 namespace gpuos_glue {
 
@@ -85,30 +59,14 @@ GPUOS_FUNC uint check_uniform_argument(const gpuos_simd_lanes* lanes, gpuos_simd
   return GPUOS_SIMD_OK;
 }
 
-// Lanes combined pairwise in a fixed tree, skipping inactive lanes.
 template <class T, class Op>
 GPUOS_FUNC T tree_reduce(const gpuos_simd_lanes* lanes, Op op) {
   T slot[GPUOS_SIMD_WIDTH];
-  uint present = lanes->active_mask;
-  for (uint m = present; m != 0; m &= m - 1) {
+  for (uint m = lanes->active_mask; m != 0; m &= m - 1) {
     const uint lane = static_cast<uint>(__builtin_ctz(m));
     slot[lane] = lane_value<T>(lanes, lane);
   }
-  for (uint stride = 1; stride < GPUOS_SIMD_WIDTH; stride *= 2) {
-    for (uint i = 0; i + stride < GPUOS_SIMD_WIDTH; i += 2 * stride) {
-      const uint j = i + stride;
-      const bool has_i = (present >> i) & 1u;
-      const bool has_j = (present >> j) & 1u;
-      if (has_i && has_j) {
-        slot[i] = op(slot[i], slot[j]);
-      } else if (has_j) {
-        slot[i] = slot[j];
-        present |= 1u << i;
-      }
-      present &= ~(1u << j);
-    }
-  }
-  return slot[0];
+  return simd_tree_reduce(slot, lanes->active_mask, op);
 }
 
 template <class T, class Op>
@@ -132,39 +90,6 @@ uint resolve_prefix(const gpuos_simd_lanes* lanes, gpuos_simd_problem*) {
   }
   return GPUOS_SIMD_OK;
 }
-
-struct add_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(a + b); }
-  template <class T>
-  static GPUOS_FUNC T identity() { return T(0); }
-};
-struct multiply_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(a * b); }
-  template <class T>
-  static GPUOS_FUNC T identity() { return T(1); }
-};
-struct min_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(metal::min(a, b)); }
-};
-struct max_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(metal::max(a, b)); }
-};
-struct and_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(a & b); }
-};
-struct or_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(a | b); }
-};
-struct xor_op {
-  template <class T>
-  GPUOS_FUNC T operator()(const T& a, const T& b) const { return T(a ^ b); }
-};
 
 inline uint resolve_ballot(const gpuos_simd_lanes* lanes, gpuos_simd_problem*) {
   ulong votes = 0;

@@ -6,7 +6,8 @@ import { GpuosError } from '../../errors.js';
 import { replayTrace, unreplayableTrace, type ReplayReport } from '../../replayer/replay_trace.js';
 import { writeHtmlReport } from '../../report/html_report.js';
 import { Trace } from '../../trace/trace_reader.js';
-import { checkOutputPath, EXIT_FAILED, EXIT_OK, EXIT_USAGE, findTraces, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
+import { requireBackend } from '../../kernel/backends.js';
+import { backendOption, checkOutputPath, EXIT_FAILED, EXIT_OK, EXIT_USAGE, findTraces, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
 import { Progress } from '../progress.js';
 
 export const replayCommand: Command = {
@@ -21,6 +22,8 @@ export const replayCommand: Command = {
       --from <n>              first frame to check (seeks from the nearest checkpoint)
       --to <n>                stop before frame n
       --seed <n>              emulator schedule seed (default: the recording's; any must pass)
+      --backend <name>        emulator (default) or cuda: replay on an NVIDIA GPU, every frame
+                              checked against the recording (gpuos backends lists what runs here)
       --update                rewrite goldens that differ, write missing ones (not with CI set)
       --prune                 with --update: delete goldens no mark names any more
       --no-goldens            skip golden comparisons
@@ -39,6 +42,7 @@ export const replayCommand: Command = {
         from: { type: 'string' },
         to: { type: 'string' },
         seed: { type: 'string' },
+        backend: { type: 'string' },
         update: { type: 'boolean' },
         prune: { type: 'boolean' },
         'no-goldens': { type: 'boolean' },
@@ -58,6 +62,9 @@ export const replayCommand: Command = {
     const from = integerOption(parsed.string('from'), 'from', 0, Number.MAX_SAFE_INTEGER);
     const to = integerOption(parsed.string('to'), 'to', 0, Number.MAX_SAFE_INTEGER);
     const seed = seedOption(parsed.string('seed'));
+    const backend = backendOption(parsed.string('backend'));
+    if (backend !== 'emulator' && seed !== undefined) throw new UsageError(`--seed is the emulator's schedule seed; --backend ${backend} runs the GPU's own schedule`);
+    if (backend !== 'emulator') requireBackend(backend);
     const threshold = numberOption(parsed.string('threshold'), 'threshold', 0, 1);
     const maxDiffPixels = integerOption(parsed.string('max-diff-pixels'), 'max-diff-pixels', 0, Number.MAX_SAFE_INTEGER);
     const reportPath = parsed.string('report') ?? 'test-output/report.html';
@@ -72,6 +79,7 @@ export const replayCommand: Command = {
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
         ...(seed === undefined ? {} : { seed }),
+        ...(backend === 'emulator' ? {} : { backend }),
         ...(threshold === undefined ? {} : { threshold }),
         ...(maxDiffPixels === undefined ? {} : { maxDiffPixels }),
         ...(parsed.string('golden-dir') ? { root: parsed.string('golden-dir') } : {}),
