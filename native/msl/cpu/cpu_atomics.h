@@ -10,22 +10,11 @@
 #pragma once
 
 #include "../common/msl_base.h"
+#include "../common/atomic_types.h"
 #include "cpu_runtime_link.h"
 
 namespace metal {
 
-enum memory_order { memory_order_relaxed = 0 };
-
-template <class T>
-struct atomic {
-  T value_;
-};
-
-typedef atomic<int> atomic_int;
-typedef atomic<uint> atomic_uint;
-typedef atomic<bool> atomic_bool;
-typedef atomic<float> atomic_float;
-typedef atomic<ulong> atomic_ulong;
 
 namespace detail {
 template <class T>
@@ -148,8 +137,3 @@ GPUOS_ATOMIC_FETCH(atomic_fetch_max_explicit, operand > before ? operand : befor
 
 }  // namespace metal
 
-using metal::atomic_bool;
-using metal::atomic_float;
-using metal::atomic_int;
-using metal::atomic_uint;
-using metal::atomic_ulong;

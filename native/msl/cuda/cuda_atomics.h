@@ -3,21 +3,10 @@
 #pragma once
 
 #include "../common/msl_base.h"
+#include "../common/atomic_types.h"
 
 namespace metal {
 
-enum memory_order { memory_order_relaxed = 0 };
-
-template <class T>
-struct atomic {
-  T value_;
-};
-
-typedef atomic<int> atomic_int;
-typedef atomic<uint> atomic_uint;
-typedef atomic<bool> atomic_bool;
-typedef atomic<float> atomic_float;
-typedef atomic<ulong> atomic_ulong;
 
 namespace detail {
 template <class T>
@@ -133,8 +122,3 @@ __device__ __forceinline__ int atomic_fetch_max_explicit(volatile atomic<int>* o
 
 }  // namespace metal
 
-using metal::atomic_bool;
-using metal::atomic_float;
-using metal::atomic_int;
-using metal::atomic_uint;
-using metal::atomic_ulong;

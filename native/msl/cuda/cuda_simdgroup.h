@@ -37,10 +37,6 @@ __device__ __forceinline__ T lane_read(unsigned mask, const T& value, unsigned s
   return out;
 }
 
-template <class T, class Op>
-struct warp_instruction {
-  static constexpr bool value = false;
-};
 template <class T> struct is_word_integer { static constexpr bool value = metal::detail::is_same<T, uint>::value || metal::detail::is_same<T, int>::value; };
 
 template <class T, class Op>

@@ -190,7 +190,6 @@ export class CudaKernel {
       if (!buffer) return;
       const cuda = buffers[index]!;
       buffer.deviceIsNewer(() => callNative(() => cuda.read(0, cuda.byteLength)));
-      mirrors.get(buffer)!.version = buffer.hostVersion;
     });
     const result: CudaDispatchResult = { kernel: this.name, backend: 'cuda', threads: shared.threads, gpuMs: launch.gpuMs };
     if (launch.barrierClock) result.barrierTimeline = timeline(launch.barrierClock);
