@@ -82,6 +82,21 @@ export function backendOption(value: string | undefined): 'emulator' | 'cuda' {
   return value;
 }
 
+/** --backends a,b: backends to compare, each named once. */
+export function backendListOption(value: string): Array<'emulator' | 'cuda'> {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`--backends is a comma-separated list such as emulator,cuda, got '${value}'`);
+  const backends = names.map((name) => {
+    try {
+      return backendOption(name);
+    } catch {
+      throw new UsageError(`--backends names emulator and cuda only, got '${name}' (gpuos backends lists what this machine has)`);
+    }
+  });
+  if (new Set(backends).size !== backends.length) throw new UsageError(`--backends names a backend twice: '${value}'`);
+  return backends;
+}
+
 export function seedOption(value: string | undefined): bigint | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,20}$/.test(value) || BigInt(value) >= 1n << 64n) throw new UsageError(`--seed must be an integer from 0 to 2^64-1, got '${value}'`);

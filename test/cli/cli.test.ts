@@ -101,6 +101,33 @@ describe('usage', () => {
     expect(bad.err.join('\n')).toContain("--backend must be emulator or cuda, got 'vulkan'");
   });
 
+  it('verify --backends replays a trace on each backend named and checks every frame; a kernel needs the emulator and cuda side by side', async () => {
+    const one = await gpuos('verify', TOGGLE_TRACE, '--backends', 'emulator', '--json');
+    expect(one.code).toBe(0);
+    const [report] = JSON.parse(one.out.join('\n')) as { ok: boolean; frameCount: number; runs: { backend: string; frames: number }[] }[];
+    expect(report!.ok).toBe(true);
+    expect(report!.runs).toEqual([expect.objectContaining({ backend: 'emulator', frames: report!.frameCount })]);
+    const trace = Trace.open(TOGGLE_TRACE);
+    expect(report!.frameCount).toBe(trace.frameCount);
+    trace.close();
+
+    const kernel = await gpuos('verify', join(ROOT, 'kernels', 'tests', 'atomics.metal'), '--backends', 'emulator');
+    expect(kernel.code).toBe(2);
+    expect(kernel.err.join('\n')).toContain('give --backends emulator,cuda');
+    for (const [list, message] of [
+      ['emulator,,cuda', 'comma-separated list'],
+      ['emulator,emulator', 'names a backend twice'],
+      ['emulator,vulkan', "names emulator and cuda only, got 'vulkan'"],
+    ] as const) {
+      const bad = await gpuos('verify', TOGGLE_TRACE, '--backends', list);
+      expect(bad.code, list).toBe(2);
+      expect(bad.err.join('\n')).toContain(message);
+    }
+    const mixed = await gpuos('verify', TOGGLE_TRACE, '--backends', 'emulator', '--schedules', '3');
+    expect(mixed.code).toBe(2);
+    expect(mixed.err.join('\n')).toContain("--schedules explores the emulator's schedules");
+  });
+
   it('an unknown command exits 2 and names it', async () => {
     const r = await gpuos('frobnicate', 'x');
     expect(r.code).toBe(2);
@@ -112,8 +139,8 @@ describe('usage', () => {
     record: ['-o, --output', '--out-dir'],
     replay: ['--from', '--to', '--seed', '--backend', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
     inspect: ['--events', '--frames', '--json', '--salvage'],
-    render: ['--frame', '-o, --output'],
-    verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json'],
+    render: ['--frame', '-o, --output', '--backend'],
+    verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json', '--backends'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
     check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list'],
     backends: ['--json'],

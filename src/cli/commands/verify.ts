@@ -4,10 +4,14 @@ import { compileKernel } from '../../kernel/compile.js';
 import { Replayer } from '../../replayer/replayer.js';
 import { describeDivergence } from '../../replayer/divergence.js';
 import { Trace } from '../../trace/trace_reader.js';
+import { requireBackend } from '../../kernel/backends.js';
+import { compareWithCuda } from '../../verify/cross_backend.js';
+import { compareTraceAcrossBackends } from '../../verify/cross_backend_traces.js';
+import { formatKernelComparison, formatTraceComparison } from '../../verify/cross_backend_format.js';
 import { STRATEGIES, type Strategy } from '../../verify/explore.js';
 import { readInputsFile } from '../../verify/kernel_inputs.js';
 import { formatVerifyReport, kernelDispatch, verifyKernel } from '../../verify/verify_kernel.js';
-import { EXIT_FAILED, EXIT_OK, UsageError, findTraces, integerOption, parse, seedOption, type Command, type Io, type ParsedArgs } from '../cli_support.js';
+import { backendListOption, EXIT_FAILED, EXIT_OK, UsageError, findTraces, integerOption, parse, seedOption, type Command, type Io, type ParsedArgs } from '../cli_support.js';
 import { Progress } from '../progress.js';
 
 export const verifyCommand: Command = {
@@ -17,6 +21,7 @@ export const verifyCommand: Command = {
        gpuos verify <kernel.metal> --inputs <inputs.json|.msgpack> [--kernel <name>]
                     [--schedules <n>] [--strategy random|pct|exhaustive] [--seed <s>]
                     [--depth <d>] [--preemptions <b>] [--script <s>] [--no-races] [--json]
+       gpuos verify <trace.gtrace | dir | kernel.metal>... --backends emulator,cuda [--json]
 
   Traces: replays each trace n times, run k under seed s + k (with pct, PCT's priorities), so the
   threads interleave differently each time; every run must match the recording at every frame.
@@ -28,6 +33,12 @@ export const verifyCommand: Command = {
   bytes, and the barrier interval where the runs' memory parts ways. Exit 1 if it is not
   deterministic. The inputs file: { "threads": 64, "buffers": [{ "type": "uint32", "data": [...] },
   { "bytes": 256 }], "threadgroupMemory": [...] } (docs/EMULATOR.md, schedule exploration).
+
+  Backends: --backends replays each trace on every backend named, in lockstep, every frame
+  checked against the recording and each frame's digest compared between the backends; each
+  .metal kernel (every kernel of the file, or --kernel) runs on the emulator and on CUDA from the
+  same inputs (--inputs, or generated: 64 KiB of a fixed pattern per buffer) and every buffer is
+  compared byte for byte. Exit 1 on any difference (docs/CUDA.md).
 
       --schedules <n>    runs (default 3 for traces, 100 for kernels; --repeat is the same)
       --strategy <s>     random (default), pct (probabilistic concurrency testing), or, for a kernel,
@@ -41,6 +52,7 @@ export const verifyCommand: Command = {
       --inputs <file>    the dispatch: threads, buffers, threadgroup memory
       --races            traces: race-check every frame
       --no-races         kernels: skip the race check
+      --backends <list>  compare backends (emulator,cuda; gpuos backends lists what runs here)
       --json             kernels: the report as JSON
   -h, --help`,
   async run(args, io) {
@@ -60,10 +72,12 @@ export const verifyCommand: Command = {
         races: { type: 'boolean' },
         'no-races': { type: 'boolean' },
         json: { type: 'boolean' },
+        backends: { type: 'string' },
       },
       verifyCommand,
     );
     if (parsed.flag('help')) return io.out(verifyCommand.usage), EXIT_OK;
+    if (parsed.string('backends') !== undefined) return verifyBackends(parsed, io);
     const strategy = (parsed.string('strategy') ?? 'random') as Strategy;
     if (!STRATEGIES.includes(strategy)) throw new UsageError(`--strategy must be random, pct or exhaustive, got '${strategy}'`);
     if (parsed.string('repeat') !== undefined && parsed.string('schedules') !== undefined) throw new UsageError('--repeat and --schedules are the same option: give one');
@@ -81,6 +95,51 @@ export const verifyCommand: Command = {
     return verifyTraces(parsed, strategy, io);
   },
 };
+
+/** --backends: the same traces and kernels on several backends (src/verify/cross_backend*.ts). */
+async function verifyBackends(parsed: ParsedArgs, io: Io): Promise<number> {
+  const backends = backendListOption(parsed.string('backends')!);
+  for (const option of ['schedules', 'repeat', 'strategy', 'seed', 'depth', 'pct-steps', 'preemptions', 'script', 'races', 'no-races']) {
+    if (parsed.string(option) !== undefined || parsed.flag(option)) throw new UsageError(`--${option} explores the emulator's schedules; --backends compares backends: run them separately`);
+  }
+  for (const backend of backends) requireBackend(backend);
+  const kernels = parsed.positionals.filter((p) => p.endsWith('.metal'));
+  const traces = kernels.length === parsed.positionals.length && kernels.length > 0 ? [] : findTraces(parsed.positionals.filter((p) => !p.endsWith('.metal')));
+  if (kernels.length > 0 && (backends.length !== 2 || !backends.includes('emulator') || !backends.includes('cuda'))) {
+    throw new UsageError('a .metal kernel is compared between the emulator (the reference) and cuda: give --backends emulator,cuda');
+  }
+  if (kernels.length === 0) {
+    for (const option of ['kernel', 'inputs']) if (parsed.string(option) !== undefined) throw new UsageError(`--${option} is for a .metal kernel, not for traces`);
+  }
+  const json = parsed.flag('json');
+  const reports: unknown[] = [];
+  let failures = 0;
+  for (const path of traces) {
+    let progress: Progress | undefined;
+    const report = await compareTraceAcrossBackends(path, backends, (done, total) => {
+      progress ??= new Progress(io, `replaying ${basename(path)} on ${backends.join(' and ')}`, total);
+      progress.update(done);
+    });
+    if (!report.ok) progress?.interrupt();
+    reports.push(report);
+    if (!report.ok) failures++;
+    if (!json) io.out(formatTraceComparison(report));
+  }
+  for (const path of kernels) {
+    const inputsPath = parsed.string('inputs');
+    const inputs = inputsPath === undefined ? undefined : readInputsFile(inputsPath);
+    const wanted = parsed.string('kernel') ?? inputs?.kernel;
+    const names = wanted !== undefined ? [wanted] : (await compileKernel(path)).kernels.map((k) => k.name);
+    for (const name of names) {
+      const report = await compareWithCuda(path, name, inputs);
+      reports.push({ file: path, ...report });
+      if (report.verdict === 'different') failures++;
+      if (!json) io.out(formatKernelComparison(path, report));
+    }
+  }
+  if (json) io.out(JSON.stringify(reports, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2));
+  return failures > 0 ? EXIT_FAILED : EXIT_OK;
+}
 
 async function verifyKernelFile(path: string, parsed: ParsedArgs, strategy: Strategy, io: Io): Promise<number> {
   const inputsPath = parsed.string('inputs');

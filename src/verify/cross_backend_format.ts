@@ -1,0 +1,53 @@
+/** The text `gpuos verify --backends` and `npm run verify:cuda` print for a comparison. */
+import { basename } from 'node:path';
+
+import { describeDivergence } from '../replayer/divergence.js';
+import type { CrossBackendReport } from './cross_backend.js';
+import type { CrossBackendTraceReport } from './cross_backend_traces.js';
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n');
+}
+
+export function formatTraceComparison(report: CrossBackendTraceReport): string {
+  const name = basename(report.trace);
+  const lines: string[] = [];
+  const times = report.runs.map((run) => `${run.backend} ${(run.medianKernelNs / 1e6).toFixed(3)} ms`).join(', ');
+  if (report.ok) {
+    const agreement = report.runs.length > 1 ? ' and the same digest on each' : '';
+    lines.push(`PASS ${name}: ${report.frameCount} frames on ${report.runs.map((r) => r.backend).join(' and ')}, every frame as recorded${agreement} (median kernel time per frame: ${times})`);
+    return lines.join('\n');
+  }
+  lines.push(`FAIL ${name}:`);
+  for (const run of report.runs) {
+    if (run.divergence) lines.push(`  ${run.backend}: differs from the recording at frame ${run.divergence.frame} (${run.frames} frames matched before it)\n${indent(describeDivergence(run.divergence))}`);
+    else lines.push(`  ${run.backend}: all ${run.frames} frames as recorded`);
+  }
+  if (report.disagreement) {
+    const digests = Object.entries(report.disagreement.digests)
+      .map(([backend, digest]) => `${backend} ${digest}`)
+      .join(', ');
+    lines.push(`  the backends first disagree at frame ${report.disagreement.frame}: ${digests}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatKernelComparison(file: string, report: CrossBackendReport): string {
+  const what = `${basename(file)} ${report.kernel} (${report.inputs} inputs)`;
+  switch (report.verdict) {
+    case 'identical':
+      return `PASS ${what}: every buffer bit-identical on ${report.backends.join(' and ')}${report.gpuMs === undefined ? '' : ` (${report.gpuMs.toFixed(3)} ms on the GPU)`}`;
+    case 'emulator-finding':
+      return `NOTE ${what}: not compared: the emulator reports ${(report.findings ?? []).join(', ')}, so the kernel has no defined result (gpuos verify ${basename(file)} --inputs ... says where)`;
+    case 'different': {
+      const lines = [`FAIL ${what}: buffers differ between ${report.backends.join(' and ')}`];
+      for (const d of report.differences) {
+        lines.push(`  buffer ${d.binding}: ${d.differingBytes} bytes differ, the first at byte ${d.firstOffset}: ${report.backends[0]} [${d.emulator.join(' ')}], ${report.backends[1]} [${d.other.join(' ')}]`);
+      }
+      return lines.join('\n');
+    }
+  }
+}
