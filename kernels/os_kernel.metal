@@ -3,7 +3,7 @@
 // Eight phases, in the PRD's order, separated by threadgroup barriers; each runs on its SIMD-groups
 // (kernels/os/os_common.h) while the others wait. State lives in device memory between frames:
 // buffer 0 the OS state (kernels/gpuos_abi.h), buffer 1 the framebuffer (RGBA8), buffer 2 one
-// damage signature per tile, buffer 3 scratch for the renderer's per-row primitive lists. Time
+// damage signature per tile, buffer 3 the renderer's scratch (kernels/os/render_scratch.h). Time
 // comes from the frame input the host writes; nothing reads a clock.
 //
 // Dispatch exactly 1024 threads: the SIMD-group roles assume all 32 groups.
@@ -27,7 +27,7 @@ using namespace metal;
 kernel void gpuos_os_frame(device gpuos_os_state* os [[buffer(0)]],
                            device uint* pixels [[buffer(1)]],
                            device gpuos_tile_state* tiles [[buffer(2)]],
-                           device ushort* row_lists [[buffer(3)]],
+                           device ushort* render_scratch [[buffer(3)]],
                            uint tid [[thread_index_in_threadgroup]],
                            uint lane [[thread_index_in_simdgroup]],
                            uint simd [[simdgroup_index_in_threadgroup]])
@@ -61,7 +61,7 @@ kernel void gpuos_os_frame(device gpuos_os_state* os [[buffer(0)]],
         threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
 
         // 7. Tile rendering, with damage tracking.
-        os_phase_render(os, pixels, tiles, row_lists, scratch, tid, lane, simd);
+        os_phase_render(os, pixels, tiles, render_scratch, scratch, tid, lane, simd);
         threadgroup_barrier(mem_flags::mem_threadgroup | mem_flags::mem_device);
     }
 

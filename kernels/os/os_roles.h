@@ -9,6 +9,10 @@
 #ifndef GPUOS_OS_ROLES_H
 #define GPUOS_OS_ROLES_H
 
+/* The threadgroup: 32 SIMD-groups of 32 threads. Dispatch exactly this many threads. */
+#define OS_SIMD_GROUPS 32u
+#define OS_THREADS (OS_SIMD_GROUPS * 32u)
+
 /* ---- SIMD-group roles; a phase's work runs on its groups ---- */
 #define OS_SIMD_INPUT 0u
 #define OS_SIMD_HIT_FIRST 1u        /* hit testing and event dispatch: SIMD-groups 1-2 */
@@ -19,7 +23,7 @@
 #define OS_SIMD_STATE_LAST 10u
 #define OS_SIMD_GEOMETRY_FIRST 11u  /* geometry: 11-20 */
 #define OS_SIMD_GEOMETRY_LAST 20u
-#define OS_SIMD_RENDER_FIRST 21u    /* tile rendering: 21-30 */
+#define OS_SIMD_RENDER_FIRST 21u    /* tile rendering: 21-30 in the PRD; phase 7 uses all 32 (OS_KERNEL.md) */
 #define OS_SIMD_RENDER_LAST 30u
 #define OS_SIMD_FINALIZE 31u
 
@@ -38,6 +42,7 @@
 
 /* Exported to TypeScript by name with os_scratch (native/os/abi_layout.cpp). */
 #define OS_ROLE_CONSTANTS(C)                                                                    \
+  C(OS_SIMD_GROUPS) C(OS_THREADS)                                                               \
   C(OS_SIMD_INPUT) C(OS_SIMD_HIT_FIRST) C(OS_SIMD_HIT_LAST) C(OS_SIMD_LAYOUT_FIRST)              \
   C(OS_SIMD_LAYOUT_LAST) C(OS_SIMD_STATE_FIRST) C(OS_SIMD_STATE_LAST) C(OS_SIMD_GEOMETRY_FIRST) \
   C(OS_SIMD_GEOMETRY_LAST) C(OS_SIMD_RENDER_FIRST) C(OS_SIMD_RENDER_LAST) C(OS_SIMD_FINALIZE)    \

@@ -44,7 +44,7 @@
   ARRAY(uint32_t, draw_order, GPUOS_MAX_WIDGETS)    /* phase 5: sorted keys (z << 16) | widget; invisible ones last */ \
   FIELD(uint32_t, visible_count)                                                                                    \
   FIELD(uint32_t, primitive_count)                                                                                  \
-  ARRAY(uint32_t, tiles_rendered, OS_RENDER_GROUPS)                                                                 \
+  ARRAY(uint32_t, tiles_rendered, OS_SIMD_GROUPS)   /* phase 7: tiles each SIMD-group's threads found changed */     \
   ARRAY(uint32_t, glyphs_drawn, OS_GEOMETRY_GROUPS) /* characters of text at least partly visible */
 
 #define GPUOS_DECLARE_ARRAY_2D(type, name, rows, columns) type name[rows][columns];
@@ -54,7 +54,7 @@ typedef struct os_scratch {
 } os_scratch;
 
 /* Every threadgroup struct, for the layout export and the size checks (as GPUOS_ABI_STRUCTS). */
-#define OS_SCRATCH_STRUCTS(STRUCT) STRUCT(os_scratch, OS_SCRATCH_FIELDS, 6796)
+#define OS_SCRATCH_STRUCTS(STRUCT) STRUCT(os_scratch, OS_SCRATCH_FIELDS, 6884)
 
 #define OS_SCRATCH_CHECK_SIZE(name, FIELDS, bytes) static_assert(sizeof(name) == (bytes), #name " changed size: update the pinned size (and docs/OS_KERNEL.md)");
 OS_SCRATCH_STRUCTS(OS_SCRATCH_CHECK_SIZE)

@@ -1,18 +1,32 @@
-// Phase 7, tile rendering (SIMD-groups 21-30): software rasterisation into the framebuffer, one
-// 16x16 tile at a time.
+// Phase 7, tile rendering: software rasterisation into the framebuffer, in 16x16 tiles, on all 32
+// SIMD-groups (the PRD gives it groups 21-30; every earlier phase is done by now, so the others
+// would only wait: docs/OS_KERNEL.md, "Phase 7 on every SIMD-group").
 //
-// First each tile row collects the primitives that reach it (a thread a row); then each tile takes
-// its own from its row's list, in draw order. Damage tracking: a tile's signature hashes
-// everything its pixels depend on (every primitive that reaches it, the characters of text that
-// crosses it, its position); when the signature equals last frame's the tile is already right and
-// is skipped, so idle frames draw nothing and a moving cursor redraws two tiles. A frame with
-// GPUOS_FRAME_FORCE_FULL_REDRAW draws every tile: the pixels must be the same either way.
+//   reach    a thread a primitive: the pixels it can change (its bounds, one pixel wider for
+//            anti-aliasing, within its clip), into the scratch buffer (kernels/os/render_scratch.h)
+//   rows     a thread a tile row: the primitives reaching the row, in draw order
+//   damage   a thread a run of tiles: each tile's primitives, and a signature of everything its
+//            pixels depend on (every primitive that reaches it, the characters of text that cross
+//            it, its position); a tile whose signature equals last frame's is already right and is
+//            skipped, so idle frames draw nothing and a moving cursor redraws two tiles. A frame
+//            with GPUOS_FRAME_FORCE_FULL_REDRAW draws every tile: the pixels must be the same
+//            either way. A changed tile gets its list of layers and a place in the dirty list
+//            (in tile order: a prefix sum over the threads, so the order never depends on timing)
+//   draw     a SIMD-group two dirty tiles (consecutive in the dirty list, so usually side by
+//            side), a thread a column of one of them: a store writes a 128-byte row of the pair
 //
 // Drawing a tile starts from the topmost opaque primitive that covers all of it (everything under
-// it is invisible), then blends each primitive above it with its anti-aliased coverage.
+// it is invisible), then blends each primitive above it with its anti-aliased coverage, evaluated
+// only over the pixels it can reach, and not at all where the answer is known: inside an outline's
+// hole (coverage 0) or a rounded fill's core (coverage 255).
 #pragma once
 
+#include "render_scratch.h"
+
 #define OS_CLEAR_COLOR 0xff000000u
+
+static_assert(GPUOS_MAX_TILES <= OS_THREADS * 32u, "a thread's run of tiles must fit a 32-bit mask");
+static_assert(GPUOS_TILE_SIZE == 16u, "the draw step gives each half of a SIMD-group one 16-column tile");
 
 // What a primitive can touch: its bounds (one pixel wider for anti-aliasing) within its clip.
 static inline os_rect os_primitive_reach(device const gpuos_primitive& p) {
@@ -20,6 +34,12 @@ static inline os_rect os_primitive_reach(device const gpuos_primitive& p) {
                min(int(p.y1) + 1, int(p.clip_y1))};
   if (p.kind == GPUOS_PRIMITIVE_CURSOR) r = {p.x0, p.y0, p.x1, p.y1};
   return r;
+}
+
+static inline os_rect os_stored_reach(device const short* reach, uint primitive) {
+  device const short* r = reach + primitive * 4u;
+  os_rect out = {r[0], r[1], r[2], r[3]};
+  return out;
 }
 
 // Does an opaque fill cover every pixel of the tile completely (corners included)?
@@ -31,10 +51,18 @@ static inline bool os_covers_tile(device const gpuos_primitive& p, os_rect tile)
   return r == 0 || (tile.x0 >= p.x0 + r && tile.x1 <= p.x1 - r) || (tile.y0 >= p.y0 + r && tile.y1 <= p.y1 - r);
 }
 
-static ulong os_tile_signature(device const gpuos_os_state* os, os_rect tile, thread const ushort* list, uint count) {
+// Does a primitive of the tile's row list reach into the tile's columns?
+static inline bool os_in_tile(device const short* reach, uint primitive, os_rect tile) {
+  const os_rect r = os_stored_reach(reach, primitive);
+  return r.x0 < tile.x1 && r.x1 > tile.x0;
+}
+
+static ulong os_tile_signature(device const gpuos_os_state* os, device const short* reach, os_rect tile, device const ushort* row, uint row_count,
+                               uint count) {
   ulong hash = os_hash_mix(os_hash_mix(0x6770756f73ul, uint(tile.x0) | (uint(tile.y0) << 16)), count);
-  for (uint i = 0; i < count; ++i) {
-    device const gpuos_primitive& p = os->primitives[list[i]];
+  for (uint i = 0; i < row_count; ++i) {
+    if (!os_in_tile(reach, row[i], tile)) continue;
+    device const gpuos_primitive& p = os->primitives[row[i]];
     hash = os_hash_mix(hash, uint(p.kind) | (uint(p.radius) << 16));
     hash = os_hash_mix(hash, uint(ushort(p.x0)) | (uint(ushort(p.y0)) << 16));
     hash = os_hash_mix(hash, uint(ushort(p.x1)) | (uint(ushort(p.y1)) << 16));
@@ -53,106 +81,239 @@ static ulong os_tile_signature(device const gpuos_os_state* os, os_rect tile, th
   return hash;
 }
 
-// Blends one primitive into one pixel.
-static inline uint os_shade(device const gpuos_os_state* os, device const gpuos_primitive& p, int px, int py, uint color) {
-  if (px < p.clip_x0 || px >= p.clip_x1 || py < p.clip_y0 || py >= p.clip_y1) return color;
+// The rows a thread of the draw step owns: one column of the tile, every row.
+#define OS_ROWS_PER_THREAD 16
+
+// Blends one primitive into a thread's pixels: column px, rows py0 + k, those inside `area` (the
+// pixels of the tile the primitive can change).
+static void os_blend_layer(device const gpuos_os_state* os, thread const gpuos_primitive& p, os_rect area, int px, int py0,
+                           thread uint* colors) {
+  if (px < area.x0 || px >= area.x1) return;
   switch (p.kind) {
-    case GPUOS_PRIMITIVE_FILL:
-      return os_blend(color, p.color, os_fill_coverage(p, px, py));
-    case GPUOS_PRIMITIVE_STROKE:
-      return os_blend(color, p.color, os_stroke_coverage(p, px, py));
-    case GPUOS_PRIMITIVE_TEXT:
-      return os_blend(color, p.color, os_text_coverage(os, p, px, py));
-    case GPUOS_PRIMITIVE_CHECK:
-      return os_blend(color, p.color, os_check_coverage(p, px, py));
+    case GPUOS_PRIMITIVE_FILL: {
+      if (p.radius == 0) {
+        // Coverage is 255 inside the rectangle and 0 outside it.
+        for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+          const int py = py0 + k;
+          if (py >= area.y0 && py < area.y1 && px >= p.x0 && px < p.x1 && py >= p.y0 && py < p.y1) colors[k] = os_blend(colors[k], p.color, 255u);
+        }
+        return;
+      }
+      const os_round_rect shape = os_round_rect_prepare(p.x0, p.y0, p.x1, p.y1, p.radius);
+      const int dx = os_round_rect_dx(shape, px);
+      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+        const int py = py0 + k;
+        if (py < area.y0 || py >= area.y1) continue;
+        const uint coverage = os_round_rect_core(p.x0, p.y0, p.x1, p.y1, p.radius, px, py)
+                                  ? 255u
+                                  : os_coverage_from_distance(os_round_rect_distance(shape, dx, os_round_rect_dy(shape, py)));
+        colors[k] = os_blend(colors[k], p.color, coverage);
+      }
+      return;
+    }
+    case GPUOS_PRIMITIVE_STROKE: {
+      // The outline is the outer rounded rectangle less the inner one, which exists only where
+      // the stroke leaves a hole; inside the inner one's core both cover fully and nothing shows.
+      const int s = p.stroke;
+      const int inner_radius = max(int(p.radius) - s, 0);
+      const bool hollow = p.x1 - p.x0 > 2 * s && p.y1 - p.y0 > 2 * s;
+      const os_round_rect outer = os_round_rect_prepare(p.x0, p.y0, p.x1, p.y1, p.radius);
+      const os_round_rect inner = os_round_rect_prepare(p.x0 + s, p.y0 + s, p.x1 - s, p.y1 - s, inner_radius);
+      const int outer_dx = os_round_rect_dx(outer, px);
+      const int inner_dx = os_round_rect_dx(inner, px);
+      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+        const int py = py0 + k;
+        if (py < area.y0 || py >= area.y1) continue;
+        if (hollow && os_round_rect_core(p.x0 + s, p.y0 + s, p.x1 - s, p.y1 - s, inner_radius, px, py)) continue;
+        const int outer_coverage = int(os_coverage_from_distance(os_round_rect_distance(outer, outer_dx, os_round_rect_dy(outer, py))));
+        const int inner_coverage = hollow ? int(os_coverage_from_distance(os_round_rect_distance(inner, inner_dx, os_round_rect_dy(inner, py)))) : 0;
+        colors[k] = os_blend(colors[k], p.color, uint(max(outer_coverage - inner_coverage, 0)));
+      }
+      return;
+    }
+    case GPUOS_PRIMITIVE_TEXT: {
+      const int glyph = os_text_column_glyph(os, p, px);
+      if (glyph < 0) return;
+      const uint gx = uint((px - p.x0) % os_font_advance(p.font));
+      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+        const int py = py0 + k;
+        if (py >= area.y0 && py < area.y1) colors[k] = os_blend(colors[k], p.color, os_text_coverage(p, glyph, gx, py));
+      }
+      return;
+    }
+    case GPUOS_PRIMITIVE_CHECK: {
+      const os_check_shape shape = os_check_prepare(p);
+      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+        const int py = py0 + k;
+        if (py >= area.y0 && py < area.y1) colors[k] = os_blend(colors[k], p.color, os_check_coverage(shape, px, py));
+      }
+      return;
+    }
     case GPUOS_PRIMITIVE_CURSOR: {
       // White arrow with a one-pixel black outline.
-      const int distance = os_cursor_distance(p, px, py);
-      color = os_blend(color, 0xff000000u, os_coverage_from_distance(distance - OS_SUBPIXELS));
-      return os_blend(color, 0xffffffffu, os_coverage_from_distance(distance));
+      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+        const int py = py0 + k;
+        if (py < area.y0 || py >= area.y1) continue;
+        const int distance = os_cursor_distance(p, px, py);
+        const uint outlined = os_blend(colors[k], 0xff000000u, os_coverage_from_distance(distance - OS_SUBPIXELS));
+        colors[k] = os_blend(outlined, 0xffffffffu, os_coverage_from_distance(distance));
+      }
+      return;
     }
     default:
-      return color;
+      return;
   }
 }
 
-static void os_draw_tile(device const gpuos_os_state* os, device uint* pixels, uint width, os_rect tile,
-                         thread const ushort* list, uint count) {
-  uint base_color = OS_CLEAR_COLOR;
-  uint first_layer = 0;
-  for (int i = int(count) - 1; i >= 0; --i) {
-    if (os_covers_tile(os->primitives[list[i]], tile)) {
-      base_color = os->primitives[list[i]].color;
-      first_layer = uint(i) + 1u;
-      break;
+// One layer of a tile: the primitive, and the pixels of the tile it can change.
+static inline void os_draw_layer(device const gpuos_os_state* os, device const short* reach, uint primitive, os_rect tile, int px, int py0,
+                                 thread uint* colors) {
+  const gpuos_primitive p = os->primitives[primitive];  // read once, not once per pixel
+  os_rect area = os_intersect(os_stored_reach(reach, primitive), tile);
+  const os_rect clip = {p.clip_x0, p.clip_y0, p.clip_x1, p.clip_y1};
+  area = os_intersect(area, clip);  // the cursor's reach is its bounds: its clip applies here
+  os_blend_layer(os, p, area, px, py0, colors);
+}
+
+// Half a SIMD-group draws one tile: this thread's column, every layer in draw order.
+static void os_draw_tile(device const gpuos_os_state* os, device const short* reach, device uint* pixels, uint width, os_rect tile,
+                         device const ushort* tile_list, device const ushort* row, uint row_count, uint lane) {
+  const int px = tile.x0 + int(lane % 16u);
+  const int py0 = tile.y0;
+  const uint base = tile_list[OS_TILE_LIST_BASE];
+  uint colors[OS_ROWS_PER_THREAD];
+  const uint base_color = base == 0u ? OS_CLEAR_COLOR : os->primitives[base - 1u].color;
+  for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) colors[k] = base_color;
+  const uint layers = tile_list[OS_TILE_LIST_LAYERS];
+  if (layers <= OS_TILE_LIST_CAPACITY) {
+    for (uint i = 0; i < layers; ++i) os_draw_layer(os, reach, tile_list[OS_TILE_LIST_HEADER + i], tile, px, py0, colors);
+  } else {
+    // More layers than a tile list holds: take them from the row list, as the damage step did.
+    const uint first = tile_list[OS_TILE_LIST_FIRST];
+    uint seen = 0;
+    for (uint i = 0; i < row_count; ++i) {
+      if (!os_in_tile(reach, row[i], tile)) continue;
+      if (seen++ >= first) os_draw_layer(os, reach, row[i], tile, px, py0, colors);
     }
   }
-  for (int py = tile.y0; py < tile.y1; ++py) {
-    device uint* row = pixels + uint(py) * width;
-    for (int px = tile.x0; px < tile.x1; ++px) {
-      uint color = base_color;
-      for (uint i = first_layer; i < count; ++i) color = os_shade(os, os->primitives[list[i]], px, py, color);
-      row[px] = color;
-    }
-  }
+  if (px >= tile.x1) return;
+  device uint* column = pixels + uint(py0) * width + uint(px);
+  const int rows = min(tile.y1 - py0, OS_ROWS_PER_THREAD);
+  for (int k = 0; k < rows; ++k) column[uint(k) * width] = colors[k];
 }
 
 static void os_phase_render(device gpuos_os_state* os, device uint* pixels, device gpuos_tile_state* tiles,
-                            device ushort* row_lists, threadgroup os_scratch& scratch, uint tid, uint lane, uint simd) {
-  const bool worker = simd >= OS_SIMD_RENDER_FIRST && simd <= OS_SIMD_RENDER_LAST;
+                            device ushort* scratch_words, threadgroup os_scratch& scratch, uint tid, uint lane, uint simd) {
   const uint width = min(os->input[0].width, GPUOS_MAX_FRAMEBUFFER_WIDTH);
   const uint height = min(os->input[0].height, GPUOS_MAX_FRAMEBUFFER_HEIGHT);
   const uint tiles_x = (width + GPUOS_TILE_SIZE - 1u) / GPUOS_TILE_SIZE;
   const uint tiles_y = (height + GPUOS_TILE_SIZE - 1u) / GPUOS_TILE_SIZE;
+  const uint tile_count = tiles_x * tiles_y;
   const uint primitive_count = min(scratch.primitive_count, GPUOS_MAX_PRIMITIVES);
-  const uint worker_index = tid - OS_SIMD_RENDER_FIRST * 32u;
-  const uint stride = GPUOS_MAX_PRIMITIVES + 1u;  // a row list: its count, then the primitives
+  device short* reach = (device short*)scratch_words;
+  device ushort* row_lists = scratch_words + OS_RENDER_REACH_WORDS;
+  device ushort* tile_lists = row_lists + tiles_y * OS_ROW_LIST_STRIDE;
+  device ushort* dirty_tiles = tile_lists + tile_count * OS_TILE_LIST_STRIDE;
 
-  // Each tile row's primitives, in draw order.
-  if (worker) {
-    for (uint row = worker_index; row < tiles_y; row += OS_RENDER_THREADS) {
-      const int y0 = int(row * GPUOS_TILE_SIZE);
-      const int y1 = min(y0 + int(GPUOS_TILE_SIZE), int(height));
-      device ushort* list = row_lists + row * stride;
-      uint n = 0;
-      for (uint p = 0; p < primitive_count; ++p) {
-        device const gpuos_primitive& primitive = os->primitives[p];
-        if (primitive.kind == 0) continue;
-        const os_rect reach = os_primitive_reach(primitive);
-        if (reach.x1 > reach.x0 && reach.y0 < y1 && reach.y1 > y0) list[1u + n++] = ushort(p);
-      }
-      list[0] = ushort(n);
-    }
+  // Reach: a thread a primitive.
+  for (uint p = tid; p < primitive_count; p += OS_THREADS) {
+    device const gpuos_primitive& primitive = os->primitives[p];
+    const os_rect r = primitive.kind == 0 ? os_rect{0, 0, 0, 0} : os_primitive_reach(primitive);
+    reach[p * 4u + 0u] = short(r.x0);
+    reach[p * 4u + 1u] = short(r.y0);
+    reach[p * 4u + 2u] = short(r.x1);
+    reach[p * 4u + 3u] = short(r.y1);
   }
   threadgroup_barrier(mem_flags::mem_device);
 
+  // Rows: each tile row's primitives, in draw order.
+  for (uint row = tid; row < tiles_y; row += OS_THREADS) {
+    const int y0 = int(row * GPUOS_TILE_SIZE);
+    const int y1 = min(y0 + int(GPUOS_TILE_SIZE), int(height));
+    device ushort* list = row_lists + row * OS_ROW_LIST_STRIDE;
+    uint n = 0;
+    for (uint p = 0; p < primitive_count; ++p) {
+      const os_rect r = os_stored_reach(reach, p);
+      if (r.x1 > r.x0 && r.y0 < y1 && r.y1 > y0) list[1u + n++] = ushort(p);
+    }
+    list[0] = ushort(n);
+  }
+  threadgroup_barrier(mem_flags::mem_device);
+
+  // Damage: a thread a run of consecutive tiles; which of them changed, as a mask.
   const bool full_redraw = (os->input[0].flags & GPUOS_FRAME_FORCE_FULL_REDRAW) != 0 ||
                            (os->frame[0].frame_number_low == 0 && os->frame[0].frame_number_high == 0);
-  uint rendered = 0;
-  if (worker) {
-    ushort list[GPUOS_MAX_PRIMITIVES];
-    for (uint tile_index = worker_index; tile_index < tiles_x * tiles_y; tile_index += OS_RENDER_THREADS) {
+  const uint run = (tile_count + OS_THREADS - 1u) / OS_THREADS;
+  const uint run_start = min(tid * run, tile_count);
+  const uint run_end = min(run_start + run, tile_count);
+  uint changed = 0;
+  for (uint tile_index = run_start; tile_index < run_end; ++tile_index) {
+    const uint tx = tile_index % tiles_x;
+    const uint ty = tile_index / tiles_x;
+    const os_rect tile = {int(tx * GPUOS_TILE_SIZE), int(ty * GPUOS_TILE_SIZE),
+                          min(int((tx + 1u) * GPUOS_TILE_SIZE), int(width)), min(int((ty + 1u) * GPUOS_TILE_SIZE), int(height))};
+    device const ushort* row = row_lists + ty * OS_ROW_LIST_STRIDE + 1u;
+    const uint row_count = min(uint(row[-1]), GPUOS_MAX_PRIMITIVES);
+    // The tile's primitives, and the topmost that covers it all: the layers start above it.
+    uint count = 0;
+    uint first = 0;
+    uint base = 0;
+    for (uint i = 0; i < row_count; ++i) {
+      if (!os_in_tile(reach, row[i], tile)) continue;
+      ++count;
+      if (os_covers_tile(os->primitives[row[i]], tile)) {
+        first = count;
+        base = uint(row[i]) + 1u;
+      }
+    }
+    const ulong signature = os_tile_signature(os, reach, tile, row, row_count, count);
+    device gpuos_tile_state& state = tiles[tile_index];
+    if (!full_redraw && os_u64(state.signature_low, state.signature_high) == signature) continue;
+    state.signature_low = uint(signature);
+    state.signature_high = uint(signature >> 32);
+    changed |= 1u << (tile_index - run_start);
+    device ushort* list = tile_lists + tile_index * OS_TILE_LIST_STRIDE;
+    list[OS_TILE_LIST_LAYERS] = ushort(count - first);
+    list[OS_TILE_LIST_BASE] = ushort(base);
+    list[OS_TILE_LIST_FIRST] = ushort(first);
+    if (count - first <= OS_TILE_LIST_CAPACITY) {
+      uint seen = 0;
+      uint n = 0;
+      for (uint i = 0; i < row_count; ++i) {
+        if (!os_in_tile(reach, row[i], tile)) continue;
+        if (seen++ >= first) list[OS_TILE_LIST_HEADER + n++] = row[i];
+      }
+    }
+  }
+  // The dirty list, in tile order: each thread's place is the count of changed tiles before its
+  // run (a prefix sum within the SIMD-group, then over the groups' totals).
+  const uint mine = popcount(changed);
+  const uint before_in_group = simd_prefix_exclusive_sum(mine);
+  const uint group_total = simd_sum(mine);
+  if (lane == 0) scratch.tiles_rendered[simd] = group_total;
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+  uint offset = before_in_group;
+  uint dirty_count = 0;
+  for (uint group = 0; group < OS_SIMD_GROUPS; ++group) {
+    if (group < simd) offset += scratch.tiles_rendered[group];
+    dirty_count += scratch.tiles_rendered[group];
+  }
+  for (uint bits = changed; bits != 0u; bits &= bits - 1u) dirty_tiles[offset++] = ushort(run_start + ctz(bits));
+  threadgroup_barrier(mem_flags::mem_device);
+
+  // Draw: a SIMD-group two dirty tiles, one per half.
+  for (uint pair = simd; pair * 2u < dirty_count; pair += OS_SIMD_GROUPS) {
+    const uint d = pair * 2u + lane / 16u;
+    if (d < dirty_count) {  // the last pair may be one tile
+      const uint tile_index = dirty_tiles[d];
       const uint tx = tile_index % tiles_x;
       const uint ty = tile_index / tiles_x;
       const os_rect tile = {int(tx * GPUOS_TILE_SIZE), int(ty * GPUOS_TILE_SIZE),
                             min(int((tx + 1u) * GPUOS_TILE_SIZE), int(width)), min(int((ty + 1u) * GPUOS_TILE_SIZE), int(height))};
-      device const ushort* row_list = row_lists + ty * stride;
-      const uint row_count = min(uint(row_list[0]), GPUOS_MAX_PRIMITIVES);
-      uint count = 0;
-      for (uint i = 0; i < row_count; ++i) {
-        const os_rect reach = os_primitive_reach(os->primitives[row_list[1u + i]]);
-        if (reach.x0 < tile.x1 && reach.x1 > tile.x0) list[count++] = row_list[1u + i];
-      }
-      const ulong signature = os_tile_signature(os, tile, list, count);
-      device gpuos_tile_state& state = tiles[tile_index];
-      if (!full_redraw && os_u64(state.signature_low, state.signature_high) == signature) continue;
-      os_draw_tile(os, pixels, width, tile, list, count);
-      state.signature_low = uint(signature);
-      state.signature_high = uint(signature >> 32);
-      ++rendered;
+      device const ushort* row = row_lists + ty * OS_ROW_LIST_STRIDE + 1u;
+      const uint row_count = min(uint(row[-1]), GPUOS_MAX_PRIMITIVES);
+      os_draw_tile(os, reach, pixels, width, tile, tile_lists + tile_index * OS_TILE_LIST_STRIDE, row, row_count, lane);
     }
-    rendered = simd_sum(rendered);
-    if (lane == 0) scratch.tiles_rendered[simd - OS_SIMD_RENDER_FIRST] = rendered;
   }
-  if (tid == OS_SIMD_RENDER_FIRST * 32u) os->frame[0].tiles_total = tiles_x * tiles_y;
+  if (tid == 0u) os->frame[0].tiles_total = tile_count;
 }

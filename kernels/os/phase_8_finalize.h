@@ -21,7 +21,7 @@ static void os_phase_finalize(device gpuos_os_state* os, threadgroup os_scratch&
   }
   uint rendered = 0;
   uint glyphs = 0;
-  for (uint group = 0; group < OS_RENDER_GROUPS; ++group) rendered += scratch.tiles_rendered[group];
+  for (uint group = 0; group < OS_SIMD_GROUPS; ++group) rendered += scratch.tiles_rendered[group];
   for (uint group = 0; group < OS_GEOMETRY_GROUPS; ++group) glyphs += scratch.glyphs_drawn[group];
   frame.tiles_rendered = rendered;
   frame.glyphs_drawn = glyphs;

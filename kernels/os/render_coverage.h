@@ -1,6 +1,11 @@
 // How much of a pixel each primitive covers, 0..255, from signed distances in 1/16 pixel units
 // measured at the pixel's centre: an edge is anti-aliased over one pixel. Integer arithmetic with
 // an exact integer square root, so coverage is bit-identical on every backend.
+//
+// Shapes are prepared once per primitive and tile (os_round_rect_prepare, os_check_prepare): the
+// per-pixel functions only evaluate, and a thread that owns a column of pixels takes the column's
+// part once (os_round_rect_dx). Where coverage is known without evaluating, the renderer does not
+// evaluate: os_round_rect_core is where a rounded rectangle's coverage is exactly 255.
 #pragma once
 
 #define OS_SUBPIXELS 16
@@ -10,48 +15,60 @@ static inline uint os_coverage_from_distance(int distance) {
   return uint(os_clamp(OS_SUBPIXELS / 2 - distance, 0, OS_SUBPIXELS) * 255 / OS_SUBPIXELS);
 }
 
-// Signed distance from the centre of pixel (px, py) to a rounded rectangle.
-static inline int os_round_rect_distance(int px, int py, int x0, int y0, int x1, int y1, int radius) {
+// A rounded rectangle, ready for distances: its centre (doubled, in subpixels), its half extents
+// less the corner radius, and the radius (clamped to half the shorter side), all in subpixels.
+struct os_round_rect {
+  int centre_x, centre_y, straight_w, straight_h, radius;
+};
+
+static inline os_round_rect os_round_rect_prepare(int x0, int y0, int x1, int y1, int radius) {
   const int half_w = (x1 - x0) * (OS_SUBPIXELS / 2);
   const int half_h = (y1 - y0) * (OS_SUBPIXELS / 2);
   const int r = min(radius * OS_SUBPIXELS, min(half_w, half_h));
-  const int dx = abs(px * OS_SUBPIXELS + OS_SUBPIXELS / 2 - (x0 + x1) * (OS_SUBPIXELS / 2)) - (half_w - r);
-  const int dy = abs(py * OS_SUBPIXELS + OS_SUBPIXELS / 2 - (y0 + y1) * (OS_SUBPIXELS / 2)) - (half_h - r);
+  os_round_rect shape = {(x0 + x1) * (OS_SUBPIXELS / 2), (y0 + y1) * (OS_SUBPIXELS / 2), half_w - r, half_h - r, r};
+  return shape;
+}
+
+// The distance's horizontal part for pixel column px (positive: beyond the straight part).
+static inline int os_round_rect_dx(thread const os_round_rect& shape, int px) {
+  return abs(px * OS_SUBPIXELS + OS_SUBPIXELS / 2 - shape.centre_x) - shape.straight_w;
+}
+
+static inline int os_round_rect_dy(thread const os_round_rect& shape, int py) {
+  return abs(py * OS_SUBPIXELS + OS_SUBPIXELS / 2 - shape.centre_y) - shape.straight_h;
+}
+
+// Signed distance from a pixel centre to the shape, from its two parts.
+static inline int os_round_rect_distance(thread const os_round_rect& shape, int dx, int dy) {
   if (dx > 0 && dy > 0) {
     // Past a corner: the distance to the corner's circle. Far away is simply far (and keeps the
     // squares inside 32 bits).
     if (dx > 4096 || dy > 4096) return 4096;
-    return int(os_isqrt(uint(dx * dx + dy * dy))) - r;
+    return int(os_isqrt(uint(dx * dx + dy * dy))) - shape.radius;
   }
-  return max(dx, dy) - r;
+  return max(dx, dy) - shape.radius;
 }
 
-static inline uint os_fill_coverage(device const gpuos_primitive& p, int px, int py) {
-  if (p.radius == 0) return (px >= p.x0 && px < p.x1 && py >= p.y0 && py < p.y1) ? 255u : 0u;
-  return os_coverage_from_distance(os_round_rect_distance(px, py, p.x0, p.y0, p.x1, p.y1, p.radius));
+// Whether pixel (px, py) lies where a rounded rectangle (x0, y0, x1, y1, radius) covers it fully:
+// inside the rectangle and outside the corner squares. There the distance is at most -1/2 pixel,
+// so os_coverage_from_distance would give exactly 255: the column's centre is at least half a
+// pixel inside the straight part, and the radius (after clamping, no more than `radius` pixels)
+// is subtracted from the other part.
+static inline bool os_round_rect_core(int x0, int y0, int x1, int y1, int radius, int px, int py) {
+  const bool inside = px >= x0 && px < x1 && py >= y0 && py < y1;
+  return inside && ((px >= x0 + radius && px < x1 - radius) || (py >= y0 + radius && py < y1 - radius));
 }
 
-static inline uint os_stroke_coverage(device const gpuos_primitive& p, int px, int py) {
-  const int outer = os_round_rect_distance(px, py, p.x0, p.y0, p.x1, p.y1, p.radius);
-  const int s = p.stroke;
-  const int inner = os_round_rect_distance(px, py, p.x0 + s, p.y0 + s, p.x1 - s, p.y1 - s, max(int(p.radius) - s, 0));
-  const int outer_coverage = int(os_coverage_from_distance(outer));
-  const int inner_coverage = (p.x1 - p.x0 > 2 * s && p.y1 - p.y0 > 2 * s) ? int(os_coverage_from_distance(inner)) : 0;
-  return uint(max(outer_coverage - inner_coverage, 0));
-}
+// The check mark's two round-capped strokes, in subpixels relative to the box's corner.
+struct os_check_shape {
+  int origin_x, origin_y, ax, ay, bx, by, cx, cy, half_width;
+};
 
-static inline uint os_text_coverage(device const gpuos_os_state* os, device const gpuos_primitive& p, int px, int py) {
-  if (px < p.x0 || px >= p.x1 || py < p.y0 || py >= p.y1) return 0;
-  const bool title = p.font == GPUOS_FONT_TITLE;
-  const int advance = title ? GPUOS_FONT_TITLE_CELL_W : GPUOS_FONT_BODY_CELL_W;
-  const int column = (px - p.x0) / advance;
-  const uint character = os->text[min(uint(p.text_offset) + uint(column), GPUOS_TEXT_POOL_BYTES - 1u)];
-  if (character < GPUOS_FONT_FIRST_CHAR || character >= GPUOS_FONT_FIRST_CHAR + GPUOS_FONT_GLYPH_COUNT) return 0;
-  const uint glyph = character - GPUOS_FONT_FIRST_CHAR;
-  const uint gx = uint(px - p.x0 - column * advance);
-  const uint gy = uint(py - p.y0);
-  if (title) return gpuos_font_title[(glyph * GPUOS_FONT_TITLE_CELL_H + gy) * GPUOS_FONT_TITLE_CELL_W + gx];
-  return gpuos_font_body[(glyph * GPUOS_FONT_BODY_CELL_H + gy) * GPUOS_FONT_BODY_CELL_W + gx];
+static inline os_check_shape os_check_prepare(thread const gpuos_primitive& p) {
+  const int size = (p.x1 - p.x0) * OS_SUBPIXELS;
+  os_check_shape shape = {p.x0 * OS_SUBPIXELS, p.y0 * OS_SUBPIXELS, size * 22 / 100, size * 52 / 100, size * 42 / 100,
+                          size * 72 / 100, size * 78 / 100, size * 30 / 100, max(size / 14, OS_SUBPIXELS)};
+  return shape;
 }
 
 // Squared distance (1/16 px units squared) from point (qx, qy) to segment a-b.
@@ -67,17 +84,30 @@ static inline uint os_segment_distance_squared(int qx, int qy, int ax, int ay, i
   return uint(min(dx * dx + dy * dy, long(0x7fffffff)));
 }
 
-// A check mark drawn across the box: two strokes, round-capped.
-static inline uint os_check_coverage(device const gpuos_primitive& p, int px, int py) {
-  const int size = (p.x1 - p.x0) * OS_SUBPIXELS;
-  const int qx = px * OS_SUBPIXELS + OS_SUBPIXELS / 2 - p.x0 * OS_SUBPIXELS;
-  const int qy = py * OS_SUBPIXELS + OS_SUBPIXELS / 2 - p.y0 * OS_SUBPIXELS;
-  const int ax = size * 22 / 100, ay = size * 52 / 100;
-  const int bx = size * 42 / 100, by = size * 72 / 100;
-  const int cx = size * 78 / 100, cy = size * 30 / 100;
-  const uint d2 = min(os_segment_distance_squared(qx, qy, ax, ay, bx, by), os_segment_distance_squared(qx, qy, bx, by, cx, cy));
-  const int half_width = max(size / 14, OS_SUBPIXELS);
-  return os_coverage_from_distance(int(os_isqrt(d2)) - half_width);
+static inline uint os_check_coverage(thread const os_check_shape& s, int px, int py) {
+  const int qx = px * OS_SUBPIXELS + OS_SUBPIXELS / 2 - s.origin_x;
+  const int qy = py * OS_SUBPIXELS + OS_SUBPIXELS / 2 - s.origin_y;
+  const uint d2 = min(os_segment_distance_squared(qx, qy, s.ax, s.ay, s.bx, s.by), os_segment_distance_squared(qx, qy, s.bx, s.by, s.cx, s.cy));
+  return os_coverage_from_distance(int(os_isqrt(d2)) - s.half_width);
+}
+
+// The glyph row table of the character text primitive p shows in pixel column px, or -1 where
+// the column holds no printable character: the per-column half of text coverage.
+static inline int os_text_column_glyph(device const gpuos_os_state* os, thread const gpuos_primitive& p, int px) {
+  if (px < p.x0 || px >= p.x1) return -1;
+  const int advance = os_font_advance(p.font);
+  const int column = (px - p.x0) / advance;
+  const uint character = os->text[min(uint(p.text_offset) + uint(column), GPUOS_TEXT_POOL_BYTES - 1u)];
+  if (character < GPUOS_FONT_FIRST_CHAR || character >= GPUOS_FONT_FIRST_CHAR + GPUOS_FONT_GLYPH_COUNT) return -1;
+  return int(character - GPUOS_FONT_FIRST_CHAR);
+}
+
+// Text coverage at row py of a column whose glyph and x within the glyph cell are known.
+static inline uint os_text_coverage(thread const gpuos_primitive& p, int glyph, uint gx, int py) {
+  if (glyph < 0 || py < p.y0 || py >= p.y1) return 0;
+  const uint gy = uint(py - p.y0);
+  if (p.font == GPUOS_FONT_TITLE) return gpuos_font_title[(uint(glyph) * GPUOS_FONT_TITLE_CELL_H + gy) * GPUOS_FONT_TITLE_CELL_W + gx];
+  return gpuos_font_body[(uint(glyph) * GPUOS_FONT_BODY_CELL_H + gy) * GPUOS_FONT_BODY_CELL_W + gx];
 }
 
 // The arrow pointer, as a polygon with its tip at (x0 + 1, y0 + 1).
@@ -85,7 +115,7 @@ static inline uint os_check_coverage(device const gpuos_primitive& p, int px, in
 constant short os_cursor_polygon[OS_CURSOR_POINTS * 2] = {0, 0, 0, 16, 4, 12, 7, 18, 9, 17, 6, 11, 11, 11};
 
 // Signed distance to the arrow polygon: negative inside.
-static inline int os_cursor_distance(device const gpuos_primitive& p, int px, int py) {
+static inline int os_cursor_distance(thread const gpuos_primitive& p, int px, int py) {
   const int qx = px * OS_SUBPIXELS + OS_SUBPIXELS / 2 - (p.x0 + 1) * OS_SUBPIXELS;
   const int qy = py * OS_SUBPIXELS + OS_SUBPIXELS / 2 - (p.y0 + 1) * OS_SUBPIXELS;
   uint best = 0xffffffffu;

@@ -2,6 +2,7 @@
 
 #include "../../kernels/gpuos_abi.h"
 #include "../../kernels/os/os_scratch.h"
+#include "../../kernels/os/render_scratch.h"
 
 namespace gpuos::os {
 
@@ -44,7 +45,7 @@ std::vector<AbiStruct> build_threadgroup_structs() {
 
 std::vector<AbiConstant> build_constants() { return {GPUOS_ABI_CONSTANTS(GPUOS_LAYOUT_CONSTANT)}; }
 
-std::vector<AbiConstant> build_threadgroup_constants() { return {OS_ROLE_CONSTANTS(GPUOS_LAYOUT_CONSTANT)}; }
+std::vector<AbiConstant> build_threadgroup_constants() { return {OS_ROLE_CONSTANTS(GPUOS_LAYOUT_CONSTANT) OS_RENDER_SCRATCH_CONSTANTS(GPUOS_LAYOUT_CONSTANT)}; }
 
 }  // namespace
 

@@ -8,13 +8,27 @@ import { compileKernel } from '../kernel/compile.js';
 import type { CudaKernel } from '../kernel/cuda/cuda_library.js';
 import type { Kernel } from '../kernel/kernel_library.js';
 import { packageRoot } from '../kernel/package_root.js';
+import { OsAbi } from './abi.js';
 
 export const OS_KERNEL_NAME = 'gpuos_os_frame';
-/** The kernel's SIMD-group roles assume a full threadgroup (kernels/gpuos_abi.h GPUOS_OS_THREADS). */
-export const OS_THREADS = 1024;
+/** The threadgroup the kernel's SIMD-group roles assume (OS_THREADS in kernels/os/os_roles.h). */
+export const OS_THREADS: number = OsAbi.get().constant('OS_THREADS');
+
+let benchmarkedSource: string | undefined;
 
 export function osKernelPath(): string {
-  return join(packageRoot(), 'kernels', 'os_kernel.metal');
+  return benchmarkedSource ?? join(packageRoot(), 'kernels', 'os_kernel.metal');
+}
+
+/**
+ * For benchmarks only (bench/kernel_compare.ts): sessions of this process run another copy of the
+ * OS kernel, such as the last commit's, so a kernel edit is timed side by side with its parent.
+ * Must be called before the first session opens. Traces recorded this way would name the
+ * package's kernel sources, not these: nothing but a benchmark may call it.
+ */
+export function benchmarkOsKernelSource(path: string): void {
+  if (pending || pendingCuda) throw new Error('benchmarkOsKernelSource: a session has already loaded the OS kernel');
+  benchmarkedSource = path;
 }
 
 let pending: Promise<Kernel> | undefined;

@@ -96,6 +96,15 @@ export function signatureBytes(width: number, height: number): number {
   return Math.ceil(width / tile) * Math.ceil(height / tile) * abi.struct('gpuos_tile_state').size;
 }
 
+/** Bytes of buffer 3, the renderer's scratch: OS_RENDER_SCRATCH_WORDS in kernels/os/render_scratch.h. */
+export function renderScratchBytes(width: number, height: number): number {
+  const abi = OsAbi.get();
+  const c = (name: string): number => abi.constant(name);
+  const tilesX = Math.ceil(width / c('GPUOS_TILE_SIZE'));
+  const tilesY = Math.ceil(height / c('GPUOS_TILE_SIZE'));
+  return (c('OS_RENDER_REACH_WORDS') + tilesY * c('OS_ROW_LIST_STRIDE') + tilesX * tilesY * (c('OS_TILE_LIST_STRIDE') + 1)) * 2;
+}
+
 /** Digests of a session's device memory after a frame (OsSession.capture). */
 export interface DeviceCapture {
   /** XXH64 of the three digests below, little-endian, concatenated: all device memory. */
@@ -206,7 +215,7 @@ export class OsSession {
   private readonly state: DeviceBuffer;
   private readonly pixels: DeviceBuffer;
   private readonly tiles: DeviceBuffer;
-  private readonly rowLists: DeviceBuffer;
+  private readonly renderScratch: DeviceBuffer;
   private readonly queueOffset: number;
   private readonly eventsOffset: number;
   private readonly capacity: number;
@@ -237,13 +246,11 @@ export class OsSession {
     /** How every frame is scheduled (OpenSessionOptions.schedule). */
     readonly schedule?: ScheduleOptions,
   ) {
-    const tileRows = Math.ceil(height / this.abi.constant('GPUOS_TILE_SIZE'));
     const initial = buildInitialState(scene, width, height);
     this.state = DeviceBuffer.from(initial);
     this.pixels = new DeviceBuffer(width * height * 4);
     this.tiles = new DeviceBuffer(signatureBytes(width, height));
-    // A row list per tile row: its count, then up to every primitive (ushort each).
-    this.rowLists = new DeviceBuffer(tileRows * (this.abi.constant('GPUOS_MAX_PRIMITIVES') + 1) * 2);
+    this.renderScratch = new DeviceBuffer(renderScratchBytes(width, height));
     this.queueOffset = this.abi.offsetOf('gpuos_os_state', ['queue', 0]);
     this.eventsOffset = this.abi.offsetOf('gpuos_os_state', ['queue', 0, 'events']);
     this.capacity = this.abi.constant('GPUOS_INPUT_QUEUE_CAPACITY');
@@ -442,11 +449,11 @@ export class OsSession {
   private dispatchOptions(seed: bigint, options: StepOptions) {
     if (this.backend !== 'emulator') {
       if (options.onBarrier !== undefined) throw new InvalidArgumentError(`step: onBarrier pauses the emulator at barriers; a ${this.backend} session cannot`);
-      return { threads: OS_THREADS, buffers: [this.state, this.pixels, this.tiles, this.rowLists], profile: options.profile === true };
+      return { threads: OS_THREADS, buffers: [this.state, this.pixels, this.tiles, this.renderScratch], profile: options.profile === true };
     }
     return {
       threads: OS_THREADS,
-      buffers: [this.state, this.pixels, this.tiles, this.rowLists],
+      buffers: [this.state, this.pixels, this.tiles, this.renderScratch],
       seed,
       profile: options.profile === true,
       race: this.races,
@@ -633,6 +640,6 @@ export class OsSession {
     if (this.closed) return;
     if (this.busy) throw new SessionStateError('close: a frame is still running; await step() first');
     this.closed = true;
-    for (const buffer of [this.state, this.pixels, this.tiles, this.rowLists]) buffer.release();
+    for (const buffer of [this.state, this.pixels, this.tiles, this.renderScratch]) buffer.release();
   }
 }

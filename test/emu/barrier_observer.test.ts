@@ -9,7 +9,7 @@ import { compileKernel, DeviceBuffer, EmulatorError, type BarrierRelease, type K
 import { OsAbi } from '../../src/os/abi.js';
 import { buildInitialState } from '../../src/os/initial_state.js';
 import { loadOsKernel, OS_THREADS } from '../../src/os/os_kernel.js';
-import { signatureBytes } from '../../src/os/session.js';
+import { renderScratchBytes, signatureBytes } from '../../src/os/session.js';
 import { loadScene } from '../../src/scene/scene_compile.js';
 import { expectEmulatorError, lineOf, SEEDS, testKernel } from '../helpers/kernels.js';
 
@@ -378,16 +378,14 @@ describe('onBarrier options', () => {
 describe('the OS kernel under an observer', () => {
   it('dispatches with its four buffers, lists scratch at every release, and ends as it would unobserved', async () => {
     const kernel = await loadOsKernel();
-    const abi = OsAbi.get();
     const width = 320;
     const height = 240;
     const scene = loadScene('fixtures/scenes/settings.json');
-    const tileRows = Math.ceil(height / abi.constant('GPUOS_TILE_SIZE'));
     const buffers = () => [
       DeviceBuffer.from(buildInitialState(scene, width, height)),
       new DeviceBuffer(width * height * 4),
       new DeviceBuffer(signatureBytes(width, height)),
-      new DeviceBuffer(tileRows * (abi.constant('GPUOS_MAX_PRIMITIVES') + 1) * 2),
+      new DeviceBuffer(renderScratchBytes(width, height)),
     ];
     const observed = buffers();
     const releases: { line: number; scratch: number; bytes: number; state: bigint }[] = [];

@@ -85,7 +85,9 @@ describe('the OS ABI', () => {
     expect(abi.field('os_scratch', 'hit_key').count).toBe(abi.constant('OS_HIT_GROUPS'));
     expect(abi.field('os_scratch', 'animating').count).toBe(abi.constant('OS_STATE_GROUPS'));
     expect(abi.field('os_scratch', 'depth_partial').count).toBe(abi.constant('OS_LAYOUT_GROUPS'));
-    expect(abi.field('os_scratch', 'tiles_rendered').count).toBe(abi.constant('OS_RENDER_GROUPS'));
+    // Phase 7 runs on every SIMD-group (docs/OS_KERNEL.md).
+    expect(abi.field('os_scratch', 'tiles_rendered').count).toBe(abi.constant('OS_SIMD_GROUPS'));
+    expect(abi.constant('OS_THREADS')).toBe(abi.constant('OS_SIMD_GROUPS') * 32);
     expect(abi.field('os_scratch', 'glyphs_drawn').count).toBe(abi.constant('OS_GEOMETRY_GROUPS'));
     expect(abi.field('os_scratch', 'events')).toMatchObject({ type: 'gpuos_input_event', count: abi.constant('GPUOS_EVENTS_PER_FRAME') });
     expect(abi.field('os_scratch', 'region')).toMatchObject({ type: 'int16_t', size: 2, count: abi.constant('GPUOS_MAX_WIDGETS') * 4, columns: 4 });
@@ -104,7 +106,7 @@ describe('the OS ABI', () => {
       gpuos_os_state: 107700,
       gpuos_tile_state: 8,
     });
-    expect(abi.struct('os_scratch').size).toBe(6796);
+    expect(abi.struct('os_scratch').size).toBe(6884);
   });
 
   it('matches the codes TypeScript spells by hand', () => {
