@@ -4,12 +4,14 @@
  * thrown as a SceneError naming its path; nothing is allocated in proportion to a hostile input
  * before its size is checked.
  */
+import { OsAbi } from '../os/abi.js';
 import { SceneError } from './scene_error.js';
 import { CONTAINER_KINDS, TEXT_KINDS, VALUE_KINDS, WIDGET_KINDS, type Scene, type WidgetKind } from './scene_types.js';
 
-export const MAX_WIDGETS = 256;
-export const MAX_DEPTH = 8;
-export const TEXT_POOL_BYTES = 32768;
+// The OS's own limits (kernels/gpuos_abi.h, through the exported layout).
+export const MAX_WIDGETS: number = OsAbi.get().constant('GPUOS_MAX_WIDGETS');
+export const MAX_DEPTH: number = OsAbi.get().constant('GPUOS_MAX_DEPTH');
+export const TEXT_POOL_BYTES: number = OsAbi.get().constant('GPUOS_TEXT_POOL_BYTES');
 export const MAX_TEXT_LENGTH = 4096;
 export const MAX_CAPACITY = 1024;
 export const MAX_SIZE = 4096;
