@@ -7,7 +7,9 @@
 // every buffer compared byte for byte. Writes bench/results/cuda_verify.json; exits 1 on any
 // difference.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { join, relative } from 'node:path';
 
 import { listBackends } from '../../dist/src/kernel/backends.js';
@@ -19,6 +21,28 @@ import { formatKernelComparison, formatTraceComparison } from '../../dist/src/ve
 import { compareTraceAcrossBackends } from '../../dist/src/verify/cross_backend_traces.js';
 
 const root = packageRoot();
+
+if (process.argv[2] === '--kernel-file') {
+  // One file's kernels, each report a JSON line (see the parent's loop below).
+  const file = process.argv[3];
+  const emit = (report) => process.stdout.write(`${JSON.stringify({ file: relative(root, file), ...report }, (_, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+  let names;
+  try {
+    names = (await compileKernel(file)).kernels.map((k) => k.name);
+  } catch (error) {
+    emit({ verdict: 'emulator-compile-error', error: error.message.split('\n')[0] });
+    process.exit(0);
+  }
+  for (const name of names) {
+    try {
+      emit(await compareWithCuda(file, name));
+    } catch (error) {
+      emit({ kernel: name, verdict: 'error', error: `${error.code ?? ''} ${error.message.split('\n').slice(0, 6).join(' ')}` });
+    }
+  }
+  process.exit(0);
+}
+
 const cuda = listBackends().find((b) => b.name === 'cuda');
 console.log(`cuda: ${cuda.available ? cuda.device : `unavailable: ${cuda.reason}`}`);
 if (!cuda.available) process.exit(2);
@@ -48,25 +72,20 @@ for (const name of readdirSync(tracesDir).filter((n) => n.endsWith('.gtrace')).s
   console.log(formatTraceComparison(report));
 }
 
+// Each kernel file runs in a child process of its own: a kernel that faults on the GPU leaves
+// the process's CUDA context unusable (CUDA errors are sticky), and must not fail the files after it.
 const kernels = [];
 for (const file of kernelFiles) {
-  let names;
-  try {
-    names = (await compileKernel(file)).kernels.map((k) => k.name);
-  } catch (error) {
-    kernels.push({ file: relative(root, file), verdict: 'emulator-compile-error', error: error.message.split('\n')[0] });
-    console.log(`SKIP ${relative(root, file)}: the emulator refuses it (${error.message.split('\n')[0]})`);
-    continue;
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--kernel-file', file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const lines = (child.stdout ?? '').split('\n').filter((line) => line.startsWith('{'));
+  for (const line of lines) {
+    const report = JSON.parse(line);
+    kernels.push(report);
+    console.log(report.verdict === 'error' || report.verdict === 'emulator-compile-error' ? `ERROR ${report.file} ${report.kernel ?? ''}: ${report.error}` : formatKernelComparison(report.file, report));
   }
-  for (const name of names) {
-    try {
-      const report = await compareWithCuda(file, name);
-      kernels.push({ file: relative(root, file), ...report });
-      console.log(formatKernelComparison(relative(root, file), report));
-    } catch (error) {
-      kernels.push({ file: relative(root, file), kernel: name, verdict: 'error', error: `${error.code ?? ''} ${error.message}` });
-      console.log(`ERROR ${relative(root, file)} ${name}: ${error.code ?? ''} ${error.message.split('\n').slice(0, 6).join('\n  ')}`);
-    }
+  if (child.status !== 0 && lines.length === 0) {
+    kernels.push({ file: relative(root, file), verdict: 'error', error: `the child process exited ${child.status}: ${(child.stderr ?? '').split('\n').slice(0, 4).join(' ')}` });
+    console.log(`ERROR ${relative(root, file)}: ${kernels.at(-1).error}`);
   }
 }
 
@@ -74,5 +93,6 @@ const out = join(root, 'bench', 'results');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'cuda_verify.json'), `${JSON.stringify({ device: cuda.device, compiler: cuda.compiler, date: new Date().toISOString(), traces, kernels }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 const failed = traces.filter((t) => !t.ok).length + kernels.filter((k) => k.verdict === 'different' || k.verdict === 'error').length;
-console.log(`${traces.filter((t) => t.ok).length}/${traces.length} traces bit-identical; kernels: ${kernels.filter((k) => k.verdict === 'identical').length} identical, ${kernels.filter((k) => k.verdict === 'emulator-finding').length} not comparable (emulator findings), ${failed} failures`);
+const count = (verdict) => kernels.filter((k) => k.verdict === verdict).length;
+console.log(`${traces.filter((t) => t.ok).length}/${traces.length} traces bit-identical; kernels: ${count('identical')} identical, ${count('emulator-finding')} not comparable (emulator findings), ${count('schedule-dependent')} schedule-dependent, ${failed} failures`);
 process.exit(failed > 0 ? 1 : 0);

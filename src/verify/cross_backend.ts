@@ -3,6 +3,9 @@
  * (DESIGN "Determinism, as the project proves it": backends.) The reference is the emulator; a
  * kernel the emulator reports a finding on (a race, an out-of-bounds access, a barrier some
  * threads skip) has no defined result to compare, and the report says so instead of comparing.
+ * Nor has a kernel whose result depends on the order threads run in (atomics handing out slots):
+ * the emulator runs it under a second schedule seed first, and if the two runs differ the report
+ * says 'schedule-dependent' with the bytes that moved, since any GPU result could be right.
  *
  * Inputs are the user's (gpuos verify --inputs) or, without them, generated from the kernel's
  * signature: every buffer 64 KiB of a fixed pattern, every threadgroup argument 4 KiB, a full
@@ -17,6 +20,8 @@ import { freshBuffers, type ResolvedInputs } from './kernel_inputs.js';
 
 export const GENERATED_BUFFER_BYTES = 64 * 1024;
 export const GENERATED_THREADGROUP_BYTES = 4096;
+/** The emulator's second schedule (its first is the default seed, 1). */
+const SECOND_SEED = 0x9e3779b97f4a7c15n;
 
 export interface BufferDifference {
   /** The binding: its index, or its parameter name. */
@@ -32,8 +37,10 @@ export interface CrossBackendReport {
   kernel: string;
   backends: [string, string];
   /** identical, different, or not comparable (the emulator found a bug in the kernel). */
-  verdict: 'identical' | 'different' | 'emulator-finding';
+  verdict: 'identical' | 'different' | 'emulator-finding' | 'schedule-dependent';
   differences: BufferDifference[];
+  /** With verdict schedule-dependent: what differs between two emulator schedules. */
+  scheduleDifferences?: BufferDifference[];
   /** With verdict emulator-finding: the emulator's finding codes. */
   findings?: string[];
   /** Where the inputs came from. */
@@ -94,11 +101,20 @@ export async function compareWithCuda(source: string | CompileKernelOptions, nam
   const inputs = given ?? generatedInputs(emulatorKernel);
   const report: Omit<CrossBackendReport, 'verdict' | 'differences'> = { kernel: emulatorKernel.name, backends: ['emulator', 'cuda'], inputs: given ? 'given' : 'generated' };
   const onEmulator = freshBuffers(inputs);
+  const otherSchedule = freshBuffers(inputs);
   try {
-    await emulatorKernel.dispatch({ threads: inputs.threads, buffers: onEmulator, ...(inputs.threadgroupMemory ? { threadgroupMemory: inputs.threadgroupMemory } : {}), emulator: { strict: inputs.strict } });
+    for (const [buffers, seed] of [[onEmulator, 1], [otherSchedule, SECOND_SEED]] as const) {
+      await emulatorKernel.dispatch({ threads: inputs.threads, buffers, ...(inputs.threadgroupMemory ? { threadgroupMemory: inputs.threadgroupMemory } : {}), emulator: { strict: inputs.strict, seed } });
+    }
   } catch (error) {
     if (error instanceof EmulatorError) return { ...report, verdict: 'emulator-finding', differences: [], findings: [...new Set(error.findings.map((f) => f.code))] };
     throw error;
+  }
+  const moved = differences(bound(onEmulator), bound(otherSchedule));
+  for (const [, buffer] of bound(otherSchedule)) buffer.release();
+  if (moved.length > 0) {
+    for (const [, buffer] of bound(onEmulator)) buffer.release();
+    return { ...report, verdict: 'schedule-dependent', differences: [], scheduleDifferences: moved };
   }
   const cudaKernel: CudaKernel = (await compileKernel({ ...(typeof source === 'string' ? { path: source } : source), backend: 'cuda' })).kernel(emulatorKernel.name);
   const onCuda = freshBuffers(inputs);

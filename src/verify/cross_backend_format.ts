@@ -42,6 +42,11 @@ export function formatKernelComparison(file: string, report: CrossBackendReport)
       return `PASS ${what}: every buffer bit-identical on ${report.backends.join(' and ')}${report.gpuMs === undefined ? '' : ` (${report.gpuMs.toFixed(3)} ms on the GPU)`}`;
     case 'emulator-finding':
       return `NOTE ${what}: not compared: the emulator reports ${(report.findings ?? []).join(', ')}, so the kernel has no defined result (gpuos verify ${basename(file)} --inputs ... says where)`;
+    case 'schedule-dependent': {
+      const first = report.scheduleDifferences?.[0];
+      const where = first ? ` (buffer ${first.binding}: ${first.differingBytes} bytes, the first at byte ${first.firstOffset})` : '';
+      return `NOTE ${what}: not compared: its result depends on the order threads run in, two emulator schedules differ${where}; gpuos verify ${basename(file)} --inputs ... explores the schedules`;
+    }
     case 'different': {
       const lines = [`FAIL ${what}: buffers differ between ${report.backends.join(' and ')}`];
       for (const d of report.differences) {
