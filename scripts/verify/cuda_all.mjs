@@ -54,7 +54,7 @@ const walk = (dir) => readdirSync(dir).flatMap((name) => {
 
 // Every kernel is compiled for both backends first, as many at a time as there are cores: a
 // fresh machine has an empty kernel cache, and one compile after another takes minutes.
-const kernelFiles = [...walk(join(root, 'kernels', 'tests')), ...walk(join(root, 'test', 'foreign', 'kernels')), ...walk(join(root, 'bench', 'kernels'))].sort();
+const kernelFiles = [...walk(join(root, 'kernels', 'host')), ...walk(join(root, 'kernels', 'tests')), ...walk(join(root, 'test', 'foreign', 'kernels')), ...walk(join(root, 'bench', 'kernels'))].sort();
 const compileJobs = [() => loadOsKernelForCuda(), ...kernelFiles.flatMap((file) => [() => compileKernel(file), () => compileKernel({ path: file, backend: 'cuda' })])];
 const warmStarted = Date.now();
 await Promise.all(Array.from({ length: availableParallelism() }, async () => {

@@ -26,6 +26,7 @@ import { buildInitialState } from './initial_state.js';
 import type { FrameRequest, HostOperation, SessionObserver } from './host_operations.js';
 import { encodeEvent, RAW_EVENT_BYTES, writeRawEvent, type InputEvent, type RawInputEvent } from './input_events.js';
 import { QueueFullError, SessionStateError } from './os_errors.js';
+import { GpuFramebufferDigests } from './framebuffer_digests.js';
 import { loadOsKernel, loadOsKernelForCuda, OS_THREADS } from './os_kernel.js';
 import { OsStateView, type FrameState, type WidgetState } from './os_state.js';
 
@@ -207,7 +208,9 @@ export async function openSession(options: OpenSessionOptions): Promise<OsSessio
   if (options.races !== undefined && typeof options.races !== 'boolean') throw new InvalidArgumentError(`races must be true or false, got ${String(options.races)}`);
   const races = options.races === true;
   const kernel = backend === 'cuda' ? await loadOsKernelForCuda() : await loadOsKernel({ races });
-  return new OsSession(kernel, scene, width, height, seed, backend, races, options.schedule);
+  // On a GPU the framebuffer is digested where it lives; on the emulator it lives here.
+  const gpuDigests = backend === 'cuda' ? await GpuFramebufferDigests.forCuda(width, height, DIGEST_BLOCK_SIZE) : undefined;
+  return new OsSession(kernel, scene, width, height, seed, backend, races, options.schedule, gpuDigests);
 }
 
 export class OsSession {
@@ -245,6 +248,8 @@ export class OsSession {
     readonly races = false,
     /** How every frame is scheduled (OpenSessionOptions.schedule). */
     readonly schedule?: ScheduleOptions,
+    /** A GPU backend's framebuffer digests, computed on the GPU. */
+    private readonly gpuDigests?: GpuFramebufferDigests,
   ) {
     const initial = buildInitialState(scene, width, height);
     this.state = DeviceBuffer.from(initial);
@@ -553,8 +558,13 @@ export class OsSession {
       const struct = abi.struct('gpuos_os_state').fields.get(name)!;
       return this.state.digest(struct.offset, struct.size * struct.count);
     };
-    this.allBlocks ??= Uint32Array.from({ length: digestBlockCount(this.width, this.height) }, (_, i) => i);
-    const blocks = this.pixels.tileDigests(this.width, this.height, DIGEST_BLOCK_SIZE, this.allBlocks);
+    let blocks: Uint32Array;
+    if (this.gpuDigests) {
+      blocks = this.gpuDigests.compute(this.pixels);
+    } else {
+      this.allBlocks ??= Uint32Array.from({ length: digestBlockCount(this.width, this.height) }, (_, i) => i);
+      blocks = this.pixels.tileDigests(this.width, this.height, DIGEST_BLOCK_SIZE, this.allBlocks);
+    }
     const stateDigest = this.state.digest();
     const pixelsDigest = nativeAddon().digest64(new Uint8Array(blocks.buffer, blocks.byteOffset, blocks.byteLength));
     const signaturesDigest = this.tiles.digest();
@@ -641,5 +651,6 @@ export class OsSession {
     if (this.busy) throw new SessionStateError('close: a frame is still running; await step() first');
     this.closed = true;
     for (const buffer of [this.state, this.pixels, this.tiles, this.renderScratch]) buffer.release();
+    this.gpuDigests?.release();
   }
 }

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { listBackends } from '../../src/kernel/backends.js';
-import { openSession } from '../../src/os/session.js';
+import { DeviceBuffer } from '../../src/kernel/device_buffer.js';
+import { DIGEST_BLOCK_SIZE, openSession } from '../../src/os/session.js';
 import { replayTrace } from '../../src/replayer/replay_trace.js';
 import { compareWithCuda } from '../../src/verify/cross_backend.js';
 
@@ -24,6 +25,21 @@ describe.skipIf(!cuda.available)(`on the GPU${cuda.available ? ` (${cuda.device}
       expect(report.divergence?.description).toBeUndefined();
       expect(report.ok).toBe(true);
       expect(report.replayed).toBe(report.frames);
+    }
+  }, 120_000);
+
+  it('digests the framebuffer on the GPU exactly as the host does', async () => {
+    const session = await openSession({ scene: 'fixtures/scenes/settings.json', width: 333, height: 201, backend: 'cuda' });
+    try {
+      await session.step();
+      const onGpu = session.capture().blocks;
+      const image = session.image();
+      const host = DeviceBuffer.from(image.data);
+      const blocks = Math.ceil(333 / DIGEST_BLOCK_SIZE) * Math.ceil(201 / DIGEST_BLOCK_SIZE);
+      expect([...onGpu]).toEqual([...host.tileDigests(333, 201, DIGEST_BLOCK_SIZE, Uint32Array.from({ length: blocks }, (_, i) => i))]);
+      host.release();
+    } finally {
+      session.close();
     }
   }, 120_000);
 

@@ -60,7 +60,7 @@ function metalFiles(dir: string): string[] {
   });
 }
 
-const KERNELS = ['kernels/os_kernel.metal', ...metalFiles('kernels/tests'), ...metalFiles('test/foreign/kernels'), ...metalFiles('bench/kernels')].sort();
+const KERNELS = ['kernels/os_kernel.metal', ...metalFiles('kernels/host'), ...metalFiles('kernels/tests'), ...metalFiles('test/foreign/kernels'), ...metalFiles('bench/kernels')].sort();
 
 describe.skipIf(problem !== undefined)(`nvcc compiles every shipped kernel for sm_90${problem ? ` (skipped: ${problem})` : ''}`, () => {
   it(`builds ${KERNELS.length} kernels into cubins holding each kernel's entry`, async () => {

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 
 import { GpuosError, InvalidArgumentError } from '../../src/errors.js';
 import { compileKernel, DeviceBuffer, EmulatorError, type BarrierRelease, type Kernel } from '../../src/index.js';
-import { OsAbi } from '../../src/os/abi.js';
 import { buildInitialState } from '../../src/os/initial_state.js';
 import { loadOsKernel, OS_THREADS } from '../../src/os/os_kernel.js';
 import { renderScratchBytes, signatureBytes } from '../../src/os/session.js';
