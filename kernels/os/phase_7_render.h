@@ -42,6 +42,22 @@ static inline os_rect os_stored_reach(device const short* reach, uint primitive)
   return out;
 }
 
+// Tile `index` of a framebuffer `tiles_x` tiles wide, cut by its right and bottom edges.
+static inline os_rect os_tile_rect(uint index, uint tiles_x, uint width, uint height) {
+  const uint tx = index % tiles_x;
+  const uint ty = index / tiles_x;
+  os_rect tile = {int(tx * GPUOS_TILE_SIZE), int(ty * GPUOS_TILE_SIZE), min(int((tx + 1u) * GPUOS_TILE_SIZE), int(width)),
+                  min(int((ty + 1u) * GPUOS_TILE_SIZE), int(height))};
+  return tile;
+}
+
+// A tile row's list of primitives (its count is the word before it).
+static inline device const ushort* os_row_list(device const ushort* row_lists, uint tile_row) {
+  return row_lists + tile_row * OS_ROW_LIST_STRIDE + 1u;
+}
+
+static inline uint os_row_count(device const ushort* row) { return min(uint(row[-1]), GPUOS_MAX_PRIMITIVES); }
+
 // Does an opaque fill cover every pixel of the tile completely (corners included)?
 static inline bool os_covers_tile(device const gpuos_primitive& p, os_rect tile) {
   if (p.kind != GPUOS_PRIMITIVE_FILL || (p.color >> 24) != 0xffu) return false;
@@ -177,7 +193,7 @@ static inline void os_draw_layer(device const gpuos_os_state* os, device const s
 
 // Half a SIMD-group draws one tile: this thread's column, every layer in draw order.
 static void os_draw_tile(device const gpuos_os_state* os, device const short* reach, device uint* pixels, uint width, os_rect tile,
-                         device const ushort* tile_list, device const ushort* row, uint row_count, uint lane) {
+                         device const ushort* tile_list, device const ushort* row, uint lane) {
   const int px = tile.x0 + int(lane % 16u);
   const int py0 = tile.y0;
   const uint base = tile_list[OS_TILE_LIST_BASE];
@@ -190,6 +206,7 @@ static void os_draw_tile(device const gpuos_os_state* os, device const short* re
   } else {
     // More layers than a tile list holds: take them from the row list, as the damage step did.
     const uint first = tile_list[OS_TILE_LIST_FIRST];
+    const uint row_count = os_row_count(row);
     uint seen = 0;
     for (uint i = 0; i < row_count; ++i) {
       if (!os_in_tile(reach, row[i], tile)) continue;
@@ -248,12 +265,9 @@ static void os_phase_render(device gpuos_os_state* os, device uint* pixels, devi
   const uint run_end = min(run_start + run, tile_count);
   uint changed = 0;
   for (uint tile_index = run_start; tile_index < run_end; ++tile_index) {
-    const uint tx = tile_index % tiles_x;
-    const uint ty = tile_index / tiles_x;
-    const os_rect tile = {int(tx * GPUOS_TILE_SIZE), int(ty * GPUOS_TILE_SIZE),
-                          min(int((tx + 1u) * GPUOS_TILE_SIZE), int(width)), min(int((ty + 1u) * GPUOS_TILE_SIZE), int(height))};
-    device const ushort* row = row_lists + ty * OS_ROW_LIST_STRIDE + 1u;
-    const uint row_count = min(uint(row[-1]), GPUOS_MAX_PRIMITIVES);
+    const os_rect tile = os_tile_rect(tile_index, tiles_x, width, height);
+    device const ushort* row = os_row_list(row_lists, tile_index / tiles_x);
+    const uint row_count = os_row_count(row);
     // The tile's primitives, and the topmost that covers it all: the layers start above it.
     uint count = 0;
     uint first = 0;
@@ -306,13 +320,8 @@ static void os_phase_render(device gpuos_os_state* os, device uint* pixels, devi
     const uint d = pair * 2u + lane / 16u;
     if (d < dirty_count) {  // the last pair may be one tile
       const uint tile_index = dirty_tiles[d];
-      const uint tx = tile_index % tiles_x;
-      const uint ty = tile_index / tiles_x;
-      const os_rect tile = {int(tx * GPUOS_TILE_SIZE), int(ty * GPUOS_TILE_SIZE),
-                            min(int((tx + 1u) * GPUOS_TILE_SIZE), int(width)), min(int((ty + 1u) * GPUOS_TILE_SIZE), int(height))};
-      device const ushort* row = row_lists + ty * OS_ROW_LIST_STRIDE + 1u;
-      const uint row_count = min(uint(row[-1]), GPUOS_MAX_PRIMITIVES);
-      os_draw_tile(os, reach, pixels, width, tile, tile_lists + tile_index * OS_TILE_LIST_STRIDE, row, row_count, lane);
+      os_draw_tile(os, reach, pixels, width, os_tile_rect(tile_index, tiles_x, width, height), tile_lists + tile_index * OS_TILE_LIST_STRIDE,
+                   os_row_list(row_lists, tile_index / tiles_x), lane);
     }
   }
   if (tid == 0u) os->frame[0].tiles_total = tile_count;
