@@ -53,7 +53,7 @@ export const verifyCommand: Command = {
       --races            traces: race-check every frame
       --no-races         kernels: skip the race check
       --backends <list>  compare backends (emulator,cuda; gpuos backends lists what runs here)
-      --json             kernels: the report as JSON
+      --json             kernels and --backends: the report as JSON
   -h, --help`,
   async run(args, io) {
     const parsed = parse(
