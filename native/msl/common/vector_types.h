@@ -107,6 +107,26 @@ constexpr GPUOS_FUNC array<T, N> flatten(const X&... parts) {
   return out;
 }
 
+// Copies a whole vector with one load and one store where a GPU has an instruction of that size
+// and the vector is aligned for it; returns false where it did not (the caller copies components).
+template <class V>
+GPUOS_FUNC bool copy_whole(V* to, const V* from) {
+#if defined(__CUDA_ARCH__)
+  // Only vectors without padding: a float3 store writes its 12 bytes, never the 4 after them.
+  if constexpr (sizeof(V) != sizeof(typename V::element_type) * V::size) {
+  } else if constexpr (sizeof(V) == 16 && alignof(V) == 16) {
+    *reinterpret_cast<::uint4*>(to) = *reinterpret_cast<const ::uint4*>(from);
+    return true;
+  } else if constexpr (sizeof(V) == 8 && alignof(V) == 8) {
+    *reinterpret_cast<::uint2*>(to) = *reinterpret_cast<const ::uint2*>(from);
+    return true;
+  }
+#endif
+  (void)to;
+  (void)from;
+  return false;
+}
+
 template <class T, int N>
 struct vector_alignment {
   static constexpr int value = static_cast<int>(sizeof(T)) * (N == 3 ? 4 : N);
@@ -177,8 +197,12 @@ struct swizzle {
   constexpr GPUOS_FUNC vec(const detail::array<T, N>& parts, detail::index_list<K...>)                         \
       : elements_{parts.values[K]...} {}                                                                       \
                                                                                                                \
+  /* On a GPU a 16- or 8-byte vector is copied with one store (detail::copy_whole): component stores */      \
+  /* would cost a warp two or four times the memory transactions for the same bytes. */                       \
   GPUOS_FUNC vec& operator=(const vec& other) {                                                                \
-    for (int i = 0; i < N; ++i) elements_[i] = other.elements_[i];                                             \
+    if (!detail::copy_whole(this, &other)) {                                                                   \
+      for (int i = 0; i < N; ++i) elements_[i] = other.elements_[i];                                           \
+    }                                                                                                          \
     return *this;                                                                                              \
   }                                                                                                            \
   constexpr GPUOS_FUNC T& operator[](int i) { return elements_[i]; }                                           \
