@@ -113,11 +113,11 @@ template <class V>
 GPUOS_FUNC bool copy_whole(V* to, const V* from) {
 #if defined(__CUDA_ARCH__)
   // Only vectors without padding: a float3 store writes its 12 bytes, never the 4 after them.
-  if constexpr (sizeof(V) != sizeof(typename V::element_type) * V::size) {
-  } else if constexpr (sizeof(V) == 16 && alignof(V) == 16) {
+  constexpr bool padded = sizeof(V) != sizeof(typename V::element_type) * V::size;
+  if constexpr (!padded && sizeof(V) == 16 && alignof(V) == 16) {
     *reinterpret_cast<::uint4*>(to) = *reinterpret_cast<const ::uint4*>(from);
     return true;
-  } else if constexpr (sizeof(V) == 8 && alignof(V) == 8) {
+  } else if constexpr (!padded && sizeof(V) == 8 && alignof(V) == 8) {
     *reinterpret_cast<::uint2*>(to) = *reinterpret_cast<const ::uint2*>(from);
     return true;
   }
