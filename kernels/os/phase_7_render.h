@@ -5,13 +5,13 @@
 //   reach    a thread a primitive: the pixels it can change (its bounds, one pixel wider for
 //            anti-aliasing, within its clip), into the scratch buffer (kernels/os/render_scratch.h)
 //   rows     a thread a tile row: the primitives reaching the row, in draw order
-//   damage   a thread a run of tiles: each tile's primitives, and a signature of everything its
+//   damage   a thread a tile (every 1024th): its primitives, and a signature of everything its
 //            pixels depend on (every primitive that reaches it, the characters of text that cross
 //            it, its position); a tile whose signature equals last frame's is already right and is
 //            skipped, so idle frames draw nothing and a moving cursor redraws two tiles. A frame
 //            with GPUOS_FRAME_FORCE_FULL_REDRAW draws every tile: the pixels must be the same
-//            either way. A changed tile gets its list of layers and a place in the dirty list
-//            (in tile order: a prefix sum over the threads, so the order never depends on timing)
+//            either way. A changed tile gets its list of layers and its changed flag
+//   dirty    a thread a run of tiles: the changed ones, in tile order, into the dirty list
 //   draw     a SIMD-group two dirty tiles (consecutive in the dirty list, so usually side by
 //            side), a thread a column of one of them: a store writes a 128-byte row of the pair
 //
@@ -103,25 +103,25 @@ static ulong os_tile_signature(device const gpuos_os_state* os, device const sho
 #define OS_ROWS_PER_THREAD 16
 
 // Blends one primitive into a thread's pixels: column px, rows py0 + k, those inside `area` (the
-// pixels of the tile the primitive can change).
+// pixels of the tile the primitive can change). The loops run over the rows of `area` only.
 static void os_blend_layer(device const gpuos_os_state* os, thread const gpuos_primitive& p, os_rect area, int px, int py0,
                            thread uint* colors) {
   if (px < area.x0 || px >= area.x1) return;
+  const int k0 = clamp(area.y0 - py0, 0, OS_ROWS_PER_THREAD);
+  const int k1 = clamp(area.y1 - py0, 0, OS_ROWS_PER_THREAD);
   switch (p.kind) {
     case GPUOS_PRIMITIVE_FILL: {
       if (p.radius == 0) {
         // Coverage is 255 inside the rectangle and 0 outside it.
-        for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
-          const int py = py0 + k;
-          if (py >= area.y0 && py < area.y1 && px >= p.x0 && px < p.x1 && py >= p.y0 && py < p.y1) colors[k] = os_blend(colors[k], p.color, 255u);
-        }
+        if (px < p.x0 || px >= p.x1) return;
+        const int fill_k1 = min(k1, int(p.y1) - py0);
+        for (int k = max(k0, int(p.y0) - py0); k < fill_k1; ++k) colors[k] = os_blend(colors[k], p.color, 255u);
         return;
       }
       const os_round_rect shape = os_round_rect_prepare(p.x0, p.y0, p.x1, p.y1, p.radius);
       const int dx = os_round_rect_dx(shape, px);
-      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+      for (int k = k0; k < k1; ++k) {
         const int py = py0 + k;
-        if (py < area.y0 || py >= area.y1) continue;
         const uint coverage = os_round_rect_core(p.x0, p.y0, p.x1, p.y1, p.radius, px, py)
                                   ? 255u
                                   : os_coverage_from_distance(os_round_rect_distance(shape, dx, os_round_rect_dy(shape, py)));
@@ -139,9 +139,8 @@ static void os_blend_layer(device const gpuos_os_state* os, thread const gpuos_p
       const os_round_rect inner = os_round_rect_prepare(p.x0 + s, p.y0 + s, p.x1 - s, p.y1 - s, inner_radius);
       const int outer_dx = os_round_rect_dx(outer, px);
       const int inner_dx = os_round_rect_dx(inner, px);
-      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+      for (int k = k0; k < k1; ++k) {
         const int py = py0 + k;
-        if (py < area.y0 || py >= area.y1) continue;
         if (hollow && os_round_rect_core(p.x0 + s, p.y0 + s, p.x1 - s, p.y1 - s, inner_radius, px, py)) continue;
         const int outer_coverage = int(os_coverage_from_distance(os_round_rect_distance(outer, outer_dx, os_round_rect_dy(outer, py))));
         const int inner_coverage = hollow ? int(os_coverage_from_distance(os_round_rect_distance(inner, inner_dx, os_round_rect_dy(inner, py)))) : 0;
@@ -153,25 +152,24 @@ static void os_blend_layer(device const gpuos_os_state* os, thread const gpuos_p
       const int glyph = os_text_column_glyph(os, p, px);
       if (glyph < 0) return;
       const uint gx = uint((px - p.x0) % os_font_advance(p.font));
-      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+      for (int k = k0; k < k1; ++k) {
         const int py = py0 + k;
-        if (py >= area.y0 && py < area.y1) colors[k] = os_blend(colors[k], p.color, os_text_coverage(p, glyph, gx, py));
+        colors[k] = os_blend(colors[k], p.color, os_text_coverage(p, glyph, gx, py));
       }
       return;
     }
     case GPUOS_PRIMITIVE_CHECK: {
       const os_check_shape shape = os_check_prepare(p);
-      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+      for (int k = k0; k < k1; ++k) {
         const int py = py0 + k;
-        if (py >= area.y0 && py < area.y1) colors[k] = os_blend(colors[k], p.color, os_check_coverage(shape, px, py));
+        colors[k] = os_blend(colors[k], p.color, os_check_coverage(shape, px, py));
       }
       return;
     }
     case GPUOS_PRIMITIVE_CURSOR: {
       // White arrow with a one-pixel black outline.
-      for (int k = 0; k < OS_ROWS_PER_THREAD; ++k) {
+      for (int k = k0; k < k1; ++k) {
         const int py = py0 + k;
-        if (py < area.y0 || py >= area.y1) continue;
         const int distance = os_cursor_distance(p, px, py);
         const uint outlined = os_blend(colors[k], 0xff000000u, os_coverage_from_distance(distance - OS_SUBPIXELS));
         colors[k] = os_blend(outlined, 0xffffffffu, os_coverage_from_distance(distance));
@@ -221,6 +219,41 @@ static void os_draw_tile(device const gpuos_os_state* os, device const short* re
   for (int k = 0; k < rows; ++k) column[uint(k) * width] = colors[k];
 }
 
+// A tile's damage: its primitives, and the topmost that covers it all (the layers start above
+// it), and its signature. A tile whose signature equals last frame's is already right: false.
+// Otherwise its new signature is kept and its list of layers written: true.
+static bool os_tile_damage(device const gpuos_os_state* os, device const short* reach, os_rect tile, device const ushort* row, bool full_redraw,
+                           device gpuos_tile_state& state, device ushort* list) {
+  const uint row_count = os_row_count(row);
+  uint count = 0;
+  uint first = 0;
+  uint base = 0;
+  for (uint i = 0; i < row_count; ++i) {
+    if (!os_in_tile(reach, row[i], tile)) continue;
+    ++count;
+    if (os_covers_tile(os->primitives[row[i]], tile)) {
+      first = count;
+      base = uint(row[i]) + 1u;
+    }
+  }
+  const ulong signature = os_tile_signature(os, reach, tile, row, row_count, count);
+  if (!full_redraw && os_u64(state.signature_low, state.signature_high) == signature) return false;
+  state.signature_low = uint(signature);
+  state.signature_high = uint(signature >> 32);
+  list[OS_TILE_LIST_LAYERS] = ushort(count - first);
+  list[OS_TILE_LIST_BASE] = ushort(base);
+  list[OS_TILE_LIST_FIRST] = ushort(first);
+  if (count - first <= OS_TILE_LIST_CAPACITY) {
+    uint seen = 0;
+    uint n = 0;
+    for (uint i = 0; i < row_count; ++i) {
+      if (!os_in_tile(reach, row[i], tile)) continue;
+      if (seen++ >= first) list[OS_TILE_LIST_HEADER + n++] = row[i];
+    }
+  }
+  return true;
+}
+
 static void os_phase_render(device gpuos_os_state* os, device uint* pixels, device gpuos_tile_state* tiles,
                             device ushort* scratch_words, threadgroup os_scratch& scratch, uint tid, uint lane, uint simd) {
   const uint width = min(os->input[0].width, GPUOS_MAX_FRAMEBUFFER_WIDTH);
@@ -232,7 +265,8 @@ static void os_phase_render(device gpuos_os_state* os, device uint* pixels, devi
   device short* reach = (device short*)scratch_words;
   device ushort* row_lists = scratch_words + OS_RENDER_REACH_WORDS;
   device ushort* tile_lists = row_lists + tiles_y * OS_ROW_LIST_STRIDE;
-  device ushort* dirty_tiles = tile_lists + tile_count * OS_TILE_LIST_STRIDE;
+  device ushort* changed_tiles = tile_lists + tile_count * OS_TILE_LIST_STRIDE;
+  device ushort* dirty_tiles = changed_tiles + tile_count;
 
   // Reach: a thread a primitive.
   for (uint p = tid; p < primitive_count; p += OS_THREADS) {
@@ -259,50 +293,29 @@ static void os_phase_render(device gpuos_os_state* os, device uint* pixels, devi
   }
   threadgroup_barrier(mem_flags::mem_device);
 
-  // Damage: a thread a run of consecutive tiles; which of them changed, as a mask.
+  // Damage: thread t the tiles t, t + 1024, ...: neighbouring threads take neighbouring tiles of
+  // one row (the same row list), and each thread's tiles lie rows apart, so a band of busy rows is
+  // shared by every SIMD-group instead of falling to a few (measured: docs/CUDA.md).
   const bool full_redraw = (os->input[0].flags & GPUOS_FRAME_FORCE_FULL_REDRAW) != 0 ||
                            (os->frame[0].frame_number_low == 0 && os->frame[0].frame_number_high == 0);
+  for (uint tile_index = tid; tile_index < tile_count; tile_index += OS_THREADS) {
+    const os_rect tile = os_tile_rect(tile_index, tiles_x, width, height);
+    changed_tiles[tile_index] =
+        os_tile_damage(os, reach, tile, os_row_list(row_lists, tile_index / tiles_x), full_redraw, tiles[tile_index],
+                       tile_lists + tile_index * OS_TILE_LIST_STRIDE)
+            ? 1u
+            : 0u;
+  }
+  threadgroup_barrier(mem_flags::mem_device);
+
+  // The dirty list, in tile order: a thread reads the flags of a run of consecutive tiles; its
+  // place is the count of changed tiles before its run (a prefix sum within the SIMD-group, then
+  // over the groups' totals), so the order never depends on timing.
   const uint run = (tile_count + OS_THREADS - 1u) / OS_THREADS;
   const uint run_start = min(tid * run, tile_count);
   const uint run_end = min(run_start + run, tile_count);
   uint changed = 0;
-  for (uint tile_index = run_start; tile_index < run_end; ++tile_index) {
-    const os_rect tile = os_tile_rect(tile_index, tiles_x, width, height);
-    device const ushort* row = os_row_list(row_lists, tile_index / tiles_x);
-    const uint row_count = os_row_count(row);
-    // The tile's primitives, and the topmost that covers it all: the layers start above it.
-    uint count = 0;
-    uint first = 0;
-    uint base = 0;
-    for (uint i = 0; i < row_count; ++i) {
-      if (!os_in_tile(reach, row[i], tile)) continue;
-      ++count;
-      if (os_covers_tile(os->primitives[row[i]], tile)) {
-        first = count;
-        base = uint(row[i]) + 1u;
-      }
-    }
-    const ulong signature = os_tile_signature(os, reach, tile, row, row_count, count);
-    device gpuos_tile_state& state = tiles[tile_index];
-    if (!full_redraw && os_u64(state.signature_low, state.signature_high) == signature) continue;
-    state.signature_low = uint(signature);
-    state.signature_high = uint(signature >> 32);
-    changed |= 1u << (tile_index - run_start);
-    device ushort* list = tile_lists + tile_index * OS_TILE_LIST_STRIDE;
-    list[OS_TILE_LIST_LAYERS] = ushort(count - first);
-    list[OS_TILE_LIST_BASE] = ushort(base);
-    list[OS_TILE_LIST_FIRST] = ushort(first);
-    if (count - first <= OS_TILE_LIST_CAPACITY) {
-      uint seen = 0;
-      uint n = 0;
-      for (uint i = 0; i < row_count; ++i) {
-        if (!os_in_tile(reach, row[i], tile)) continue;
-        if (seen++ >= first) list[OS_TILE_LIST_HEADER + n++] = row[i];
-      }
-    }
-  }
-  // The dirty list, in tile order: each thread's place is the count of changed tiles before its
-  // run (a prefix sum within the SIMD-group, then over the groups' totals).
+  for (uint tile_index = run_start; tile_index < run_end; ++tile_index) changed |= uint(changed_tiles[tile_index]) << (tile_index - run_start);
   const uint mine = popcount(changed);
   const uint before_in_group = simd_prefix_exclusive_sum(mine);
   const uint group_total = simd_sum(mine);

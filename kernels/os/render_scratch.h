@@ -11,6 +11,7 @@
  *                row, in draw order
  *   tile lists   tiles x OS_TILE_LIST_STRIDE: for a tile drawn this frame, the layers to blend
  *                (OS_TILE_LIST_* below)
+ *   changed      tiles: 1 for a tile drawn this frame, 0 for one whose pixels are already right
  *   dirty tiles  tiles: the tiles drawn this frame, in tile order
  */
 #ifndef GPUOS_RENDER_SCRATCH_H
@@ -30,11 +31,13 @@
 #define OS_TILE_LIST_STRIDE (OS_TILE_LIST_HEADER + OS_TILE_LIST_CAPACITY)
 
 #define OS_RENDER_REACH_WORDS (GPUOS_MAX_PRIMITIVES * 4u)
+/* A tile's words: its list, its changed flag and its place in the dirty list. */
+#define OS_RENDER_WORDS_PER_TILE (OS_TILE_LIST_STRIDE + 2u)
 #define OS_RENDER_SCRATCH_WORDS(tiles_x, tiles_y) \
-  (OS_RENDER_REACH_WORDS + (tiles_y) * OS_ROW_LIST_STRIDE + (tiles_x) * (tiles_y) * (OS_TILE_LIST_STRIDE + 1u))
+  (OS_RENDER_REACH_WORDS + (tiles_y) * OS_ROW_LIST_STRIDE + (tiles_x) * (tiles_y) * OS_RENDER_WORDS_PER_TILE)
 
 /* Exported to TypeScript by name with os_scratch (native/os/abi_layout.cpp). */
 #define OS_RENDER_SCRATCH_CONSTANTS(C) \
-  C(OS_ROW_LIST_STRIDE) C(OS_TILE_LIST_STRIDE) C(OS_TILE_LIST_CAPACITY) C(OS_RENDER_REACH_WORDS)
+  C(OS_ROW_LIST_STRIDE) C(OS_TILE_LIST_STRIDE) C(OS_TILE_LIST_CAPACITY) C(OS_RENDER_REACH_WORDS) C(OS_RENDER_WORDS_PER_TILE)
 
 #endif /* GPUOS_RENDER_SCRATCH_H */

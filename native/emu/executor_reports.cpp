@@ -303,8 +303,9 @@ Finding Executor::report_fault() const {
     finding.code = code::kInvalidAccess;
     finding.message = "kernel '" + std::string(kernel_->name) + "': " + who + " reached a trap instruction" + after +
                       context +
-                      ": undefined behaviour in the kernel, such as a function with a return type that ends "
-                      "without returning a value.";
+                      ": undefined behaviour in the kernel: an index outside a vector's components (v[i] with i "
+                      "negative or not below its width), or a function with a return type that ends without "
+                      "returning a value.";
     return finding;
   }
 

@@ -94,5 +94,5 @@ mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'cuda_verify.json'), `${JSON.stringify({ device: cuda.device, compiler: cuda.compiler, date: new Date().toISOString(), traces, kernels }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 const failed = traces.filter((t) => !t.ok).length + kernels.filter((k) => k.verdict === 'different' || k.verdict === 'error').length;
 const count = (verdict) => kernels.filter((k) => k.verdict === verdict).length;
-console.log(`${traces.filter((t) => t.ok).length}/${traces.length} traces bit-identical; kernels: ${count('identical')} identical, ${count('emulator-finding')} not comparable (emulator findings), ${count('schedule-dependent')} schedule-dependent, ${failed} failures`);
+console.log(`${traces.filter((t) => t.ok).length}/${traces.length} traces bit-identical; kernels: ${count('identical')} identical, ${count('nan-payloads')} identical but for NaN payloads, ${count('emulator-finding')} not comparable (emulator findings), ${count('schedule-dependent')} schedule-dependent, ${failed} failures`);
 process.exit(failed > 0 ? 1 : 0);

@@ -14,9 +14,30 @@ export interface SymbolizedLocation {
   function: string;
 }
 
-function command(library: string, pcOffsets: readonly bigint[]): [string, string[]] {
+function command(library: string, pcOffsets: readonly bigint[], inlined = false): [string, string[]] {
   const addresses = pcOffsets.map((offset) => `0x${offset.toString(16)}`);
-  return platform() === 'darwin' ? ['atos', ['-o', library, '-l', '0x0', ...addresses]] : ['addr2line', ['-e', library, '-f', '-C', ...addresses]];
+  if (platform() === 'darwin') return ['atos', ['-o', library, '-l', '0x0', ...addresses]];
+  return ['addr2line', ['-e', library, '-f', '-C', ...(inlined ? ['-i'] : []), ...addresses]];
+}
+
+/**
+ * One address's inline chain (addr2line -i: the innermost frame first): the first frame in the
+ * kernel's own source, not in the MSL headers (a trap in an inlined vector operator[] belongs to
+ * the kernel line that indexed).
+ */
+function parseInlined(stdout: string): SymbolizedLocation | undefined {
+  const lines = stdout.split('\n');
+  const frames: SymbolizedLocation[] = [];
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    const frame = parseOne(lines.slice(i, i + 2));
+    if (frame) frames.push(frame);
+  }
+  return frames.find((frame) => !isHeaderFile(frame.file)) ?? frames[0];
+}
+
+/** The emulator's MSL headers (native/msl/): where a kernel's code is inlined from, never the kernel. */
+function isHeaderFile(file: string): boolean {
+  return /[\\/]native[\\/]msl[\\/]/.test(file);
 }
 
 function parseOne(lines: readonly string[]): SymbolizedLocation | undefined {
@@ -37,20 +58,24 @@ function parse(stdout: string, count: number): (SymbolizedLocation | undefined)[
   return Array.from({ length: count }, (_, i) => parseOne(lines.slice(i * per, i * per + per)));
 }
 
+function parseSingle(stdout: string): SymbolizedLocation | undefined {
+  return platform() === 'darwin' ? parse(stdout, 1)[0] : parseInlined(stdout);
+}
+
 /** For dispatchSync: blocks, as the dispatch itself did. */
 export function symbolizeSync(library: string, pcOffset: bigint): SymbolizedLocation | undefined {
   if (!library || pcOffset <= 0n) return undefined;
-  const [tool, args] = command(library, [pcOffset]);
+  const [tool, args] = command(library, [pcOffset], true);
   const result = spawnSync(tool, args, { encoding: 'utf8', timeout: 10_000 });
-  return result.status === 0 ? parse(result.stdout, 1)[0] : undefined;
+  return result.status === 0 ? parseSingle(result.stdout) : undefined;
 }
 
 /** For dispatch: never blocks the event loop. */
 export async function symbolize(library: string, pcOffset: bigint): Promise<SymbolizedLocation | undefined> {
   if (!library || pcOffset <= 0n) return undefined;
-  const [tool, args] = command(library, [pcOffset]);
+  const [tool, args] = command(library, [pcOffset], true);
   const result = await runProcess(tool, args, { maxOutputBytes: 1 << 16 });
-  return result.status === 0 ? parse(result.stdout, 1)[0] : undefined;
+  return result.status === 0 ? parseSingle(result.stdout) : undefined;
 }
 
 /** The addresses worth asking the tool for (a zero offset is no code address). */

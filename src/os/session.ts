@@ -103,7 +103,7 @@ export function renderScratchBytes(width: number, height: number): number {
   const c = (name: string): number => abi.constant(name);
   const tilesX = Math.ceil(width / c('GPUOS_TILE_SIZE'));
   const tilesY = Math.ceil(height / c('GPUOS_TILE_SIZE'));
-  return (c('OS_RENDER_REACH_WORDS') + tilesY * c('OS_ROW_LIST_STRIDE') + tilesX * tilesY * (c('OS_TILE_LIST_STRIDE') + 1)) * 2;
+  return (c('OS_RENDER_REACH_WORDS') + tilesY * c('OS_ROW_LIST_STRIDE') + tilesX * tilesY * c('OS_RENDER_WORDS_PER_TILE')) * 2;
 }
 
 /** Digests of a session's device memory after a frame (OsSession.capture). */

@@ -7,6 +7,17 @@
  * the emulator runs it under a second schedule seed first, and if the two runs differ the report
  * says 'schedule-dependent' with the bytes that moved, since any GPU result could be right.
  *
+ * The emulator's first run checks every access for data races too (the race checker): a racy
+ * kernel's result is whichever write a GPU happened to order last, so it is a finding, not a
+ * reference.
+ *
+ * NaN payloads: MSL leaves the bits of a NaN an operation returns unspecified (fast math, the
+ * default, even assumes there are none); the emulator's CPU propagates an operand's payload, an
+ * NVIDIA GPU returns its canonical NaN. In a buffer of float or half elements (scalars, vectors,
+ * packed vectors), an element that is a NaN on both backends matches whatever its bits; if that is
+ * the only difference the verdict is 'nan-payloads', with the count. A buffer of any other type is
+ * compared byte for byte: its NaNs may be integers (as_type) where the bits are the result.
+ *
  * Inputs are the user's (gpuos verify --inputs) or, without them, generated from the kernel's
  * signature: every buffer 64 KiB of a fixed pattern, every threadgroup argument 4 KiB, a full
  * threadgroup (or the kernel's [[max_total_threads_per_threadgroup]]).
@@ -26,8 +37,10 @@ const SECOND_SEED = 0x9e3779b97f4a7c15n;
 export interface BufferDifference {
   /** The binding: its index, or its parameter name. */
   binding: string;
-  /** Bytes that differ, and the first of them. */
+  /** Bytes that differ (NaN payloads apart), and the first of them. */
   differingBytes: number;
+  /** Float or half elements that are a NaN on both backends with other bits (not in differingBytes). */
+  nanPayloads: number;
   firstOffset: number;
   emulator: number[];
   other: number[];
@@ -36,8 +49,12 @@ export interface BufferDifference {
 export interface CrossBackendReport {
   kernel: string;
   backends: [string, string];
-  /** identical, different, or not comparable (the emulator found a bug in the kernel). */
-  verdict: 'identical' | 'different' | 'emulator-finding' | 'schedule-dependent';
+  /**
+   * identical; nan-payloads (identical but for the bits of NaNs, which MSL leaves unspecified);
+   * different; or not comparable: the emulator found a bug in the kernel, or its result depends on
+   * the schedule.
+   */
+  verdict: 'identical' | 'nan-payloads' | 'different' | 'emulator-finding' | 'schedule-dependent';
   differences: BufferDifference[];
   /** With verdict schedule-dependent: what differs between two emulator schedules. */
   scheduleDifferences?: BufferDifference[];
@@ -73,20 +90,53 @@ export function generatedInputs(kernel: Kernel): ResolvedInputs {
   return { threads, buffers, threadgroupMemory, strict: true };
 }
 
-function differences(reference: readonly [string, DeviceBuffer][], other: readonly [string, DeviceBuffer][]): BufferDifference[] {
+/** The bytes of a float element of a parameter's type (`device const float4*`: 4), or 0: not floats. */
+export function floatElementBytes(type: string): 0 | 2 | 4 {
+  const element = /\b(?:packed_)?(float|half)[234]?\b/.exec(type);
+  if (!element || /\b(?:struct|u?int|u?short|u?char|bool)\b/.test(type)) return 0;
+  return element[1] === 'half' ? 2 : 4;
+}
+
+function isNan(bytes: Uint8Array, offset: number, size: 2 | 4): boolean {
+  if (size === 4) {
+    const bits = (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
+    return (bits & 0x7f800000) === 0x7f800000 && (bits & 0x007fffff) !== 0;
+  }
+  const bits = bytes[offset]! | (bytes[offset + 1]! << 8);
+  return (bits & 0x7c00) === 0x7c00 && (bits & 0x03ff) !== 0;
+}
+
+/** Byte-for-byte, except that with floatBytes a float element NaN on both sides matches. */
+export function compareBuffers(binding: string, a: Uint8Array, b: Uint8Array, floatBytes: 0 | 2 | 4): BufferDifference | undefined {
+  let count = 0;
+  let first = -1;
+  let nanPayloads = 0;
+  const step = floatBytes === 0 ? 1 : floatBytes;
+  for (let k = 0; k < a.length; k += step) {
+    const size = Math.min(step, a.length - k);
+    let same = true;
+    for (let i = 0; i < size; i++) if (a[k + i] !== b[k + i]) same = false;
+    if (same) continue;
+    if (floatBytes !== 0 && size === floatBytes && isNan(a, k, floatBytes) && isNan(b, k, floatBytes)) {
+      nanPayloads++;
+      continue;
+    }
+    for (let i = 0; i < size; i++) {
+      if (a[k + i] === b[k + i]) continue;
+      count++;
+      if (first < 0) first = k + i;
+    }
+  }
+  if (count === 0 && nanPayloads === 0) return undefined;
+  const at = first >= 0 ? first : 0;
+  return { binding, differingBytes: count, firstOffset: first, nanPayloads, emulator: [...a.subarray(at, at + 16)], other: [...b.subarray(at, at + 16)] };
+}
+
+function differences(reference: readonly [string, DeviceBuffer][], other: readonly [string, DeviceBuffer][], floatBytes: (binding: string) => 0 | 2 | 4): BufferDifference[] {
   const out: BufferDifference[] = [];
   reference.forEach(([binding, buffer], i) => {
-    const a = buffer.read();
-    const b = other[i]![1].read();
-    let count = 0;
-    let first = -1;
-    for (let k = 0; k < a.length; k++) {
-      if (a[k] !== b[k]) {
-        count++;
-        if (first < 0) first = k;
-      }
-    }
-    if (count > 0) out.push({ binding, differingBytes: count, firstOffset: first, emulator: [...a.subarray(first, first + 16)], other: [...b.subarray(first, first + 16)] });
+    const found = compareBuffers(binding, buffer.read(), other[i]![1].read(), floatBytes(binding));
+    if (found) out.push(found);
   });
   return out;
 }
@@ -103,14 +153,21 @@ export async function compareWithCuda(source: string | CompileKernelOptions, nam
   const onEmulator = freshBuffers(inputs);
   const otherSchedule = freshBuffers(inputs);
   try {
-    for (const [buffers, seed] of [[onEmulator, 1], [otherSchedule, SECOND_SEED]] as const) {
-      await emulatorKernel.dispatch({ threads: inputs.threads, buffers, ...(inputs.threadgroupMemory ? { threadgroupMemory: inputs.threadgroupMemory } : {}), emulator: { strict: inputs.strict, seed } });
+    for (const [buffers, seed, race] of [[onEmulator, 1, true], [otherSchedule, SECOND_SEED, false]] as const) {
+      await emulatorKernel.dispatch({ threads: inputs.threads, buffers, ...(inputs.threadgroupMemory ? { threadgroupMemory: inputs.threadgroupMemory } : {}), emulator: { strict: inputs.strict, seed, race } });
     }
   } catch (error) {
     if (error instanceof EmulatorError) return { ...report, verdict: 'emulator-finding', differences: [], findings: [...new Set(error.findings.map((f) => f.code))] };
     throw error;
   }
-  const moved = differences(bound(onEmulator), bound(otherSchedule));
+  // Which bindings hold float or half elements: by name for named bindings, by buffer index otherwise.
+  const buffersByIndex = emulatorKernel.info.params.filter((param) => param.kind === 'buffer');
+  const floatBytes = (binding: string): 0 | 2 | 4 => {
+    const param = buffersByIndex.find((candidate) => candidate.name === binding || String(candidate.index) === binding);
+    return param ? floatElementBytes(param.type) : 0;
+  };
+  const exact = (): 0 => 0;  // two emulator schedules run the same code: any bit that moves is the schedule's
+  const moved = differences(bound(onEmulator), bound(otherSchedule), exact);
   for (const [, buffer] of bound(otherSchedule)) buffer.release();
   if (moved.length > 0) {
     for (const [, buffer] of bound(onEmulator)) buffer.release();
@@ -119,7 +176,8 @@ export async function compareWithCuda(source: string | CompileKernelOptions, nam
   const cudaKernel: CudaKernel = (await compileKernel({ ...(typeof source === 'string' ? { path: source } : source), backend: 'cuda' })).kernel(emulatorKernel.name);
   const onCuda = freshBuffers(inputs);
   const launched = await cudaKernel.dispatch({ threads: inputs.threads, buffers: onCuda, ...(inputs.threadgroupMemory ? { threadgroupMemory: inputs.threadgroupMemory } : {}) });
-  const found = differences(bound(onEmulator), bound(onCuda));
+  const found = differences(bound(onEmulator), bound(onCuda), floatBytes);
   for (const [, buffer] of [...bound(onEmulator), ...bound(onCuda)]) buffer.release();
-  return { ...report, verdict: found.length === 0 ? 'identical' : 'different', differences: found, gpuMs: launched.gpuMs };
+  const verdict = found.length === 0 ? 'identical' : found.every((d) => d.differingBytes === 0) ? 'nan-payloads' : 'different';
+  return { ...report, verdict, differences: found, gpuMs: launched.gpuMs };
 }

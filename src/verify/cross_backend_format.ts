@@ -40,6 +40,10 @@ export function formatKernelComparison(file: string, report: CrossBackendReport)
   switch (report.verdict) {
     case 'identical':
       return `PASS ${what}: every buffer bit-identical on ${report.backends.join(' and ')}${report.gpuMs === undefined ? '' : ` (${report.gpuMs.toFixed(3)} ms on the GPU)`}`;
+    case 'nan-payloads': {
+      const nans = report.differences.map((d) => `buffer ${d.binding}: ${d.nanPayloads}`).join(', ');
+      return `NOTE ${what}: identical on ${report.backends.join(' and ')} but for the bits of NaNs (${nans} elements a NaN on both with other payloads; MSL leaves a NaN's bits unspecified)`;
+    }
     case 'emulator-finding':
       return `NOTE ${what}: not compared: the emulator reports ${(report.findings ?? []).join(', ')}, so the kernel has no defined result (gpuos verify ${basename(file)} --inputs ... says where)`;
     case 'schedule-dependent': {
@@ -50,7 +54,12 @@ export function formatKernelComparison(file: string, report: CrossBackendReport)
     case 'different': {
       const lines = [`FAIL ${what}: buffers differ between ${report.backends.join(' and ')}`];
       for (const d of report.differences) {
-        lines.push(`  buffer ${d.binding}: ${d.differingBytes} bytes differ, the first at byte ${d.firstOffset}: ${report.backends[0]} [${d.emulator.join(' ')}], ${report.backends[1]} [${d.other.join(' ')}]`);
+        if (d.differingBytes === 0) {
+          lines.push(`  buffer ${d.binding}: only NaN payloads differ (${d.nanPayloads} elements)`);
+          continue;
+        }
+        const nans = d.nanPayloads > 0 ? ` (and ${d.nanPayloads} elements a NaN on both with other payloads)` : '';
+        lines.push(`  buffer ${d.binding}: ${d.differingBytes} bytes differ, the first at byte ${d.firstOffset}: ${report.backends[0]} [${d.emulator.join(' ')}], ${report.backends[1]} [${d.other.join(' ')}]${nans}`);
       }
       return lines.join('\n');
     }

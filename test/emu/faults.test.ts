@@ -51,6 +51,23 @@ describe('faults inside kernel code become findings, never crashes', () => {
     expect(error.message).toContain('thread 2 accessed address 0x10, which belongs to no buffer');
   });
 
+  it('stops at the kernel line that indexes a vector outside its components, and lets every index inside pass', async () => {
+    const kernel = await testKernel('vector_index_out_of_range');
+    const output = new DeviceBuffer(32);
+    await kernel.dispatch({ threads: 7, buffers: { component: DeviceBuffer.from(new Uint32Array([3, 2, 1, 0, 0, 1, 2])), output } });
+    expect([...new Float32Array(output.read().buffer, 0, 7)]).toEqual([4, 3, 2, 1, 5, 6, 7]);
+    for (const [thread, index] of [[1, 4], [5, 3], [6, 0xffffffff]] as const) {
+      const components = new Uint32Array([0, 1, 2, 3, 0, 1, 2]);
+      components[thread] = index;
+      const error = await expectEmulatorError(() => kernel.dispatch({ threads: 7, buffers: { component: DeviceBuffer.from(components), output: new DeviceBuffer(32) } }));
+      expect(error.code).toBe('E_INVALID_ACCESS');
+      expect(error.message).toContain(`thread ${thread} reached a trap instruction`);
+      expect(error.message).toContain("an index outside a vector's components");
+      expect(error.message).toMatch(/vector_index_out_of_range\.metal:12\)/);
+      expect(error.message).not.toContain('vector_types.h');
+    }
+  });
+
   it('reports threadgroup memory overrun past the 32 KiB the threadgroup has', async () => {
     const kernel = await testKernel('threadgroup_out_of_bounds');
     const error = await expectEmulatorError(() =>

@@ -127,6 +127,16 @@ GPUOS_FUNC bool copy_whole(V* to, const V* from) {
   return false;
 }
 
+// A component index. One outside the vector is undefined behaviour in MSL: the emulator traps
+// (E_INVALID_ACCESS, at the kernel's line) instead of quietly reading whatever lies beside the
+// vector; a GPU build indexes as the hardware does.
+constexpr GPUOS_FUNC int component_index(int i, int n) {
+#if !defined(__CUDACC__)
+  if (static_cast<unsigned>(i) >= static_cast<unsigned>(n)) __builtin_trap();
+#endif
+  return i;
+}
+
 template <class T, int N>
 struct vector_alignment {
   static constexpr int value = static_cast<int>(sizeof(T)) * (N == 3 ? 4 : N);
@@ -145,7 +155,7 @@ struct swizzle {
   constexpr GPUOS_FUNC operator vector_type() const { return vector_type(elements_[I]...); }
   constexpr GPUOS_FUNC T operator[](int i) const {
     constexpr int source[] = {I...};
-    return elements_[source[i]];
+    return elements_[source[detail::component_index(i, width)]];
   }
 
   GPUOS_FUNC swizzle& operator=(const vector_type& value) {
@@ -205,8 +215,8 @@ struct swizzle {
     }                                                                                                          \
     return *this;                                                                                              \
   }                                                                                                            \
-  constexpr GPUOS_FUNC T& operator[](int i) { return elements_[i]; }                                           \
-  constexpr GPUOS_FUNC const T& operator[](int i) const { return elements_[i]; }                               \
+  constexpr GPUOS_FUNC T& operator[](int i) { return elements_[detail::component_index(i, N)]; }               \
+  constexpr GPUOS_FUNC const T& operator[](int i) const { return elements_[detail::component_index(i, N)]; }   \
                                                                                                                \
   GPUOS_VECTOR_COMPOUND(+)                                                                                     \
   GPUOS_VECTOR_COMPOUND(-)                                                                                     \
@@ -316,8 +326,8 @@ struct alignas(detail::vector_alignment<T, 4>::value) vec<T, 4> {
     constexpr GPUOS_FUNC packed_vec(const vec<T, N>& v, detail::index_list<K...>)                       \
         : elements_{v.elements_[K]...} {}                                                               \
     constexpr GPUOS_FUNC operator vec<T, N>() const { return vec<T, N>(*this); }                        \
-    constexpr GPUOS_FUNC T& operator[](int i) { return elements_[i]; }                                  \
-    constexpr GPUOS_FUNC const T& operator[](int i) const { return elements_[i]; }                      \
+    constexpr GPUOS_FUNC T& operator[](int i) { return elements_[detail::component_index(i, N)]; }      \
+    constexpr GPUOS_FUNC const T& operator[](int i) const { return elements_[detail::component_index(i, N)]; } \
   };
 GPUOS_PACKED_VECTOR(2, x, y)
 GPUOS_PACKED_VECTOR(3, x, y, z)
