@@ -49,7 +49,7 @@ export class GpuFramebufferDigests {
 
   /** Every block's digest of `pixels` (a framebuffer of the size given), computed on the GPU. */
   compute(pixels: DeviceBuffer): Uint32Array {
-    this.kernel.dispatchSync({ threads: 1024, buffers: [pixels, this.digests, this.shape] });
+    this.kernel.dispatchSync({ threads: 1024, buffers: { pixels, digests: this.digests, shape: this.shape } });
     const bytes = this.digests.read();
     return new Uint32Array(bytes.buffer, bytes.byteOffset, this.blockCount);
   }

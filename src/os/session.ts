@@ -451,14 +451,19 @@ export class OsSession {
     return frameSeed(this.seed, this.framesStepped);
   }
 
+  /** The kernel's buffers by parameter name: their [[buffer(n)]] slots are written only in kernels/os_kernel.metal. */
+  private bindings(): Record<string, DeviceBuffer> {
+    return { os: this.state, pixels: this.pixels, tiles: this.tiles, render_scratch: this.renderScratch };
+  }
+
   private dispatchOptions(seed: bigint, options: StepOptions) {
     if (this.backend !== 'emulator') {
       if (options.onBarrier !== undefined) throw new InvalidArgumentError(`step: onBarrier pauses the emulator at barriers; a ${this.backend} session cannot`);
-      return { threads: OS_THREADS, buffers: [this.state, this.pixels, this.tiles, this.renderScratch], profile: options.profile === true };
+      return { threads: OS_THREADS, buffers: this.bindings(), profile: options.profile === true };
     }
     return {
       threads: OS_THREADS,
-      buffers: [this.state, this.pixels, this.tiles, this.renderScratch],
+      buffers: this.bindings(),
       seed,
       profile: options.profile === true,
       race: this.races,
