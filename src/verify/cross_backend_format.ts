@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 
 import { describeDivergence } from '../replayer/divergence.js';
-import type { CrossBackendReport } from './cross_backend.js';
+import type { BufferDifference, CrossBackendReport } from './cross_backend.js';
 import type { CrossBackendTraceReport } from './cross_backend_traces.js';
 
 function indent(text: string): string {
@@ -35,6 +35,16 @@ export function formatTraceComparison(report: CrossBackendTraceReport): string {
   return lines.join('\n');
 }
 
+/** Is the 4-byte word holding the first differing byte a float32 NaN on both backends? */
+function bothNanAsFloat32(d: BufferDifference): boolean {
+  // emulator/other start at the first differing byte; the word may start up to 3 bytes before.
+  const skip = d.firstOffset & 3;
+  if (skip !== 0) return false;  // the bytes before the first difference are not in the report
+  const word = (bytes: readonly number[]): number => ((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8) | ((bytes[2] ?? 0) << 16) | ((bytes[3] ?? 0) << 24)) >>> 0;
+  const isNan = (bits: number): boolean => (bits & 0x7f800000) === 0x7f800000 && (bits & 0x007fffff) !== 0;
+  return d.emulator.length >= 4 && d.other.length >= 4 && isNan(word(d.emulator)) && isNan(word(d.other));
+}
+
 export function formatKernelComparison(file: string, report: CrossBackendReport): string {
   const what = `${basename(file)} ${report.kernel} (${report.inputs} inputs)`;
   switch (report.verdict) {
@@ -60,6 +70,9 @@ export function formatKernelComparison(file: string, report: CrossBackendReport)
         }
         const nans = d.nanPayloads > 0 ? ` (and ${d.nanPayloads} elements a NaN on both with other payloads)` : '';
         lines.push(`  buffer ${d.binding}: ${d.differingBytes} bytes differ, the first at byte ${d.firstOffset}: ${report.backends[0]} [${d.emulator.join(' ')}], ${report.backends[1]} [${d.other.join(' ')}]${nans}`);
+        if (bothNanAsFloat32(d)) {
+          lines.push(`    read as float32, the word at byte ${d.firstOffset & ~3} is a NaN on both: if that field is a float, only the NaN's bits differ (MSL leaves them unspecified; a buffer of structs is compared byte for byte)`);
+        }
       }
       return lines.join('\n');
     }

@@ -3,7 +3,8 @@
 // its verdict before CUDA is ever asked for).
 import { describe, expect, it } from 'vitest';
 
-import { compareBuffers, compareWithCuda, floatElementBytes } from '../../src/verify/cross_backend.js';
+import { compareBuffers, compareWithCuda, floatElementBytes, type CrossBackendReport } from '../../src/verify/cross_backend.js';
+import { formatKernelComparison } from '../../src/verify/cross_backend_format.js';
 
 const f32 = (...words: number[]): Uint8Array => new Uint8Array(new Uint32Array(words).buffer);
 
@@ -62,5 +63,25 @@ describe('compareWithCuda: the emulator reference run', () => {
     const report = await compareWithCuda('kernels/tests/msl_vectors.metal');
     expect(report.verdict).toBe('emulator-finding');
     expect(report.findings).toEqual(['E_INVALID_ACCESS']);
+  });
+});
+
+describe('formatKernelComparison', () => {
+  const report = (emulatorWord: number, cudaWord: number): CrossBackendReport => {
+    const difference = compareBuffers('results', f32(7, emulatorWord), f32(7, cudaWord), 0)!;
+    return { kernel: 'k', backends: ['emulator', 'cuda'], verdict: 'different', differences: [difference], inputs: 'generated' };
+  };
+
+  it('says when a differing word of a struct buffer reads as a NaN on both backends', () => {
+    const text = formatKernelComparison('k.metal', report(0xffc00000, 0x7fffffff));
+    expect(text).toContain('FAIL k.metal k (generated inputs)');
+    expect(text).toContain('buffer results: 4 bytes differ, the first at byte 4');
+    expect(text).toContain('read as float32, the word at byte 4 is a NaN on both');
+  });
+
+  it('gives no such hint where one side is a number', () => {
+    const text = formatKernelComparison('k.metal', report(0xffc00000, 0x3f800000));
+    expect(text).toContain('FAIL');
+    expect(text).not.toContain('read as float32');
   });
 });
