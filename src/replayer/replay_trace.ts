@@ -27,6 +27,23 @@ export interface ReplayTraceOptions extends ReplayerOptions, GoldenPolicy {
   output?: string;
   /** Called after each frame (for progress bars). */
   onFrame?: (done: number, total: number) => void;
+  /**
+   * A cut-off trace (no end record: the recording was killed) replays the frames it holds and then
+   * fails, since its missing frames and goldens were never checked. true: pass on what it holds.
+   */
+  allowIncomplete?: boolean;
+}
+
+/** What a cut-off trace lacks, as far as can be known. */
+export interface IncompleteTrace {
+  /** Frames it holds; the recording's later frames are lost, and how many there were is unknown. */
+  frames: number;
+  /** Bytes of a partial record after the last complete one. */
+  trailingBytes: number;
+  /** Goldens in the trace's golden folder that no mark in what is left names (marks cut off, or obsolete). */
+  goldensWithoutMark: string[];
+  /** The one-line explanation the CLI and vitest print. */
+  message: string;
 }
 
 export interface DivergenceReport extends Divergence {
@@ -57,6 +74,8 @@ export interface ReplayReport {
   /** Goldens no mark names any more (listed after an update). */
   obsolete: string[];
   warnings: string[];
+  /** Set when the trace was cut off (it then fails unless allowIncomplete). */
+  incomplete?: IncompleteTrace;
   durationMs: number;
   /** Set when the trace could not be replayed at all (unreadable, invalid): code and message. */
   error?: string;
@@ -76,7 +95,6 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     const to = Math.min(options.to ?? trace.frameCount, trace.frameCount);
     if (!Number.isInteger(from) || from < 0 || from > to) throw new InvalidArgumentError(`from must be an integer from 0 to ${to}, got ${String(from)}`);
     const warnings: string[] = [];
-    if (!trace.complete) warnings.push(`the trace is incomplete (recording cut off after frame ${trace.frameCount - 1}${trace.trailingBytes ? `, ${trace.trailingBytes} bytes of a partial record ignored` : ''})`);
     if (trace.header.kernelDigest !== buildIdentity().kernelDigest) warnings.push(`recorded with kernel sources ${trace.header.kernelDigest}; replayed with ${buildIdentity().kernelDigest}`);
     const name = trace.header.name;
     // A frame may carry several marks (a scenario marking one frame under two names).
@@ -102,12 +120,28 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
       }
     }
     if (goldens.some((g) => g.failed)) report.ok = false;
+    if (!trace.complete) {
+      report.incomplete = describeIncomplete(trace.frameCount, trace.trailingBytes, obsoleteGoldens(options.root ?? 'golden', name, trace.goldens.map((g) => g.name)), options.allowIncomplete === true);
+      if (options.allowIncomplete === true) warnings.push(report.incomplete.message);
+      else report.ok = false;
+    }
     if (options.update) report.obsolete = obsoleteGoldens(options.root ?? 'golden', name, trace.goldens.map((g) => g.name));
     report.durationMs = performance.now() - started;
     return report;
   } finally {
     replayer.close();
   }
+}
+
+function describeIncomplete(frames: number, trailingBytes: number, goldensWithoutMark: string[], allowed: boolean): IncompleteTrace {
+  const partial = trailingBytes > 0 ? ` and ${trailingBytes} bytes of a partial record` : '';
+  const goldens =
+    goldensWithoutMark.length > 0
+      ? `; ${goldensWithoutMark.length} golden${goldensWithoutMark.length === 1 ? '' : 's'} in its folder ${goldensWithoutMark.length === 1 ? 'has' : 'have'} no mark in what is left (${goldensWithoutMark.map((g) => basename(g)).join(', ')}), so ${goldensWithoutMark.length === 1 ? 'it was' : 'they were'} not checked`
+      : '';
+  const what = `the trace is incomplete: the recording was cut off after frame ${frames - 1} (it holds ${frames} frame${frames === 1 ? '' : 's'}${partial} and no end record); the frames after it were lost${goldens}`;
+  const message = allowed ? `${what} (passed with --allow-incomplete)` : `${what}. Re-record it, or pass --allow-incomplete (allowIncomplete: true) to accept what it holds`;
+  return { frames, trailingBytes, goldensWithoutMark, message };
 }
 
 /** Shades blocks of an image whose content the trace does not know, in a diagonal hatch. */

@@ -101,6 +101,9 @@ function traceSection(report: ReplayReport): string {
   parts.push(`<h2><span class="badge ${status}">${status.toUpperCase()}</span> ${escape(report.name)}</h2>`);
   parts.push(`<p class="meta"><code>${escape(report.trace)}</code> · frames ${report.from}–${report.to - 1} of ${report.frames} replayed (${report.replayed}) in ${report.durationMs.toFixed(0)} ms · ${report.goldens.length} goldens</p>`);
   for (const warning of report.warnings) parts.push(`<p class="warning">${escape(warning)}</p>`);
+  if (report.incomplete && !report.ok && !report.warnings.includes(report.incomplete.message)) {
+    parts.push(`<section class="failure incomplete"><h3>incomplete trace</h3><p>${escape(report.incomplete.message)}</p></section>`);
+  }
   const d = report.divergence;
   if (d) {
     const events = d.operations.flatMap(describeOperation);

@@ -23,6 +23,7 @@ export interface ReplayTracesOptions extends Omit<ReplayTraceOptions, 'update' |
 
 export function formatReplayFailure(report: ReplayReport): string {
   const lines = [`${report.name}: replay of ${report.trace} failed`];
+  if (report.incomplete && !report.warnings.includes(report.incomplete.message)) lines.push(report.incomplete.message);
   if (report.divergence) {
     lines.push(report.divergence.description);
     lines.push(`  expected: ${report.divergence.images.expected}`, `  actual:   ${report.divergence.images.actual}`, `  diff:     ${report.divergence.images.diff}`);

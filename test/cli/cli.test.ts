@@ -443,6 +443,28 @@ describe('replay', () => {
     expect(r.code, r.text).toBe(0);
   });
 
+  it('fails a cut-off trace after replaying what it holds (exit 1), and passes it with --allow-incomplete', async () => {
+    const cutDir = tempDir('replay-cut');
+    const cut = join(cutDir, 'form-toggle.gtrace');
+    const bytes = readFileSync(TOGGLE_TRACE);
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 2000));
+    const held = Trace.open(cut);
+    const frames = held.frameCount;
+    held.close();
+    cpSync(REPO_GOLDENS, join(cutDir, 'golden'), { recursive: true });
+    const args = ['replay', cut, '--golden-dir', join(cutDir, 'golden'), '--output', join(cutDir, 'out'), '--report', join(cutDir, 'report.html')];
+    const strict = await gpuos(...args);
+    expect(strict.code, strict.text).toBe(1);
+    expect(strict.out[0]).toMatch(new RegExp(`^FAIL form-toggle: ${frames} frames`));
+    expect(strict.text).toContain(`incomplete: the trace is incomplete: the recording was cut off after frame ${frames - 1}`);
+    expect(strict.text).toContain('--allow-incomplete');
+    expect(readFileSync(join(cutDir, 'report.html'), 'utf8')).toContain('incomplete trace');
+    const allowed = await gpuos(...args, '--allow-incomplete');
+    expect(allowed.code, allowed.text).toBe(0);
+    expect(allowed.out[0]).toMatch(/^PASS form-toggle/);
+    expect(allowed.text).toContain('(passed with --allow-incomplete)');
+  });
+
   it('replays every trace in a directory', async () => {
     const r = await gpuos('replay', dir, '--golden-dir', goldens, '--output', output, '--report', report);
     expect(r.code, r.text).toBe(0);

@@ -10,6 +10,7 @@ import { readPng } from '../../src/golden/png.js';
 import { openSession } from '../../src/os/session.js';
 import { TraceRecorder } from '../../src/recorder/trace_recorder.js';
 import { replayTrace } from '../../src/replayer/replay_trace.js';
+import { formatReplayFailure } from '../../src/vitest/replay_traces.js';
 import { Replayer } from '../../src/replayer/replayer.js';
 import { STATE_BITS } from '../../src/os/os_state.js';
 import { compileScene } from '../../src/scene/scene_compile.js';
@@ -157,13 +158,56 @@ describe('traces it cannot replay', () => {
     await expect(Replayer.open(path)).rejects.toThrow(/recorded with OS ABI version 1 \(layout 0123456789abcdef\).*record it again from its scenario/);
   });
 
-  it('replays the complete frames of a cut-off recording, with a warning', async () => {
+  it('replays the complete frames of a cut-off recording, then fails it: its lost frames and goldens were never checked', async () => {
     const bytes = readFileSync(TOGGLE);
     const path = tempPath('cut.gtrace');
     writeFileSync(path, bytes.subarray(0, bytes.length - 2000));
+    const cut = Trace.open(path);
+    const held = cut.frameCount;
+    cut.close();
     const report = await replayTrace(path, { goldens: false });
+    expect(report.ok).toBe(false);
+    expect(report.replayed).toBe(held);
+    expect(report.divergence).toBeUndefined();
+    expect(report.incomplete).toMatchObject({ frames: held });
+    expect(report.incomplete!.trailingBytes).toBeGreaterThan(0);
+    expect(report.incomplete!.message).toMatch(new RegExp(`the recording was cut off after frame ${held - 1} \\(it holds ${held} frames and \\d+ bytes of a partial record and no end record\\)`));
+    expect(report.incomplete!.message).toContain('--allow-incomplete');
+    expect(formatReplayFailure(report)).toContain('the trace is incomplete');
+  });
+
+  it('names the goldens a cut-off trace no longer marks', async () => {
+    const trace = Trace.open(TOGGLE);
+    const marks = trace.goldens;
+    const firstMarkedFrame = Math.min(...marks.map((g) => g.frame));
+    trace.close();
+    const bytes = readFileSync(TOGGLE);
+    // Cut just after the header and a frame or two: every mark is lost.
+    const path = tempPath('form-toggle-cut.gtrace');
+    let length = bytes.length;
+    for (;;) {
+      writeFileSync(path, bytes.subarray(0, length));
+      const t = Trace.open(path);
+      const left = t.goldens.length;
+      t.close();
+      if (left === 0) break;
+      length = Math.floor(length * 0.7);
+    }
+    const report = await replayTrace(path, { root: 'golden' });
+    expect(firstMarkedFrame).toBeGreaterThanOrEqual(0);
+    expect(report.ok).toBe(false);
+    expect(report.goldens).toEqual([]);
+    expect(report.incomplete!.goldensWithoutMark.length).toBe(new Set(marks.map((g) => g.name)).size);
+    expect(report.incomplete!.message).toMatch(/golden(s)? in its folder (has|have) no mark in what is left \(.*\.png/);
+  });
+
+  it('passes a cut-off recording on what it holds with allowIncomplete, saying so', async () => {
+    const bytes = readFileSync(TOGGLE);
+    const path = tempPath('cut-allowed.gtrace');
+    writeFileSync(path, bytes.subarray(0, bytes.length - 2000));
+    const report = await replayTrace(path, { goldens: false, allowIncomplete: true });
     expect(report.ok).toBe(true);
-    expect(report.replayed).toBeGreaterThan(0);
-    expect(report.warnings.join()).toMatch(/the trace is incomplete \(recording cut off after frame \d+/);
+    expect(report.incomplete).toBeDefined();
+    expect(report.warnings.join()).toMatch(/the trace is incomplete: .*\(passed with --allow-incomplete\)/);
   });
 });

@@ -27,6 +27,8 @@ export const replayCommand: Command = {
       --update                rewrite goldens that differ, write missing ones (not with CI set)
       --prune                 with --update: delete goldens no mark names any more
       --no-goldens            skip golden comparisons
+      --allow-incomplete      a cut-off trace (a recording killed midway) passes on the frames it
+                              holds; without it, such a trace fails after replaying them
       --golden-dir <dir>      where goldens live (default golden)
       --threshold <0-1>       pixelmatch colour threshold (default 0.1)
       --max-diff-pixels <n>   differing pixels still allowed (default 0)
@@ -46,6 +48,7 @@ export const replayCommand: Command = {
         update: { type: 'boolean' },
         prune: { type: 'boolean' },
         'no-goldens': { type: 'boolean' },
+        'allow-incomplete': { type: 'boolean' },
         'golden-dir': { type: 'string' },
         threshold: { type: 'string' },
         'max-diff-pixels': { type: 'string' },
@@ -86,6 +89,7 @@ export const replayCommand: Command = {
         ...(parsed.string('output') ? { output: parsed.string('output'), artifacts: join(parsed.string('output')!, 'goldens') } : {}),
         update: parsed.flag('update'),
         goldens: !parsed.flag('no-goldens'),
+        allowIncomplete: parsed.flag('allow-incomplete'),
         onFrame: (done, total) => (progress ??= new Progress(io, `replaying ${basename(trace)}`, total)).update(done),
         });
       } catch (error) {
@@ -147,6 +151,7 @@ function printReport(report: ReplayReport, io: Io): void {
   const goldens = report.goldens;
   io.out(`${report.ok ? 'PASS' : 'FAIL'} ${report.name}: ${report.replayed} frames, ${goldenSummary(goldens)} (${report.durationMs.toFixed(0)} ms)`);
   for (const warning of report.warnings) io.out(`  warning: ${warning}`);
+  if (report.incomplete && !report.ok) io.out(`  incomplete: ${report.incomplete.message}`);
   if (report.divergence) io.out(report.divergence.description.replace(/^/gm, '  '));
   for (const golden of goldens) if (golden.status !== 'match') io.out(`  golden ${golden.name}: ${golden.status}: ${golden.message}`);
   for (const path of report.obsolete) io.out(`  obsolete golden (no mark names it): ${path}`);
