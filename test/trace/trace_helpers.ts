@@ -19,13 +19,16 @@ export interface RewriteOptions {
   fileName?: string;
   /** The trace name written in the copy's header (default: the source's). */
   traceName?: string;
+  /** The kernel digest written in the copy's header (default: the source's): "recorded by other kernel sources". */
+  kernelDigest?: string;
 }
 
 /** Rewrites `source` into a new file, passing every frame through `transform`. */
 export function rewriteTrace(source: string, transform: (frame: FrameRecord) => FrameRecord = (f) => f, options: RewriteOptions = {}): string {
   const trace = Trace.open(source);
   const path = options.path ?? tempPath(options.fileName ?? 'rewritten.gtrace');
-  const writer = TraceWriter.create(path, options.traceName === undefined ? trace.header : { ...trace.header, name: options.traceName });
+  const header = { ...trace.header, ...(options.traceName === undefined ? {} : { name: options.traceName }), ...(options.kernelDigest === undefined ? {} : { kernelDigest: options.kernelDigest }) };
+  const writer = TraceWriter.create(path, header);
   try {
     const checkpoints = new Map(trace.checkpoints.map((c) => [c.frame, c]));
     const goldens = new Map(trace.goldens.map((g) => [g.frame, g]));
