@@ -624,4 +624,14 @@ describe('goldens', () => {
     expect(r.code).toBe(2);
     expect(r.err.join('\n')).toContain("unknown action 'frob'");
   });
+
+  it('no action exits 2 with the usage, as gpuos alone does; --help exits 0', async () => {
+    const r = await gpuos('goldens');
+    expect(r.code).toBe(2);
+    expect(r.err.join('\n')).toContain('name an action: list or update');
+    expect(r.err.join('\n')).toContain('usage: gpuos goldens list');
+    const help = await gpuos('goldens', '--help');
+    expect(help.code).toBe(0);
+    expect(help.out.join('\n')).toContain('usage: gpuos goldens list');
+  });
 });

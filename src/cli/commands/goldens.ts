@@ -19,7 +19,9 @@ export const goldensCommand: Command = {
   -h, --help`,
   async run(args, io) {
     const [action, ...rest] = args;
-    if (action === '-h' || action === '--help' || action === undefined) return io.out(goldensCommand.usage), EXIT_OK;
+    if (action === '-h' || action === '--help') return io.out(goldensCommand.usage), EXIT_OK;
+    // Without an action nothing was asked for: the usage, and exit 2, as `gpuos` alone does.
+    if (action === undefined) throw new UsageError(`name an action: list or update\n\n${goldensCommand.usage}`);
     if (action === 'update') {
       const parsed = parse(rest, { prune: { type: 'boolean' }, 'golden-dir': { type: 'string' } }, goldensCommand);
       if (parsed.flag('help')) return io.out(goldensCommand.usage), EXIT_OK;
