@@ -29,6 +29,25 @@ const WIDGET_PROPERTIES = [
 const THEME_PROPERTIES = ['background', 'surface', 'field', 'foreground', 'muted', 'accent', 'border'] as const;
 const SCENE_PROPERTIES = ['name', 'description', 'theme', 'root'] as const;
 
+/** Properties only some kinds of widget have; every other property is any widget's. */
+const KIND_ONLY_PROPERTIES: Readonly<Record<string, readonly WidgetKind[]>> = {
+  text: TEXT_KINDS,
+  capacity: ['textField'],
+  checked: ['toggle'],
+  value: VALUE_KINDS,
+  min: VALUE_KINDS,
+  max: VALUE_KINDS,
+  step: VALUE_KINDS,
+  children: CONTAINER_KINDS,
+  align: CONTAINER_KINDS,
+  gap: CONTAINER_KINDS,
+};
+
+/** The properties a widget of this kind may have (the rest of WIDGET_PROPERTIES belong to other kinds). */
+function widgetProperties(kind: WidgetKind): string[] {
+  return WIDGET_PROPERTIES.filter((key) => KIND_ONLY_PROPERTIES[key]?.includes(kind) ?? true);
+}
+
 function closest(word: string, candidates: readonly string[]): string | undefined {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -66,12 +85,16 @@ class Validator {
     throw new SceneError(path, problem, this.source);
   }
 
-  object(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
+  /**
+   * An object with no keys outside `allowed`. The message for an unknown one lists `valid`: the
+   * keys this object may really have (a widget's depend on its kind), with the nearest as a guess.
+   */
+  object(value: unknown, path: string, allowed: readonly string[], valid: readonly string[] = allowed): Record<string, unknown> {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) this.fail(path, `expected an object, got ${describe(value)}`);
     for (const key of Object.keys(value)) {
       if (!allowed.includes(key)) {
-        const suggestion = closest(key, allowed);
-        this.fail(`${path}.${key}`, `unknown property${suggestion ? `; did you mean '${suggestion}'?` : ` (allowed: ${allowed.join(', ')})`}`);
+        const suggestion = closest(key, valid);
+        this.fail(`${path}.${key}`, `unknown property${suggestion ? `; did you mean '${suggestion}'?` : ''} (allowed: ${valid.join(', ')})`);
       }
     }
     return value as Record<string, unknown>;
@@ -116,7 +139,8 @@ class Validator {
   widget(value: unknown, path: string, depth: number): void {
     if (++this.widgets > MAX_WIDGETS) this.fail(path, `the scene has more than ${MAX_WIDGETS} widgets, the most the OS holds`);
     if (depth > MAX_DEPTH) this.fail(path, `nested ${depth} levels below the root; the OS lays out at most ${MAX_DEPTH}`);
-    const w = this.object(value, path, WIDGET_PROPERTIES);
+    const kindOf = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { kind?: unknown }).kind : undefined;
+    const w = this.object(value, path, WIDGET_PROPERTIES, WIDGET_KINDS.includes(kindOf as WidgetKind) ? widgetProperties(kindOf as WidgetKind) : WIDGET_PROPERTIES);
     this.oneOf(w.kind, `${path}.kind`, WIDGET_KINDS);
     if (w.kind === undefined) this.fail(`${path}.kind`, `missing: one of ${WIDGET_KINDS.join(', ')}`);
     const kind = w.kind as WidgetKind;
@@ -150,16 +174,9 @@ class Validator {
     for (const key of ['background', 'foreground', 'accent', 'borderColor'] as const) this.color(w[key], `${path}.${key}`);
     for (const key of ['hidden', 'disabled', 'checked'] as const) this.boolean(w[key], `${path}.${key}`);
 
-    const onlyFor = (key: string, kinds: readonly WidgetKind[]) => {
+    for (const [key, kinds] of Object.entries(KIND_ONLY_PROPERTIES)) {
       if (w[key] !== undefined && !kinds.includes(kind)) this.fail(`${path}.${key}`, `a ${kind} has no ${key} (only ${kinds.join(', ')})`);
-    };
-    onlyFor('text', TEXT_KINDS);
-    onlyFor('capacity', ['textField']);
-    onlyFor('checked', ['toggle']);
-    for (const key of ['value', 'min', 'max', 'step']) onlyFor(key, VALUE_KINDS);
-    onlyFor('children', CONTAINER_KINDS);
-    onlyFor('align', CONTAINER_KINDS);
-    onlyFor('gap', CONTAINER_KINDS);
+    }
 
     if (w.text !== undefined) {
       if (typeof w.text !== 'string') this.fail(`${path}.text`, `expected a string, got ${describe(w.text)}`);

@@ -49,6 +49,20 @@ describe('scene validation', () => {
     expect(error.message.startsWith('test.json: ')).toBe(true);
   });
 
+  it("lists, for an unknown property, the keys that widget's kind really allows", () => {
+    const button = errorOf({ root: { kind: 'column', children: [{ kind: 'button', text: 'Go', colour: '#fff' }] } });
+    expect(button.path).toBe('root.children[0].colour');
+    const allowed = /\(allowed: ([^)]*)\)/.exec(button.message)![1]!.split(', ');
+    expect(allowed).toContain('text');
+    expect(allowed).toContain('foreground');
+    for (const other of ['capacity', 'checked', 'children', 'value', 'gap']) expect(allowed).not.toContain(other);
+    const column = errorOf({ root: { kind: 'column', gapp: 4 } });
+    expect(column.message).toMatch(/did you mean 'gap'\? \(allowed: .*children.*\)/);
+    expect(column.message).not.toMatch(/allowed: .*capacity/);
+    // A kind-only property on another kind keeps its own message.
+    expect(errorOf({ root: { kind: 'column', children: [{ kind: 'button', capacity: 3 }] } }).message).toContain('a button has no capacity (only textField)');
+  });
+
   it('rejects more than 256 widgets, stopping at the 257th', () => {
     const children = Array.from({ length: 300 }, () => label());
     const error = errorOf({ root: { kind: 'column', children } });
