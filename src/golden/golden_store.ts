@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 
 import { InvalidArgumentError } from '../errors.js';
 import { ensureDirectory, PLAIN_NAME } from '../files.js';
-import { compareImages, type CompareOptions, type ComparisonResult } from './compare.js';
+import { compareImages, describeDifferingPixels, type CompareOptions, type ComparisonResult } from './compare.js';
 import { PngError, readPng, writePng, type RgbaImage } from './png.js';
 
 
@@ -36,6 +36,8 @@ export interface GoldenResult {
   /** Fails the run: mismatch, or missing in CI. */
   failed: boolean;
   golden: string;
+  /** The trace frame the image is of (replays; absent for toMatchGolden). */
+  frame?: number;
   /** Written on failure. */
   actual?: string;
   diff?: string;
@@ -61,12 +63,13 @@ export function goldenPath(root: string, trace: string, name: string): string {
   return join(root, trace, `${name}.png`);
 }
 
-export function checkGolden(trace: string, name: string, actual: RgbaImage, policy: GoldenPolicy = {}): GoldenResult {
+/** `frame`: the trace frame the image is of, named in a failure's message. */
+export function checkGolden(trace: string, name: string, actual: RgbaImage, policy: GoldenPolicy = {}, frame?: number): GoldenResult {
   const root = resolve(policy.root ?? 'golden');
   const ci = policy.ci ?? isCi();
   if (policy.update && ci) throw new InvalidArgumentError('goldens cannot be updated with CI set: update them locally, look at them, and commit them');
   const golden = goldenPath(root, trace, name);
-  const base = { trace, name, golden };
+  const base = { trace, name, golden, ...(frame === undefined ? {} : { frame }) };
   if (!existsSync(golden)) {
     if (ci) return { ...base, status: 'missing', failed: true, message: `${golden} does not exist. Record it locally (gpuos replay --update, or vitest -u), look at it, and commit it: CI never writes goldens.` };
     ensureDirectory(join(root, trace));
@@ -100,7 +103,7 @@ export function checkGolden(trace: string, name: string, actual: RgbaImage, poli
   }
   result.message = comparison.sizeMismatch
     ? `${golden} is ${expected.width}x${expected.height} but the frame is ${actual.width}x${actual.height}`
-    : `${pixelsDiffer(comparison.diffPixels)} from ${golden} (allowed ${policy.maxDiffPixels ?? 0}); actual: ${actualPath}${result.diff ? `, diff: ${result.diff}` : ''}`;
+    : `${pixelsDiffer(comparison.diffPixels)} from ${golden} (allowed ${policy.maxDiffPixels ?? 0})${frame === undefined ? '' : ` at frame ${frame}`}${comparison.where ? `, ${describeDifferingPixels(comparison.where)}` : ''}; actual: ${actualPath}${result.diff ? `, diff: ${result.diff}` : ''}`;
   return result;
 }
 

@@ -74,6 +74,8 @@ export interface ReplayReport {
   /** Goldens no mark names any more (listed after an update). */
   obsolete: string[];
   warnings: string[];
+  /** The input of each frame a failed golden is of (the report lists it beside the images). */
+  goldenFrames?: { frame: number; operations: HostOperation[] }[];
   /** Set when the trace was cut off (it then fails unless allowIncomplete). */
   incomplete?: IncompleteTrace;
   durationMs: number;
@@ -111,7 +113,8 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
       const names = options.goldens === false ? undefined : marks.get(check.frame.index);
       if (names) {
         const image = replayer.session.image();
-        for (const golden of names) goldens.push(checkGolden(name, golden, image, options));
+        for (const golden of names) goldens.push(checkGolden(name, golden, image, options, check.frame.index));
+        if (goldens.some((g) => g.failed && g.frame === check.frame.index)) (report.goldenFrames ??= []).push({ frame: check.frame.index, operations: check.frame.operations });
       }
       if (!check.ok) {
         report.ok = false;

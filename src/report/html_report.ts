@@ -7,9 +7,11 @@ import { dirname } from 'node:path';
 
 import { ensureDirectory, readBoundedFile, writeFileAtomic } from '../files.js';
 import { pixelsDiffer, type GoldenResult } from '../golden/golden_store.js';
+import { describeDifferingPixels } from '../golden/compare.js';
 import { encodePng, MAX_PNG_FILE_BYTES, readPng, type RgbaImage } from '../golden/png.js';
 import { describeOperation } from '../os/host_operations.js';
 import type { ReplayReport } from '../replayer/replay_trace.js';
+import type { HostOperation } from '../trace/trace_types.js';
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -78,13 +80,23 @@ function image(path: string | undefined, caption: string): string {
   return `<figure><figcaption title="${escape(caption)}">${escape(caption)}</figcaption><img alt="${escape(caption)}" src="data:image/png;base64,${data}"><code>${escape(path)}</code></figure>`;
 }
 
-function goldenSection(golden: GoldenResult): string {
+/** The input the host wrote before a frame, one line per event or operation. */
+function eventList(frame: number, operations: readonly HostOperation[]): string {
+  const events = operations.flatMap(describeOperation);
+  return `<h4>input before frame ${frame}</h4>
+${events.length ? `<ol class="events">${events.map((e) => `<li>${escape(e)}</li>`).join('')}</ol>` : '<p>none: the frame ran on time alone</p>'}`;
+}
+
+function goldenSection(golden: GoldenResult, operations?: readonly HostOperation[]): string {
   const diffPixels = golden.comparison ? ` (${pixelsDiffer(golden.comparison.diffPixels)})` : '';
-  return `<section class="failure golden" data-trace="${escape(golden.trace)}" data-golden="${escape(golden.name)}">
-<h3>golden <code>${escape(golden.name)}</code>: ${escape(golden.status)}${escape(diffPixels)}</h3>
+  const where = golden.comparison?.where ? `: ${describeDifferingPixels(golden.comparison.where)}` : '';
+  const frame = golden.frame === undefined ? '' : ` at frame ${golden.frame}`;
+  return `<section class="failure golden" data-trace="${escape(golden.trace)}" data-golden="${escape(golden.name)}"${golden.frame === undefined ? '' : ` data-frame="${golden.frame}"`}>
+<h3>golden <code>${escape(golden.name)}</code>${escape(frame)}: ${escape(golden.status)}${escape(diffPixels)}${escape(where)}</h3>
 <p>${escape(golden.message)}</p>
 <div class="images">${image(golden.golden, 'expected (golden)')}${image(golden.actual, 'actual')}${image(golden.diff, 'diff')}</div>
 ${zoomSection(golden.golden, golden.actual)}
+${golden.frame !== undefined && operations ? eventList(golden.frame, operations) : ''}
 </section>`;
 }
 
@@ -106,17 +118,15 @@ function traceSection(report: ReplayReport): string {
   }
   const d = report.divergence;
   if (d) {
-    const events = d.operations.flatMap(describeOperation);
     parts.push(`<section class="failure divergence" data-frame="${d.frame}">
 <h3>first divergence: frame ${d.frame}</h3>
 <pre>${escape(d.description)}</pre>
 <div class="images">${image(d.images.expected, d.images.exact ? 'expected (recording)' : `expected (recording; ${d.images.unknownBlocks} blocks known by digest only, hatched)`)}${image(d.images.actual, 'actual (replay)')}${image(d.images.diff, 'diff')}</div>
 ${zoomSection(d.images.expected, d.images.actual)}
-<h4>input before frame ${d.frame}</h4>
-${events.length ? `<ol class="events">${events.map((e) => `<li>${escape(e)}</li>`).join('')}</ol>` : '<p>none: the frame ran on time alone</p>'}
+${eventList(d.frame, d.operations)}
 </section>`);
   }
-  for (const golden of report.goldens.filter((g) => g.failed)) parts.push(goldenSection(golden));
+  for (const golden of report.goldens.filter((g) => g.failed)) parts.push(goldenSection(golden, report.goldenFrames?.find((f) => f.frame === golden.frame)?.operations));
   const written = report.goldens.filter((g) => g.status === 'written' || g.status === 'updated');
   if (written.length) parts.push(`<p class="note">goldens written: ${written.map((g) => `<code>${escape(g.golden)}</code> (${g.status})`).join(', ')}</p>`);
   if (report.obsolete.length) parts.push(`<p class="note">obsolete goldens (no mark names them): ${report.obsolete.map((p) => `<code>${escape(p)}</code>`).join(', ')}</p>`);

@@ -64,7 +64,14 @@ describe('the golden store', () => {
     const changed = withPixel(image(16, 16), 5, 5, [250, 250, 0]);
     const result = checkGolden('trace', 'g', changed, { root, artifacts, ci: false });
     expect(result).toMatchObject({ status: 'mismatch', failed: true });
-    expect(result.message).toMatch(/1 pixel differs from .*g\.png \(allowed 0\); actual: .*g\.actual\.png, diff: .*g\.diff\.png/);
+    expect(result.message).toMatch(/1 pixel differs from .*g\.png \(allowed 0\), within \(5,5\)-\(5,5\), the first at \(5,5\); actual: .*g\.actual\.png, diff: .*g\.diff\.png/);
+    expect(result.comparison?.where).toEqual({ box: [5, 5, 5, 5], first: [[5, 5]] });
+    expect(result.frame).toBeUndefined();
+    // With the frame it is of (a replay), the message names it.
+    checkGolden('trace', 'h', image(16, 16), { root, artifacts, ci: false });
+    const framed = checkGolden('trace', 'h', withPixel(withPixel(changed, 2, 9, [0, 0, 0]), 14, 1, [0, 0, 0]), { root, artifacts, ci: false }, 17);
+    expect(framed.message).toContain('3 pixels differ from');
+    expect(framed.message).toContain('at frame 17, within (2,1)-(14,9), the first at (14,1) (5,5) (2,9)');
     expect(readPng(result.actual!).data).toEqual(changed.data);
     expect(existsSync(result.diff!)).toBe(true);
     expect(() => checkGolden('trace', 'g', changed, { root, artifacts, ci: true, update: true })).toThrow(/cannot be updated with CI set/);

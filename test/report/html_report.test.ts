@@ -88,6 +88,21 @@ describe('the reports behind the page', () => {
     expect(goldenReport.goldens.filter((g) => g.status === 'match')).toHaveLength(2);
   });
 
+  it('the broken golden says how many pixels, where, and at which frame; the page lists that frame\'s input', () => {
+    const checked = goldenReport.goldens.find((g) => g.name === 'checked')!;
+    const marked = goldenReport.goldens.find((g) => g.name === 'checked')!.frame!;
+    expect(marked).toBeGreaterThan(0);
+    expect(checked.comparison?.where).toEqual({ box: [0, 0, 0, 0], first: [[0, 0]] });
+    expect(checked.message).toContain(`1 pixel differs from ${checked.golden} (allowed 0) at frame ${marked}, within (0,0)-(0,0), the first at (0,0)`);
+    // Only the failing golden's frame carries its input into the report.
+    expect(goldenReport.goldenFrames?.map((f) => f.frame)).toEqual([marked]);
+    const page = readFileSync(reportPath, 'utf8');
+    const section = page.slice(page.indexOf('data-golden="checked"'), page.indexOf('</section>', page.indexOf('data-golden="checked"')));
+    expect(section).toContain(`golden <code>checked</code> at frame ${marked}: mismatch (1 pixel differs): within (0,0)-(0,0)`);
+    expect(section).toContain(`input before frame ${marked}`);
+    expect(section).not.toContain('data-golden="hovered"');
+  });
+
   it('the tampered trace diverges at the frame that lost its click, with images and events', () => {
     expect(clickFrame).toBeGreaterThan(0);
     expect(divergenceReport.ok).toBe(false);
@@ -181,7 +196,7 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('the page in chromium', () => {
 
   it('the golden section says how many pixels differ', async () => {
     const heading = await page.locator('section.failure.golden h3').textContent();
-    expect(heading).toBe('golden checked: mismatch (1 pixel differs)');
+    expect(heading).toBe(`golden checked at frame ${goldenReport.goldens.find((g) => g.name === 'checked')!.frame}: mismatch (1 pixel differs): within (0,0)-(0,0), the first at (0,0)`);
   });
 
   /** The three images of a failure section, in order: expected, actual, diff. */
