@@ -2,7 +2,8 @@
  * replayTraces('fixtures/traces'): every trace in a folder becomes its own vitest test, replayed
  * through the kernel with its goldens checked. A failing test's message names the first divergent
  * frame and what differs, and gives the expected, actual and diff image paths; after the suite an
- * HTML report of all of them is written (test-output/report.html).
+ * HTML report of all of them is written (test-output/vitest/<dir>.html, apart from the CLI's
+ * test-output/report.html and from other folders' reports), and its path printed.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { goldenMode } from './golden_mode.js';
 export interface ReplayTracesOptions extends Omit<ReplayTraceOptions, 'update' | 'ci' | 'onFrame'> {
   /** Per-trace test timeout, ms (default 120000). */
   timeout?: number;
-  /** The HTML report (default test-output/report.html; false for none). */
+  /** The HTML report (default test-output/vitest/<dir, as a file name>.html; false for none). */
   report?: string | false;
 }
 
@@ -35,6 +36,12 @@ export function formatReplayFailure(report: ReplayReport): string {
     if (golden.diff) lines.push(`  diff:     ${golden.diff}`);
   }
   return lines.join('\n');
+}
+
+/** Each folder's vitest report apart: test-output/vitest/fixtures-traces.html for fixtures/traces. */
+export function defaultReportPath(dir: string): string {
+  const slug = dir.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '') || 'traces';
+  return join('test-output', 'vitest', `${slug}.html`);
 }
 
 export function replayTraces(dir: string, options: ReplayTracesOptions = {}): void {
@@ -69,7 +76,10 @@ export function replayTraces(dir: string, options: ReplayTracesOptions = {}): vo
       );
     }
     afterAll(() => {
-      if (options.report !== false && reports.length > 0) writeHtmlReport(options.report ?? join('test-output', 'report.html'), reports, `gpuos replay: ${dir}`);
+      if (options.report === false || reports.length === 0) return;
+      const path = writeHtmlReport(options.report ?? defaultReportPath(dir), reports, `gpuos replay: ${dir}`);
+      const failed = reports.filter((r) => !r.ok).length;
+      console.info(`gpuos-replay: report of the traces in ${dir} (${reports.length} replayed, ${failed} failed): ${path}`);
     });
   });
 }
