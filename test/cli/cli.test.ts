@@ -625,6 +625,18 @@ describe('goldens', () => {
     expect(r.err.join('\n')).toContain("unknown action 'frob'");
   });
 
+  it('list --json gives each trace its marks, their files and whether they exist, and nothing else on stdout', async () => {
+    const empty = tempDir('goldens-json');
+    const r = await gpuos('goldens', 'list', TOGGLE_TRACE, '--golden-dir', empty, '--json');
+    expect(r.code).toBe(1); // every golden missing
+    const listed = JSON.parse(r.out.join('\n')) as { name: string; goldens: { frame: number; name: string; file: string; exists: boolean }[]; obsolete: string[] }[];
+    expect(listed).toHaveLength(1);
+    expect(listed[0]!.name).toBe('form-toggle');
+    expect(listed[0]!.goldens.map((g) => `${g.name}@${g.frame}`)).toEqual(fixture.goldens.map((g) => `${g.name}@${g.frame}`));
+    expect(listed[0]!.goldens.every((g) => !g.exists && g.file.startsWith(empty))).toBe(true);
+    expect(listed[0]!.obsolete).toEqual([]);
+  });
+
   it('no action exits 2 with the usage, as gpuos alone does; --help exits 0', async () => {
     const r = await gpuos('goldens');
     expect(r.code).toBe(2);

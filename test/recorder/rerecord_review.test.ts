@@ -80,4 +80,15 @@ describe('gpuos record over existing traces', () => {
     expect(r.out.join('\n')).toContain('kernel digest only');
     expect(statSync(existing).size).toBeGreaterThan(0);
   });
+
+  it('--json prints the review and what was recorded as data', async () => {
+    const dir = tempDir();
+    rewriteTrace(TOGGLE, (f) => f, { kernelDigest: OTHER_KERNEL, path: join(dir, 'form-toggle.gtrace') });
+    const r = await gpuos('record', SCENARIO, '--out-dir', dir, '--json');
+    expect(r.code, r.text).toBe(0);
+    const data = JSON.parse(r.out.join('\n')) as { reviews: { name: string; verdict: string }[]; recorded: { trace: string; frames: number }[] };
+    expect(data.reviews).toEqual([expect.objectContaining({ name: 'form-toggle', verdict: 'kernel-digest-only' })]);
+    expect(data.recorded).toEqual([expect.objectContaining({ trace: join(dir, 'form-toggle.gtrace') })]);
+    expect(data.recorded[0]!.frames).toBeGreaterThan(0);
+  });
 });

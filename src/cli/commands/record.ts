@@ -26,9 +26,11 @@ export const recordCommand: Command = {
       --accept-changes <names|all> re-record these traces (comma-separated trace names) although
                                    their behaviour changed
       --golden-dir <dir>           goldens the review compares with (default golden)
+      --json                       print the review and what was recorded as JSON
   -h, --help`,
   async run(args, io) {
-    const parsed = parse(args, { output: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' }, 'accept-changes': { type: 'string' }, 'golden-dir': { type: 'string' } }, recordCommand);
+    const parsed = parse(args, { output: { type: 'string', short: 'o' }, 'out-dir': { type: 'string' }, 'accept-changes': { type: 'string' }, 'golden-dir': { type: 'string' }, json: { type: 'boolean' } }, recordCommand);
+    const json = parsed.flag('json');
     if (parsed.flag('help')) return io.out(recordCommand.usage), EXIT_OK;
     if (parsed.positionals.length === 0) throw new UsageError(`name a scenario file\n\n${recordCommand.usage}`);
     if (parsed.string('output') && parsed.positionals.length > 1) throw new UsageError('-o names one trace: with several scenarios, use --out-dir');
@@ -48,22 +50,26 @@ export const recordCommand: Command = {
     const reviews: RerecordReview[] = [];
     for (const job of jobs) reviews.push(await reviewRerecord(job.output, { goldenRoot: parsed.string('golden-dir') ?? 'golden' }));
     const reviewed = reviews.filter((r) => r.verdict !== 'new');
-    if (reviewed.length > 0) {
+    if (reviewed.length > 0 && !json) {
       io.out(`reviewed ${reviewed.length} existing trace${reviewed.length === 1 ? '' : 's'} on the current kernel before recording over ${reviewed.length === 1 ? 'it' : 'them'}:`);
       for (const line of formatRerecordReviews(reviewed)) io.out(`  ${line}`);
     }
     const refused = reviews.filter((r) => r.verdict === 'behaviour-changed' && !accepted.has(r.name));
     if (refused.length > 0) {
       const names = refused.map((r) => r.name).join(',');
+      if (json) io.out(JSON.stringify({ reviews, recorded: [] }, null, 2));
       io.err(`nothing recorded: ${refused.length} trace${refused.length === 1 ? '' : 's'} changed behaviour on this kernel (${names}). Look at the differences above and the images in test-output/rerecord/; if the change is right, record again with --accept-changes ${names} (npm run fixtures:record -- --accept-changes ${names}) and say in the commit which behaviour changed and why.`);
       return EXIT_FAILED;
     }
     ensureDirectory(outDir);
+    const recorded: { scenario: string; trace: string; frames: number; events: number; goldens: number; bytes: number }[] = [];
     for (const { file, scenario, output } of jobs) {
       const summary = await recordScenario(scenario, output, { onFrame: (n) => n % 100 === 0 && io.interactive && process.stderr.write(`\rrecording ${basename(file)}: ${n} frames`) });
       if (io.interactive) process.stderr.write('\r\x1b[K');
-      io.out(`recorded ${scenario.name}: ${summary.frames} frames, ${summary.events} events, ${summary.goldens.length} goldens, ${formatBytes(summary.bytes)} -> ${output}`);
+      recorded.push({ scenario: file, trace: output, frames: summary.frames, events: summary.events, goldens: summary.goldens.length, bytes: summary.bytes });
+      if (!json) io.out(`recorded ${scenario.name}: ${summary.frames} frames, ${summary.events} events, ${summary.goldens.length} goldens, ${formatBytes(summary.bytes)} -> ${output}`);
     }
+    if (json) io.out(JSON.stringify({ reviews, recorded }, null, 2));
     return EXIT_OK;
   },
 };
