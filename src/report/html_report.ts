@@ -17,9 +17,8 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** The part of two same-sized images that differs, with a margin, magnified: small differences become visible. */
-export function zoomedDifference(expected: RgbaImage, actual: RgbaImage): { expected: RgbaImage; actual: RgbaImage; box: [number, number, number, number]; scale: number } | undefined {
-  if (expected.width !== actual.width || expected.height !== actual.height) return undefined;
+/** The bounding box (inclusive) of the pixels whose bits differ between two same-sized images. */
+function bitsDifferBox(expected: RgbaImage, actual: RgbaImage): [number, number, number, number] | undefined {
   const { width, height } = actual;
   let [x0, y0, x1, y1] = [width, height, -1, -1];
   const a = new Uint32Array(expected.data.buffer, expected.data.byteOffset, width * height);
@@ -33,7 +32,20 @@ export function zoomedDifference(expected: RgbaImage, actual: RgbaImage): { expe
     x1 = Math.max(x1, x);
     y1 = Math.max(y1, y);
   }
-  if (x1 < 0) return undefined;
+  return x1 < 0 ? undefined : [x0, y0, x1, y1];
+}
+
+/**
+ * The part of two same-sized images that differs, with a margin, magnified: small differences
+ * become visible. `box` (inclusive), when given, is the region to show (a golden's: the pixels
+ * its comparison counted, past the threshold); otherwise every pixel whose bits differ.
+ */
+export function zoomedDifference(expected: RgbaImage, actual: RgbaImage, box?: readonly [number, number, number, number]): { expected: RgbaImage; actual: RgbaImage; box: [number, number, number, number]; scale: number } | undefined {
+  if (expected.width !== actual.width || expected.height !== actual.height) return undefined;
+  const { width, height } = actual;
+  const region = box ?? bitsDifferBox(expected, actual);
+  if (!region) return undefined;
+  let [x0, y0, x1, y1] = region;
   const margin = 12;
   [x0, y0, x1, y1] = [Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(width, x1 + 1 + margin), Math.min(height, y1 + 1 + margin)];
   const scale = Math.max(1, Math.min(8, Math.floor(320 / Math.max(x1 - x0, y1 - y0))));
@@ -52,11 +64,11 @@ export function zoomedDifference(expected: RgbaImage, actual: RgbaImage): { expe
   return { expected: crop(expected), actual: crop(actual), box: [x0, y0, x1, y1], scale };
 }
 
-function zoomSection(expectedPath: string | undefined, actualPath: string | undefined): string {
+function zoomSection(expectedPath: string | undefined, actualPath: string | undefined, box?: readonly [number, number, number, number]): string {
   if (!expectedPath || !actualPath) return '';
   let zoom;
   try {
-    zoom = zoomedDifference(readPng(expectedPath), readPng(actualPath));
+    zoom = zoomedDifference(readPng(expectedPath), readPng(actualPath), box);
   } catch {
     return '';
   }
@@ -95,7 +107,7 @@ function goldenSection(golden: GoldenResult, operations?: readonly HostOperation
 <h3>golden <code>${escape(golden.name)}</code>${escape(frame)}: ${escape(golden.status)}${escape(diffPixels)}${escape(where)}</h3>
 <p>${escape(golden.message)}</p>
 <div class="images">${image(golden.golden, 'expected (golden)')}${image(golden.actual, 'actual')}${image(golden.diff, 'diff')}</div>
-${zoomSection(golden.golden, golden.actual)}
+${zoomSection(golden.golden, golden.actual, golden.comparison?.where?.box)}
 ${golden.frame !== undefined && operations ? eventList(golden.frame, operations) : ''}
 </section>`;
 }

@@ -97,7 +97,8 @@ export function floatElementBytes(type: string): 0 | 2 | 4 {
   return element[1] === 'half' ? 2 : 4;
 }
 
-function isNan(bytes: Uint8Array, offset: number, size: 2 | 4): boolean {
+/** Is the float (size 4) or half (size 2) at `offset`, little-endian, a NaN? */
+export function isNan(bytes: ArrayLike<number>, offset: number, size: 2 | 4): boolean {
   if (size === 4) {
     const bits = (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24)) >>> 0;
     return (bits & 0x7f800000) === 0x7f800000 && (bits & 0x007fffff) !== 0;

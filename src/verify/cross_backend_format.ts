@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 
 import { describeDivergence } from '../replayer/divergence.js';
-import type { BufferDifference, CrossBackendReport } from './cross_backend.js';
+import { isNan, type BufferDifference, type CrossBackendReport } from './cross_backend.js';
 import type { CrossBackendTraceReport } from './cross_backend_traces.js';
 
 function indent(text: string): string {
@@ -37,12 +37,8 @@ export function formatTraceComparison(report: CrossBackendTraceReport): string {
 
 /** Is the 4-byte word holding the first differing byte a float32 NaN on both backends? */
 function bothNanAsFloat32(d: BufferDifference): boolean {
-  // emulator/other start at the first differing byte; the word may start up to 3 bytes before.
-  const skip = d.firstOffset & 3;
-  if (skip !== 0) return false;  // the bytes before the first difference are not in the report
-  const word = (bytes: readonly number[]): number => ((bytes[0] ?? 0) | ((bytes[1] ?? 0) << 8) | ((bytes[2] ?? 0) << 16) | ((bytes[3] ?? 0) << 24)) >>> 0;
-  const isNan = (bits: number): boolean => (bits & 0x7f800000) === 0x7f800000 && (bits & 0x007fffff) !== 0;
-  return d.emulator.length >= 4 && d.other.length >= 4 && isNan(word(d.emulator)) && isNan(word(d.other));
+  // emulator/other start at the first differing byte: only a word that starts there is whole.
+  return (d.firstOffset & 3) === 0 && d.emulator.length >= 4 && d.other.length >= 4 && isNan(d.emulator, 0, 4) && isNan(d.other, 0, 4);
 }
 
 export function formatKernelComparison(file: string, report: CrossBackendReport): string {
