@@ -45,3 +45,5 @@ export { TraceWriter } from './trace/trace_writer.js';
 export { decodeScript, encodeScript, exploreSchedules, STRATEGIES, type ExploreOptions, type ExploreReport, type MemoryDifference, type Outcome, type PartingPoint, type ScheduleReference, type ScheduleRunResult, type ScheduleTarget, type Strategy } from './verify/explore.js';
 export { MAX_INPUT_BUFFER_BYTES, readInputsFile, resolveInputs, type BufferSpec, type ElementType, type KernelInputs, type ResolvedInputs } from './verify/kernel_inputs.js';
 export { formatVerifyReport, kernelDispatch, verifyKernel, type KernelDispatch, type VerifyKernelOptions, type VerifyKernelReport } from './verify/verify_kernel.js';
+export { minimizeTrace, type InputCounts, type MinimizeOptions, type MinimizeProgress, type MinimizeSummary } from './minimize/minimize_trace.js';
+export { MinimizeError, type Condition, type ConditionOptions } from './minimize/conditions.js';

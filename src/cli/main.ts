@@ -9,12 +9,13 @@ import { backendsCommand } from './commands/backends.js';
 import { checkCommand } from './commands/check.js';
 import { goldensCommand } from './commands/goldens.js';
 import { inspectCommand } from './commands/inspect.js';
+import { minimizeCommand } from './commands/minimize.js';
 import { recordCommand } from './commands/record.js';
 import { renderCommand } from './commands/render.js';
 import { replayCommand } from './commands/replay.js';
 import { verifyCommand } from './commands/verify.js';
 
-export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand, backendsCommand];
+export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand, backendsCommand, minimizeCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

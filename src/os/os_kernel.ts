@@ -2,8 +2,10 @@
  * The OS kernel (kernels/os_kernel.metal), compiled for the CPU emulator once per process and
  * cached on disk by content like every other kernel.
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
+import { InvalidArgumentError } from '../errors.js';
 import { compileKernel } from '../kernel/compile.js';
 import type { CudaKernel } from '../kernel/cuda/cuda_library.js';
 import type { Kernel } from '../kernel/kernel_library.js';
@@ -27,33 +29,57 @@ export function osKernelPath(): string {
  * package's kernel sources, not these: nothing but a benchmark may call it.
  */
 export function benchmarkOsKernelSource(path: string): void {
-  if (pending || pendingCuda) throw new Error('benchmarkOsKernelSource: a session has already loaded the OS kernel');
+  if (pending.size > 0 || pendingCuda.size > 0) throw new Error('benchmarkOsKernelSource: a session has already loaded the OS kernel');
   benchmarkedSource = path;
 }
 
-let pending: Promise<Kernel> | undefined;
-let pendingCuda: Promise<CudaKernel> | undefined;
+const pending = new Map<string, Promise<Kernel>>();
+const pendingCuda = new Map<string, Promise<CudaKernel>>();
 
-/** The OS kernel built for the CUDA backend (compiled with nvcc for this GPU, cached on disk). */
-export async function loadOsKernelForCuda(): Promise<CudaKernel> {
-  pendingCuda ??= compileKernel({ path: osKernelPath(), backend: 'cuda' })
-    .then((library) => library.kernel(OS_KERNEL_NAME))
-    .catch((error: unknown) => {
-      pendingCuda = undefined;
-      throw error;
-    });
-  return pendingCuda;
+/**
+ * Another copy of the OS kernel (OpenSessionOptions.kernel: an older commit's, a mutant) may differ
+ * in any source but the kernel/host contract: sessions lay device memory out by this build's
+ * gpuos_abi.h, so a copy with another one is refused before it runs.
+ */
+export function checkOsKernelCopy(path: string): string {
+  const resolved = resolve(path);
+  if (resolved === resolve(osKernelPath())) return resolved;
+  const own = join(packageRoot(), 'kernels', 'gpuos_abi.h');
+  let theirs: Buffer;
+  try {
+    theirs = readFileSync(join(dirname(resolved), 'gpuos_abi.h'));
+  } catch (error) {
+    throw new InvalidArgumentError(`${path}: no gpuos_abi.h beside it (${(error as Error).message}); name the os_kernel.metal of a whole kernels directory`, { cause: error });
+  }
+  if (!theirs.equals(readFileSync(own))) throw new InvalidArgumentError(`${path}: its gpuos_abi.h differs from this build's (${own}); the device memory layout would not match. Only kernels of the same ABI can run in one build`);
+  return resolved;
 }
 
-/** The OS kernel; with races, its race-checking build is made ready too (stepSync needs it built). */
-export async function loadOsKernel(options: { races?: boolean } = {}): Promise<Kernel> {
-  pending ??= compileKernel({ path: osKernelPath() })
-    .then((library) => library.kernel(OS_KERNEL_NAME))
-    .catch((error: unknown) => {
-      pending = undefined; // a later call may succeed (e.g. after the toolchain is fixed)
+function cached<T>(map: Map<string, Promise<T>>, path: string, load: () => Promise<T>): Promise<T> {
+  let promise = map.get(path);
+  if (!promise) {
+    promise = load().catch((error: unknown) => {
+      map.delete(path); // a later call may succeed (e.g. after the toolchain is fixed)
       throw error;
     });
-  const kernel = await pending;
+    map.set(path, promise);
+  }
+  return promise;
+}
+
+/** The OS kernel built for the CUDA backend (compiled with nvcc for this GPU, cached on disk). */
+export async function loadOsKernelForCuda(options: { path?: string } = {}): Promise<CudaKernel> {
+  const path = options.path === undefined ? resolve(osKernelPath()) : checkOsKernelCopy(options.path);
+  return cached(pendingCuda, path, () => compileKernel({ path, backend: 'cuda' }).then((library) => library.kernel(OS_KERNEL_NAME)));
+}
+
+/**
+ * The OS kernel (or a copy of it at `path`); with races, its race-checking build is made ready too
+ * (stepSync needs it built).
+ */
+export async function loadOsKernel(options: { races?: boolean; path?: string } = {}): Promise<Kernel> {
+  const path = options.path === undefined ? resolve(osKernelPath()) : checkOsKernelCopy(options.path);
+  const kernel = await cached(pending, path, () => compileKernel({ path }).then((library) => library.kernel(OS_KERNEL_NAME)));
   if (options.races === true) await kernel.library.raceChecked();
   return kernel;
 }

@@ -28,6 +28,7 @@ import { encodeEvent, RAW_EVENT_BYTES, writeRawEvent, type InputEvent, type RawI
 import { QueueFullError, SessionStateError } from './os_errors.js';
 import { GpuFramebufferDigests } from './framebuffer_digests.js';
 import { loadOsKernel, loadOsKernelForCuda, OS_THREADS } from './os_kernel.js';
+import { buildIdentity, kernelSourcesDigest } from '../trace/trace_identity.js';
 import { OsStateView, type FrameState, type WidgetState } from './os_state.js';
 
 /** Where a session's frames run (src/kernel/backends.ts). */
@@ -56,6 +57,12 @@ export interface OpenSessionOptions {
   races?: boolean;
   /** How each frame's threads are scheduled (Kernel.dispatch's schedule; the seed still varies by frame). */
   schedule?: ScheduleOptions;
+  /**
+   * Another copy of the OS kernel to run: the os_kernel.metal of a kernels directory (an older
+   * commit's, a mutant) with the same gpuos_abi.h as this build. Default: the package's kernel.
+   * A trace recorded from such a session names that copy's sources (TraceHeader.kernelDigest).
+   */
+  kernel?: string;
 }
 
 export interface StepOptions {
@@ -207,10 +214,15 @@ export async function openSession(options: OpenSessionOptions): Promise<OsSessio
   const scene = typeof options.scene === 'string' ? loadScene(options.scene) : isCompiledScene(options.scene) ? options.scene : compileScene(options.scene);
   if (options.races !== undefined && typeof options.races !== 'boolean') throw new InvalidArgumentError(`races must be true or false, got ${String(options.races)}`);
   const races = options.races === true;
-  const kernel = backend === 'cuda' ? await loadOsKernelForCuda() : await loadOsKernel({ races });
+  if (options.kernel !== undefined && (typeof options.kernel !== 'string' || options.kernel === '')) throw new InvalidArgumentError(`kernel must be the path of an os_kernel.metal, got ${String(options.kernel)}`);
+  const kernelPath = options.kernel === undefined ? {} : { path: options.kernel };
+  const kernelDigest = options.kernel === undefined ? buildIdentity().kernelDigest : kernelSourcesDigest(options.kernel);
+  const kernel = backend === 'cuda' ? await loadOsKernelForCuda(kernelPath) : await loadOsKernel({ races, ...kernelPath });
   // On a GPU the framebuffer is digested where it lives; on the emulator it lives here.
   const gpuDigests = backend === 'cuda' ? await GpuFramebufferDigests.forCuda(width, height, DIGEST_BLOCK_SIZE) : undefined;
-  return new OsSession(kernel, scene, width, height, seed, backend, races, options.schedule, gpuDigests);
+  const session = new OsSession(kernel, scene, width, height, seed, backend, races, options.schedule, gpuDigests);
+  session.kernelDigest = kernelDigest;
+  return session;
 }
 
 export class OsSession {
@@ -235,6 +247,8 @@ export class OsSession {
   private pendingRequest: FrameRequest | undefined;
   private allBlocks: Uint32Array | undefined;
   private closed = false;
+  /** A digest of the kernel sources this session runs (OpenSessionOptions.kernel; trace headers record it). */
+  kernelDigest = '';
 
   /** @internal use openSession */
   constructor(

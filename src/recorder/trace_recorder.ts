@@ -83,7 +83,7 @@ export class TraceRecorder {
       name: options.name,
       description: options.description ?? '',
       abi: { version: identity.abiVersion, layoutDigest: identity.layoutDigest },
-      kernelDigest: identity.kernelDigest,
+      kernelDigest: session.kernelDigest || identity.kernelDigest,
       backend: session.backend,
       config: { width: session.width, height: session.height, seed: session.seed, checkpointInterval },
       scene: session.scene.source,

@@ -10,7 +10,6 @@ import { compareImages, type CompareOptions } from '../golden/compare.js';
 import { checkGolden, obsoleteGoldens, type GoldenPolicy, type GoldenResult } from '../golden/golden_store.js';
 import { writePng, type RgbaImage } from '../golden/png.js';
 import { GpuosError, InvalidArgumentError } from '../errors.js';
-import { buildIdentity } from '../trace/trace_identity.js';
 import type { HostOperation } from '../trace/trace_types.js';
 import { DIGEST_BLOCK_SIZE } from '../os/session.js';
 import { describeDivergence, type Divergence } from './divergence.js';
@@ -97,7 +96,8 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     const to = Math.min(options.to ?? trace.frameCount, trace.frameCount);
     if (!Number.isInteger(from) || from < 0 || from > to) throw new InvalidArgumentError(`from must be an integer from 0 to ${to}, got ${String(from)}`);
     const warnings: string[] = [];
-    if (trace.header.kernelDigest !== buildIdentity().kernelDigest) warnings.push(`recorded with kernel sources ${trace.header.kernelDigest}; replayed with ${buildIdentity().kernelDigest}`);
+    const replayedWith = replayer.session.kernelDigest;
+    if (trace.header.kernelDigest !== replayedWith) warnings.push(`recorded with kernel sources ${trace.header.kernelDigest}; replayed with ${replayedWith}`);
     const name = trace.header.name;
     // A frame may carry several marks (a scenario marking one frame under two names).
     const marks = new Map<number, string[]>();

@@ -27,6 +27,8 @@ export interface ReplayerOptions {
   races?: boolean;
   /** How every frame's threads are scheduled (OpenSessionOptions.schedule). */
   schedule?: ScheduleOptions;
+  /** Replay through another copy of the OS kernel (OpenSessionOptions.kernel). */
+  kernel?: string;
 }
 
 export interface FrameCheck {
@@ -253,6 +255,7 @@ function checkReplayable(trace: Trace): void {
 async function openFor(trace: Trace, options: ReplayerOptions): Promise<OsSession> {
   const { width, height, seed } = trace.header.config;
   const backend = options.backend ?? 'emulator';
-  if (backend !== 'emulator') return openSession({ scene: trace.header.scene as object, width, height, backend, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.races ? { races: true } : {}), ...(options.schedule ? { schedule: options.schedule } : {}) });
-  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend, races: options.races === true, ...(options.schedule ? { schedule: options.schedule } : {}) });
+  const kernel = options.kernel === undefined ? {} : { kernel: options.kernel };
+  if (backend !== 'emulator') return openSession({ scene: trace.header.scene as object, width, height, backend, ...kernel, ...(options.seed === undefined ? {} : { seed: options.seed }), ...(options.races ? { races: true } : {}), ...(options.schedule ? { schedule: options.schedule } : {}) });
+  return openSession({ scene: trace.header.scene as object, width, height, seed: options.seed ?? seed, backend, ...kernel, races: options.races === true, ...(options.schedule ? { schedule: options.schedule } : {}) });
 }

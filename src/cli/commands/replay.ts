@@ -24,6 +24,8 @@ export const replayCommand: Command = {
       --seed <n>              emulator schedule seed (default: the recording's; any must pass)
       --backend <name>        emulator (default) or cuda: replay on an NVIDIA GPU, every frame
                               checked against the recording (gpuos backends lists what runs here)
+      --kernel <file>         replay through another copy of the OS kernel (the os_kernel.metal of
+                              a kernels directory with this build's gpuos_abi.h)
       --update                rewrite goldens that differ, write missing ones (not with CI set)
       --prune                 with --update: delete goldens no mark names any more
       --no-goldens            skip golden comparisons
@@ -45,6 +47,7 @@ export const replayCommand: Command = {
         to: { type: 'string' },
         seed: { type: 'string' },
         backend: { type: 'string' },
+        kernel: { type: 'string' },
         update: { type: 'boolean' },
         prune: { type: 'boolean' },
         'no-goldens': { type: 'boolean' },
@@ -83,6 +86,7 @@ export const replayCommand: Command = {
         ...(to === undefined ? {} : { to }),
         ...(seed === undefined ? {} : { seed }),
         ...(backend === 'emulator' ? {} : { backend }),
+        ...(parsed.string('kernel') ? { kernel: parsed.string('kernel') } : {}),
         ...(threshold === undefined ? {} : { threshold }),
         ...(maxDiffPixels === undefined ? {} : { maxDiffPixels }),
         ...(parsed.string('golden-dir') ? { root: parsed.string('golden-dir') } : {}),
