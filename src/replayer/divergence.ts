@@ -6,7 +6,8 @@
  * without values.
  */
 import { OsAbi, readScalar, type AbiField } from '../os/abi.js';
-import { widgetName } from '../os/os_state.js';
+import { MODIFIER_BITS } from '../os/input_events.js';
+import { FLAG_BITS, STATE_BITS, widgetName } from '../os/os_state.js';
 import { DIGEST_BLOCK_SIZE } from '../os/session.js';
 import type { CompiledScene } from '../scene/scene_compile.js';
 import { PREDICTED_FRAME_BYTES, type TrackedRange } from '../trace/state_regions.js';
@@ -14,8 +15,15 @@ import { PREDICTED_FRAME_BYTES, type TrackedRange } from '../trace/state_regions
 export interface FieldDifference {
   /** e.g. "frame.focused", "widgets[wifi].state", "layout[#12].y", "text[40..52]" */
   path: string;
+  /** The raw value, as the bytes hold it. */
   expected: number | string;
   actual: number | string;
+  /**
+   * The values as the host API names them, for fields that pack meaning into bits or indices:
+   * widget state and flags (WidgetState's hovered, checked, ...), the focused/hovered/pressed widget,
+   * modifiers and buttons, scroll positions in pixels.
+   */
+  decoded?: { expected: string; actual: string };
 }
 
 export interface Divergence {
@@ -40,6 +48,30 @@ function formatValue(field: AbiField, view: DataView, offset: number): number | 
   if (!field.scalar) return `0x${view.getUint32(offset, true).toString(16)}`;
   const value = readScalar(view, offset, field.scalar);
   return field.scalar === 'f32' ? Math.fround(value) : value;
+}
+
+function bitNames(value: number, bits: Readonly<Record<string, number>>): string {
+  const names = Object.entries(bits).filter(([, bit]) => (value & bit) !== 0).map(([name]) => name);
+  const known = Object.values(bits).reduce((all, bit) => all | bit, 0);
+  if ((value & ~known) !== 0) names.push(`0x${(value & ~known).toString(16)}`);
+  return names.length > 0 ? names.join(' ') : 'none';
+}
+
+/** A raw field value in the host API's terms, where the raw number hides them (FieldDifference.decoded). */
+function decodeField(struct: string, field: string, value: number | string, scene: CompiledScene): string | undefined {
+  if (typeof value !== 'number') return undefined;
+  if (struct === 'gpuos_widget') {
+    if (field === 'state') return bitNames(value, STATE_BITS);
+    if (field === 'flags') return bitNames(value, FLAG_BITS);
+    if (field === 'scroll_target' || field === 'scroll_offset') return `${value / 256} px`;
+    if (field === 'hover_anim' || field === 'press_anim') return (value / 65535).toFixed(3);
+  }
+  if (struct === 'gpuos_frame_state') {
+    if (field === 'focused' || field === 'hovered' || field === 'pressed') return value === OsAbi.get().constant('GPUOS_NO_WIDGET') ? 'none' : widgetName(scene, value);
+    if (field === 'modifiers') return bitNames(value, MODIFIER_BITS);
+    if (field === 'cursor_buttons') return value === 0 ? 'none' : bitNames(value, { primary: 1 });
+  }
+  return undefined;
 }
 
 /** Differences between expected and actual bytes within the tracked ranges (and the predicted frame bytes). */
@@ -79,7 +111,11 @@ export function stateDifferences(expected: Uint8Array, actual: Uint8Array, range
         continue;
       }
       const elementOffset = base + index * size + field.offset + Math.floor((offset - base - index * size - field.offset) / field.size) * field.size;
-      differences.push({ path, expected: formatValue(field, ev, elementOffset), actual: formatValue(field, av, elementOffset) });
+      const difference: FieldDifference = { path, expected: formatValue(field, ev, elementOffset), actual: formatValue(field, av, elementOffset) };
+      const decodedExpected = decodeField(struct, field.name, difference.expected, scene);
+      const decodedActual = decodeField(struct, field.name, difference.actual, scene);
+      if (decodedExpected !== undefined && decodedActual !== undefined) difference.decoded = { expected: decodedExpected, actual: decodedActual };
+      differences.push(difference);
     }
   }
   return differences;
@@ -87,7 +123,10 @@ export function stateDifferences(expected: Uint8Array, actual: Uint8Array, range
 
 export function describeDivergence(divergence: Divergence): string {
   const lines = [`frame ${divergence.frame} diverged from the recording:`];
-  for (const field of divergence.fields) lines.push(`  ${field.path}: expected ${field.expected}, got ${field.actual}`);
+  for (const field of divergence.fields) {
+    const shown = (raw: number | string, decoded: string | undefined) => (decoded === undefined ? String(raw) : `${decoded} (${raw})`);
+    lines.push(`  ${field.path}: expected ${shown(field.expected, field.decoded?.expected)}, got ${shown(field.actual, field.decoded?.actual)}`);
+  }
   if (divergence.blocks.length > 0) {
     const shown = divergence.blocks.slice(0, 12).map((b) => `(${b.x},${b.y})`).join(' ');
     const n = divergence.blocks.length;

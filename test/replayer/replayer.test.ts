@@ -104,7 +104,12 @@ describe('a replay that diverges', () => {
     expect(divergence.blocks.length).toBeGreaterThan(0);
     expect(divergence.regions).toContain('input queue');
     expect(divergence.description).toMatch(new RegExp(`frame ${clickFrame} diverged from the recording:`));
-    expect(divergence.description).toContain(`widgets[updates].state: expected ${STATE_BITS.hovered | STATE_BITS.focused | STATE_BITS.checked}, got ${STATE_BITS.hovered}`);
+    // Raw bits beside the names the host API uses (WidgetState.hovered, focused, checked).
+    expect(field('widgets[updates].state').decoded).toEqual({ expected: 'hovered focused checked', actual: 'hovered' });
+    expect(field('frame.focused').decoded).toEqual({ expected: 'updates', actual: 'none' });
+    expect(field('widgets[updates].activations').decoded).toBeUndefined();
+    expect(divergence.description).toContain(`widgets[updates].state: expected hovered focused checked (${STATE_BITS.hovered | STATE_BITS.focused | STATE_BITS.checked}), got hovered (${STATE_BITS.hovered})`);
+    expect(divergence.description).toContain(`frame.focused: expected updates (${updates}), got none (65535)`);
     expect(divergence.operations).toEqual([]);
     for (const image of [divergence.images.expected, divergence.images.actual, divergence.images.diff]) {
       expect(existsSync(image), image).toBe(true);
