@@ -17,6 +17,7 @@ import { basename } from 'node:path';
 
 import { GpuosError } from '../errors.js';
 import type { BarrierRelease } from '../kernel/barrier_observer.js';
+import type { BarrierMark } from '../kernel/native.js';
 import { OS_KERNEL_NAME, osKernelPath } from './os_kernel.js';
 
 /** The kernel's phases that end at a kernel-scope barrier, named after their first os_phase_* call. */
@@ -87,4 +88,29 @@ export function osPhaseBarriers(): OsPhaseBarrier[] {
 export function osPhaseOf(release: Pick<BarrierRelease, 'site' | 'callPath'>): OsPhase | undefined {
   if (release.callPath.length !== 0 || basename(release.site.file) !== basename(osKernelPath())) return undefined;
   return osPhaseBarriers().find((b) => b.line === release.site.line)?.phase;
+}
+
+/** What a profiled frame spent in each phase: the OS_PHASES, then 'finalize' (after the last barrier). */
+export interface PhaseTime {
+  phase: OsPhase | 'finalize';
+  ns: number;
+}
+
+/**
+ * Splits a profiled frame (FrameResult.barrierTimeline, kernelNs) into its phases: each phase ends
+ * at its kernel-scope barrier; barriers inside a phase belong to it.
+ */
+export function phaseTimes(timeline: readonly BarrierMark[], totalNs: number): PhaseTime[] {
+  const lines = new Map(osPhaseBarriers().map((b) => [b.line, b.phase]));
+  const times: PhaseTime[] = [...OS_PHASES.map((phase) => ({ phase, ns: 0 })), { phase: 'finalize', ns: 0 }];
+  let previous = 0;
+  for (const mark of timeline) {
+    if (mark.file === null || basename(mark.file) !== basename(osKernelPath())) continue;
+    const phase = lines.get(mark.line);
+    if (phase === undefined) continue;
+    times.find((t) => t.phase === phase)!.ns += mark.elapsedNs - previous;
+    previous = mark.elapsedNs;
+  }
+  times[times.length - 1]!.ns = Math.max(0, totalNs - previous);
+  return times;
 }

@@ -11,6 +11,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { OsAbi } from '../os/abi.js';
 import type { ScheduleOptions } from '../kernel/dispatch_options.js';
+import type { BarrierMark } from '../kernel/native.js';
 import { DIGEST_BLOCK_SIZE, openSession, type Backend, type DeviceCapture, type OsSession } from '../os/session.js';
 import { applyRuns, PREDICTED_FRAME_BYTES, trackedRanges, type TrackedRange } from '../trace/state_regions.js';
 import { buildIdentity } from '../trace/trace_identity.js';
@@ -43,6 +44,8 @@ export interface FrameCheck {
   /** The emulator schedule seed the frame's dispatch ran under (varies by frame and by replay seed). */
   seed: bigint;
   divergence?: Divergence;
+  /** With step({ profile: true }): when each barrier released (FrameResult.barrierTimeline). */
+  barrierTimeline?: BarrierMark[];
 }
 
 interface Expected {
@@ -107,14 +110,14 @@ export class Replayer {
     }
   }
 
-  /** Replays frame `position` and checks it. */
-  async step(): Promise<FrameCheck> {
+  /** Replays frame `position` and checks it; `profile` records barrier times (per-phase profiles). */
+  async step(options: { profile?: boolean } = {}): Promise<FrameCheck> {
     if (this.position >= this.frameCount) throw new InvalidArgumentError(`the trace has ${this.frameCount} frames; there is no frame ${this.position}`);
     const frame = this.trace.frame(this.position);
     for (const operation of frame.operations) this.apply(operation);
-    const result = await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
+    const result = await this.session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw, ...(options.profile ? { profile: true } : {}) });
     this.position++;
-    return { ...this.check(frame), kernelNs: result.kernelNs, seed: result.seed ?? 0n, decisionCount: result.decisionCount ?? 0 };
+    return { ...this.check(frame), kernelNs: result.kernelNs, seed: result.seed ?? 0n, decisionCount: result.decisionCount ?? 0, ...(result.barrierTimeline ? { barrierTimeline: result.barrierTimeline } : {}) };
   }
 
   /**
