@@ -10,13 +10,14 @@ import { checkCommand } from './commands/check.js';
 import { goldensCommand } from './commands/goldens.js';
 import { inspectCommand } from './commands/inspect.js';
 import { minimizeCommand } from './commands/minimize.js';
+import { playCommand } from './commands/play.js';
 import { recordCommand } from './commands/record.js';
 import { renderCommand } from './commands/render.js';
 import { replayCommand } from './commands/replay.js';
 import { verifyCommand } from './commands/verify.js';
 import { viewCommand } from './commands/view.js';
 
-export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand, backendsCommand, minimizeCommand, viewCommand];
+export const COMMANDS: readonly Command[] = [recordCommand, replayCommand, inspectCommand, renderCommand, verifyCommand, goldensCommand, checkCommand, backendsCommand, playCommand, viewCommand, minimizeCommand];
 
 export function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

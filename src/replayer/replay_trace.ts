@@ -80,6 +80,8 @@ export interface ReplayReport {
   durationMs: number;
   /** Set when the trace could not be replayed at all (unreadable, invalid): code and message. */
   error?: string;
+  /** The kernel copy it was replayed through (ReplayerOptions.kernel), if not the package's. */
+  kernel?: string;
 }
 
 /** The report of a trace that could not be replayed: a run of many traces goes on past it. */
@@ -103,7 +105,7 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     const marks = new Map<number, string[]>();
     for (const g of trace.goldens) marks.set(g.frame, [...(marks.get(g.frame) ?? []), g.name]);
     const goldens: GoldenResult[] = [];
-    const report: ReplayReport = { trace: path, name, frames: trace.frameCount, replayed: 0, from, to, ok: true, goldens, obsolete: [], warnings, durationMs: 0 };
+    const report: ReplayReport = { trace: path, name, frames: trace.frameCount, replayed: 0, from, to, ok: true, goldens, obsolete: [], warnings, durationMs: 0, ...(options.kernel === undefined ? {} : { kernel: options.kernel }) };
 
     await replayer.seek(from);
     while (replayer.position < to) {

@@ -3,7 +3,7 @@
  * URIs, no scripts, no network), listing every trace, and for each failure the frame's expected,
  * actual and diff images side by side, the divergence, and the events the host wrote before it.
  */
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 import { ensureDirectory, readBoundedFile, writeFileAtomic } from '../files.js';
 import { pixelsDiffer, type GoldenResult } from '../golden/golden_store.js';
@@ -99,7 +99,31 @@ function eventList(frame: number, operations: readonly HostOperation[]): string 
 ${events.length ? `<ol class="events">${events.map((e) => `<li>${escape(e)}</li>`).join('')}</ol>` : '<p>none: the frame ran on time alone</p>'}`;
 }
 
-function goldenSection(golden: GoldenResult, operations?: readonly HostOperation[]): string {
+/** A word of a shell command line, quoted when it needs to be. */
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that opens `gpuos view` where a failure is: a local server with a per-run token has
+ * no address a static report could link to, so the report names the command that starts it.
+ */
+export function viewCommandLine(report: Pick<ReplayReport, 'trace' | 'kernel'>, frame: number, golden?: GoldenResult): string {
+  const words = ['gpuos', 'view', report.trace, '--frame', String(frame)];
+  if (golden) {
+    words.push('--golden', golden.name);
+    const root = dirname(dirname(resolve(golden.golden)));
+    if (root !== resolve('golden')) words.push('--golden-dir', root);
+  }
+  if (report.kernel) words.push('--kernel', report.kernel);
+  return words.map(shellWord).join(' ');
+}
+
+function viewLink(command: string): string {
+  return `<p class="view-command">Explore it frame by frame: <code>${escape(command)}</code></p>`;
+}
+
+function goldenSection(golden: GoldenResult, operations?: readonly HostOperation[], view?: string): string {
   const diffPixels = golden.comparison ? ` (${pixelsDiffer(golden.comparison.diffPixels)})` : '';
   const where = golden.comparison?.where ? `: ${describeDifferingPixels(golden.comparison.where)}` : '';
   const frame = golden.frame === undefined ? '' : ` at frame ${golden.frame}`;
@@ -109,6 +133,7 @@ function goldenSection(golden: GoldenResult, operations?: readonly HostOperation
 <div class="images">${image(golden.golden, 'expected (golden)')}${image(golden.actual, 'actual')}${image(golden.diff, 'diff')}</div>
 ${zoomSection(golden.golden, golden.actual, golden.comparison?.where?.box)}
 ${golden.frame !== undefined && operations ? eventList(golden.frame, operations) : ''}
+${view ? viewLink(view) : ''}
 </section>`;
 }
 
@@ -136,9 +161,10 @@ function traceSection(report: ReplayReport): string {
 <div class="images">${image(d.images.expected, d.images.exact ? 'expected (recording)' : `expected (recording; ${d.images.unknownBlocks} blocks known by digest only, hatched)`)}${image(d.images.actual, 'actual (replay)')}${image(d.images.diff, 'diff')}</div>
 ${zoomSection(d.images.expected, d.images.actual)}
 ${eventList(d.frame, d.operations)}
+${viewLink(viewCommandLine(report, d.frame))}
 </section>`);
   }
-  for (const golden of report.goldens.filter((g) => g.failed)) parts.push(goldenSection(golden, report.goldenFrames?.find((f) => f.frame === golden.frame)?.operations));
+  for (const golden of report.goldens.filter((g) => g.failed)) parts.push(goldenSection(golden, report.goldenFrames?.find((f) => f.frame === golden.frame)?.operations, golden.frame === undefined ? undefined : viewCommandLine(report, golden.frame, golden)));
   const written = report.goldens.filter((g) => g.status === 'written' || g.status === 'updated');
   if (written.length) parts.push(`<p class="note">goldens written: ${written.map((g) => `<code>${escape(g.golden)}</code> (${g.status})`).join(', ')}</p>`);
   if (report.obsolete.length) parts.push(`<p class="note">obsolete goldens (no mark names them): ${report.obsolete.map((p) => `<code>${escape(p)}</code>`).join(', ')}</p>`);
@@ -184,6 +210,28 @@ export function writeHtmlReport(path: string, reports: readonly ReplayReport[], 
 <p class="summary" data-failed="${failed.length}" data-total="${reports.length}">${escape(summary)} · ${escape(new Date().toISOString())}</p>
 ${failed.length ? `<nav><p>failed: ${failed.map((r) => `<a href="#${escape(r.name)}">${escape(r.name)}</a>`).join(', ')}</p></nav>` : ''}
 ${ordered.map(traceSection).join('\n')}
+</body></html>
+`;
+  ensureDirectory(dirname(path));
+  writeFileAtomic(path, html);
+  return path;
+}
+
+/**
+ * The report of toMatchGolden failures in one test file (vitest runs write it beside the trace
+ * reports): each failed golden with its images, zoom and where its pixels differ.
+ */
+export function writeGoldenReport(path: string, testFile: string, goldens: readonly GoldenResult[]): string {
+  const failed = goldens.filter((g) => g.failed);
+  const summary = `${failed.length} golden${failed.length === 1 ? '' : 's'} failed in ${testFile}`;
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>toMatchGolden: ${escape(summary)}</title><style>${STYLE}</style></head>
+<body>
+<h1>toMatchGolden</h1>
+<p class="summary" data-failed="${failed.length}" data-total="${goldens.length}">${escape(summary)} · ${escape(new Date().toISOString())}</p>
+<article class="trace fail"><h2><span class="badge fail">FAIL</span> ${escape(testFile)}</h2>
+${failed.map((g) => goldenSection(g)).join('\n')}
+</article>
 </body></html>
 `;
   ensureDirectory(dirname(path));

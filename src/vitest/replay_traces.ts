@@ -12,7 +12,7 @@ import { afterAll, describe, it } from 'vitest';
 
 import { GpuosError } from '../errors.js';
 import { replayTrace, unreplayableTrace, type ReplayReport, type ReplayTraceOptions } from '../replayer/replay_trace.js';
-import { writeHtmlReport } from '../report/html_report.js';
+import { viewCommandLine, writeHtmlReport } from '../report/html_report.js';
 import { goldenMode } from './golden_mode.js';
 
 export interface ReplayTracesOptions extends Omit<ReplayTraceOptions, 'update' | 'ci' | 'onFrame'> {
@@ -28,12 +28,14 @@ export function formatReplayFailure(report: ReplayReport): string {
   if (report.divergence) {
     lines.push(report.divergence.description);
     lines.push(`  expected: ${report.divergence.images.expected}`, `  actual:   ${report.divergence.images.actual}`, `  diff:     ${report.divergence.images.diff}`);
+    lines.push(`  explore:  ${viewCommandLine(report, report.divergence.frame)}`);
   }
   for (const golden of report.goldens.filter((g) => g.failed)) {
     lines.push(`golden ${golden.name} (frame marked in the trace): ${golden.message}`);
     lines.push(`  expected: ${golden.golden}`);
     if (golden.actual) lines.push(`  actual:   ${golden.actual}`);
     if (golden.diff) lines.push(`  diff:     ${golden.diff}`);
+    if (golden.frame !== undefined) lines.push(`  explore:  ${viewCommandLine(report, golden.frame, golden)}`);
   }
   return lines.join('\n');
 }

@@ -137,13 +137,16 @@ describe('usage', () => {
 
   const options: Record<string, string[]> = {
     record: ['-o, --output', '--out-dir'],
-    replay: ['--from', '--to', '--seed', '--backend', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
+    replay: ['--from', '--to', '--seed', '--backend', '--kernel', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
     inspect: ['--events', '--frames', '--json', '--salvage'],
     render: ['--frame', '-o, --output', '--backend'],
     verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json', '--backends'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
     check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list'],
     backends: ['--json'],
+    play: ['--record', '--name', '--width', '--height', '--kernel'],
+    view: ['--frame', '--golden', '--golden-dir', '--kernel'],
+    minimize: ['--until', '-o, --output', '--kernel', '--reference-kernel', '--seed', '--races', '--golden-dir', '--time', '--replays', '--json'],
   };
 
   it('every command is covered here', () => {

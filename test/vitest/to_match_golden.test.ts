@@ -1,5 +1,5 @@
 /** expect(frame).toMatchGolden(name): the matcher users put in their own tests. */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +46,13 @@ describe('toMatchGolden', () => {
     }
     expect(message).toMatch(/expected the frame to match .*form-first-frame\.png: 1 pixel differs/);
     expect(message).toMatch(/actual: .*form-first-frame\.actual\.png/);
+    // The failure reaches an HTML report of its own (not the CLI's, not the trace replays').
+    const report = /; report: (\S+\.html)$/.exec(message)?.[1];
+    expect(report).toBe(join('test-output', 'vitest', 'golden-matcher.html'));
+    const html = readFileSync(report!, 'utf8');
+    expect(html).toContain('data-golden="form-first-frame"');
+    expect(html).toMatch(/1 pixel differs/);
+    expect(html).toContain('test/vitest/to_match_golden.test.ts');
     // Within the allowed difference it passes.
     expect(session).toMatchGolden('form-first-frame', { root, group: 'matcher', maxDiffPixels: 1 });
     expect(session).not.toMatchGolden('form-first-frame', { root, group: 'matcher', artifacts: join(root, 'artifacts') });

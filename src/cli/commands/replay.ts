@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { isCi, type GoldenResult, type GoldenStatus } from '../../golden/golden_store.js';
 import { GpuosError } from '../../errors.js';
 import { replayTrace, unreplayableTrace, type ReplayReport } from '../../replayer/replay_trace.js';
-import { writeHtmlReport } from '../../report/html_report.js';
+import { viewCommandLine, writeHtmlReport } from '../../report/html_report.js';
 import { Trace } from '../../trace/trace_reader.js';
 import { requireBackend } from '../../kernel/backends.js';
 import { backendOption, checkOutputPath, EXIT_FAILED, EXIT_OK, EXIT_USAGE, findTraces, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
@@ -156,7 +156,14 @@ function printReport(report: ReplayReport, io: Io): void {
   io.out(`${report.ok ? 'PASS' : 'FAIL'} ${report.name}: ${report.replayed} frames, ${goldenSummary(goldens)} (${report.durationMs.toFixed(0)} ms)`);
   for (const warning of report.warnings) io.out(`  warning: ${warning}`);
   if (report.incomplete && !report.ok) io.out(`  incomplete: ${report.incomplete.message}`);
-  if (report.divergence) io.out(report.divergence.description.replace(/^/gm, '  '));
-  for (const golden of goldens) if (golden.status !== 'match') io.out(`  golden ${golden.name}: ${golden.status}: ${golden.message}`);
+  if (report.divergence) {
+    io.out(report.divergence.description.replace(/^/gm, '  '));
+    io.out(`  explore: ${viewCommandLine(report, report.divergence.frame)}`);
+  }
+  for (const golden of goldens) {
+    if (golden.status === 'match') continue;
+    io.out(`  golden ${golden.name}: ${golden.status}: ${golden.message}`);
+    if (golden.failed && golden.frame !== undefined) io.out(`    explore: ${viewCommandLine(report, golden.frame, golden)}`);
+  }
   for (const path of report.obsolete) io.out(`  obsolete golden (no mark names it): ${path}`);
 }
