@@ -19,7 +19,10 @@ export class Timeline {
     this.range.max = String(summary.frames - 1);
     this.number.max = String(summary.frames - 1);
     byId('frame-count').textContent = `of ${summary.frames}`;
-    this.range.addEventListener('input', () => this.onChange(Number(this.range.value)));
+    this.range.addEventListener('input', () => {
+      this.number.value = this.range.value;
+      this.onChange(Number(this.range.value));
+    });
     this.number.addEventListener('change', () => this.go(Number(this.number.value)));
     byId('prev').addEventListener('click', () => this.go(this.value - 1));
     byId('next').addEventListener('click', () => this.go(this.value + 1));
