@@ -5,7 +5,7 @@
  * fail, and directory creation. Failures are GpuosError E_IO naming the path.
  */
 import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 
 import { GpuosError } from './errors.js';
 
@@ -91,10 +91,20 @@ export function ensureDirectory(dir: string): void {
 }
 
 /**
- * Writes `data` to a temporary file beside `path`, then renames it over `path`: a reader never
- * sees half a file, and a failed write leaves neither a partial file nor the temporary behind.
+ * Every output file (traces, PNGs, reports, JSON) goes through here before it is created: its
+ * directory is made if missing, so `-o some/new/dir/x.png` works the same for every command.
+ */
+export function prepareOutputFile(path: string): void {
+  ensureDirectory(dirname(resolve(path)));
+}
+
+/**
+ * Writes `data` to a temporary file beside `path` (its directory made first), then renames it over
+ * `path`: a reader never sees half a file, and a failed write leaves neither a partial file nor the
+ * temporary behind.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  prepareOutputFile(path);
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(temporary, data);

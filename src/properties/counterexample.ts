@@ -4,10 +4,9 @@
  * events) and the trace that scenario records (<property>.gtrace), plus the failure report
  * (failure.txt). `gpuos replay`, `gpuos inspect` and `gpuos render` take the trace as is.
  */
-import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { ensureDirectory } from '../files.js';
+import { ensureDirectory, writeFileAtomic } from '../files.js';
 import { recordScenario } from '../recorder/scenario_runner.js';
 import type { LoadedScenario } from '../recorder/scenario.js';
 import { scenarioOf, type OsCase } from './os_case.js';
@@ -43,8 +42,8 @@ export async function writeCounterexample(dir: string, property: string, osCase:
   const scenario = scenarioOf(name, `A counterexample to the property '${property}' (test-output/properties/${property}/failure.txt).`, osCase);
   try {
     ensureDirectory(folder);
-    writeFileSync(files.scene, `${JSON.stringify(osCase.scene, null, 2)}\n`);
-    writeFileSync(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`);
+    writeFileAtomic(files.scene, `${JSON.stringify(osCase.scene, null, 2)}\n`);
+    writeFileAtomic(files.scenario, `${JSON.stringify(scenario, null, 2)}\n`);
   } catch (error) {
     // A failure must not be lost to a bad output folder: the caller still prints the case.
     files.writeError = error instanceof Error ? error.message : String(error);
@@ -59,7 +58,7 @@ export async function writeCounterexample(dir: string, property: string, osCase:
     files.recordError = error instanceof Error ? error.message : String(error);
   }
   try {
-    writeFileSync(files.report, `${report}\n`);
+    writeFileAtomic(files.report, `${report}\n`);
   } catch (error) {
     files.writeError = error instanceof Error ? error.message : String(error);
   }

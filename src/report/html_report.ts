@@ -5,7 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 
-import { ensureDirectory, readBoundedFile, writeFileAtomic } from '../files.js';
+import { readBoundedFile, writeFileAtomic } from '../files.js';
 import { pixelsDiffer, type GoldenResult } from '../golden/golden_store.js';
 import { describeDifferingPixels } from '../golden/compare.js';
 import { encodePng, MAX_PNG_FILE_BYTES, readPng, type RgbaImage } from '../golden/png.js';
@@ -212,7 +212,6 @@ ${failed.length ? `<nav><p>failed: ${failed.map((r) => `<a href="#${escape(r.nam
 ${ordered.map(traceSection).join('\n')}
 </body></html>
 `;
-  ensureDirectory(dirname(path));
   writeFileAtomic(path, html);
   return path;
 }
@@ -234,7 +233,6 @@ ${failed.map((g) => goldenSection(g)).join('\n')}
 </article>
 </body></html>
 `;
-  ensureDirectory(dirname(path));
   writeFileAtomic(path, html);
   return path;
 }

@@ -5,6 +5,7 @@
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
 
+import { prepareOutputFile } from '../files.js';
 import { frameRecord, preamble } from './record_framing.js';
 import { TraceError } from './trace_error.js';
 import { encodeCheckpoint, encodeEnd, encodeFrame, encodeGolden, encodeHeader, LIMITS, type FrameContext } from './trace_records.js';
@@ -31,6 +32,7 @@ export class TraceWriter {
    */
   static create(path: string, header: TraceHeader, options: { exclusive?: boolean } = {}): TraceWriter {
     let fd: number;
+    prepareOutputFile(path);
     try {
       fd = openSync(path, options.exclusive ? 'wx' : 'w');
     } catch (error) {

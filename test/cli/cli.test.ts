@@ -142,7 +142,7 @@ describe('usage', () => {
     render: ['--frame', '-o, --output', '--backend'],
     verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json', '--backends'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
-    check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list'],
+    check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list', '--json'],
     backends: ['--json'],
     play: ['--record', '--name', '--width', '--height', '--kernel'],
     view: ['--frame', '--golden', '--golden-dir', '--kernel'],
@@ -525,6 +525,16 @@ describe('render', () => {
     expect(r.out).toEqual([`frame 5 of form-toggle -> ${output}`]);
     const png = readPng(output);
     expect([png.width, png.height]).toEqual([fixture.width, fixture.height]);
+  });
+
+  it('makes the directories an output path names, as every command does (one prepareOutputFile)', async () => {
+    const output = join(dir, 'new', 'nested', 'f.png');
+    const r = await gpuos('render', TOGGLE_TRACE, '--frame', '1', '-o', output);
+    expect(r.code, r.text).toBe(0);
+    expect(readPng(output).width).toBe(fixture.width);
+    const report = join(dir, 'reports', 'deep', 'r.html');
+    expect((await gpuos('replay', TOGGLE_TRACE, '--no-goldens', '--report', report)).code).toBe(0);
+    expect(existsSync(report)).toBe(true);
   });
 
   it('renders a marked frame exactly as the replay compares it with its golden', async () => {

@@ -33,6 +33,16 @@ describe('gpuos check', () => {
     expect(existsSync(join(out, 'layout-matches-model'))).toBe(false); // nothing written on a pass
   });
 
+  it('--json prints one JSON document of the results on stdout, the progress lines on stderr', async () => {
+    const r = await gpuos('check', 'layout-matches-model', '--runs', '5', '--seed', '7', '--scale', 'test', '--out', out, '--json');
+    expect(r.code, r.text).toBe(0);
+    const result = JSON.parse(r.out.join('\n'));
+    expect(result).toMatchObject({ failed: 0, notRun: 0, properties: [{ property: 'layout-matches-model', ok: true, runs: 5, seed: 7 }] });
+    expect(r.err.join('\n')).toMatch(/^PASS layout-matches-model: 5 cases/m);
+    const list = JSON.parse((await gpuos('check', '--list', '--json')).out.join('\n'));
+    expect(list.map((p: { name: string }) => p.name)).toEqual(PROPERTIES.map((p) => p.name));
+  });
+
   it('--time stops starting new cases and says so', async () => {
     const r = await gpuos('check', 'layout-matches-model', '--runs', '1000000', '--time', '1s', '--seed', '3', '--scale', 'test', '--out', out);
     expect(r.code, r.text).toBe(0);

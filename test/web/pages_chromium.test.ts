@@ -54,17 +54,19 @@ async function replayedFramebuffer(trace: string, frame: number, kernel?: string
 
 /** The pixels of an <img> at its natural size, as the page decoded them. */
 async function imagePixels(page: Page, selector: string): Promise<Uint8Array> {
-  const base64 = await page.locator(selector).evaluate((img: HTMLImageElement) => {
+  // Browser code as a string: this file is compiled for Node, without the DOM's types.
+  const base64 = await page.evaluate<string>(`(() => {
+    const img = document.querySelector(${JSON.stringify(selector)});
     const canvas = document.createElement('canvas');
     canvas.width = img.naturalWidth;
     canvas.height = img.naturalHeight;
-    const context = canvas.getContext('2d')!;
+    const context = canvas.getContext('2d');
     context.drawImage(img, 0, 0);
     const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
     let binary = '';
-    for (let i = 0; i < data.length; i++) binary += String.fromCharCode(data[i]!);
+    for (let i = 0; i < data.length; i++) binary += String.fromCharCode(data[i]);
     return btoa(binary);
-  });
+  })()`);
   return new Uint8Array(Buffer.from(base64, 'base64'));
 }
 
@@ -107,12 +109,12 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('in chromium', () => {
       await page.mouse.down();
       await page.mouse.up();
       // The toggle's state reaches the page's frame-state table once the OS has taken the click.
-      await page.waitForFunction(() => document.querySelector('#frame-state')?.textContent?.includes('"updates"'));
+      await page.waitForFunction(`document.querySelector('#frame-state')?.textContent?.includes('"updates"')`);
       await page.locator('#golden-name').fill('after-click');
       await page.click('#mark-golden');
-      await page.waitForFunction(() => document.querySelector('#recording-status')?.textContent?.includes('after-click'));
+      await page.waitForFunction(`document.querySelector('#recording-status')?.textContent?.includes('after-click')`);
       const before = Number(await page.locator('#recording-status').getAttribute('data-frames'));
-      await page.waitForFunction((n) => Number(document.querySelector('#recording-status')?.getAttribute('data-frames')) > n + 5, before);
+      await page.waitForFunction(`Number(document.querySelector('#recording-status')?.getAttribute('data-frames')) > ${before + 5}`);
       await page.click('#stop');
       await page.waitForSelector('#recording-status[data-written]');
     } finally {
@@ -169,7 +171,7 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('in chromium', () => {
       expect(target).toBeGreaterThan(frames * 0.5);
       expect(target).toBeLessThan(frames * 0.9);
       await page.waitForSelector(`body[data-frame="${target}"]`);
-      await page.waitForFunction((n) => document.querySelector('#frame-image')?.getAttribute('data-frame') === String(n), target);
+      await page.waitForSelector(`#frame-image[data-frame="${target}"]`);
       const shown = await imagePixels(page, '#frame-image');
       const expected = await replayedFramebuffer(trace, target);
       expect(shown.byteLength).toBe(expected.byteLength);

@@ -63,18 +63,21 @@ export const checkCommand: Command = {
                        a rerun needs the scale the failure printed
       --out <dir>      where counterexamples go (default test-output/properties)
       --list           list the properties and what each checks
+      --json           print the results (or with --list, the properties) as JSON
   -h, --help
 
   docs/PROPERTIES.md describes every property, its oracle and what it cannot see.`,
   async run(args, io) {
     const parsed = parse(
       args,
-      { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, commands: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, list: { type: 'boolean' } },
+      { runs: { type: 'string' }, time: { type: 'string' }, seed: { type: 'string' }, path: { type: 'string' }, commands: { type: 'string' }, scale: { type: 'string' }, out: { type: 'string' }, list: { type: 'boolean' }, json: { type: 'boolean' } },
       checkCommand,
     );
     if (parsed.flag('help')) return io.out(checkCommand.usage), EXIT_OK;
+    const json = parsed.flag('json');
     if (parsed.flag('list')) {
-      for (const p of PROPERTIES) io.out(`${p.name}\n  ${p.claim}\n  oracle: ${p.oracle}`);
+      if (json) io.out(JSON.stringify(PROPERTIES.map((p) => ({ name: p.name, claim: p.claim, oracle: p.oracle })), null, 2));
+      else for (const p of PROPERTIES) io.out(`${p.name}\n  ${p.claim}\n  oracle: ${p.oracle}`);
       return EXIT_OK;
     }
     const properties = selected(parsed.positionals);
@@ -99,6 +102,9 @@ export const checkCommand: Command = {
     const started = Date.now();
     let failed = 0;
     let notRun = 0;
+    // With --json the lines below go to stderr and one JSON document to stdout at the end.
+    const say = json ? (line: string) => io.err(line) : (line: string) => io.out(line);
+    const results: object[] = [];
     for (const [i, property] of properties.entries()) {
       const share = timeMs === undefined ? undefined : Math.max(1, (timeMs - (Date.now() - started)) / (properties.length - i));
       const progress = new Progress(io, `checking ${property.name}`, path !== undefined ? 1 : runs, 'cases');
@@ -118,18 +124,21 @@ export const checkCommand: Command = {
         progress.interrupt();
         if (!(error instanceof GpuosError)) throw error;
         notRun++;
-        io.out(`ERROR ${property.name}: not run: ${error.code}: ${error.message}`);
+        say(`ERROR ${property.name}: not run: ${error.code}: ${error.message}`);
+        results.push({ property: property.name, ok: false, error: { code: error.code, message: error.message } });
         continue;
       }
+      results.push(result.ok ? result : { ...result, report: formatFailure(result) });
       if (result.ok) {
-        io.out(passLine(result));
+        say(passLine(result));
       } else {
         progress.interrupt();
         failed++;
-        io.out(`FAIL ${property.name}\n${formatFailure(result)}`);
+        say(`FAIL ${property.name}\n${formatFailure(result)}`);
       }
     }
-    io.out(`${properties.length} propert${properties.length === 1 ? 'y' : 'ies'} checked, ${failed} failed${notRun > 0 ? `, ${notRun} could not run` : ''}.`);
+    say(`${properties.length} propert${properties.length === 1 ? 'y' : 'ies'} checked, ${failed} failed${notRun > 0 ? `, ${notRun} could not run` : ''}.`);
+    if (json) io.out(JSON.stringify({ properties: results, failed, notRun }, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2));
     if (failed > 0) return EXIT_FAILED;
     return notRun > 0 ? EXIT_USAGE : EXIT_OK;
   },
