@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 
 import { compareImages, type DifferingPixels } from '../golden/compare.js';
-import { goldenPath } from '../golden/golden_store.js';
+import { goldenPath, pixelsDiffer } from '../golden/golden_store.js';
 import { encodePng, PngError, readPng, type RgbaImage } from '../golden/png.js';
 import { InvalidArgumentError } from '../errors.js';
 import { describeOperation } from '../os/host_operations.js';
@@ -226,7 +226,7 @@ export class TraceViewer {
     }
     const comparison = compareImages(expected, actual, { threshold: 0 });
     const status = comparison.pass ? 'match' : 'mismatch';
-    const message = comparison.sizeMismatch ? `the golden is ${expected.width}x${expected.height}, the frame ${actual.width}x${actual.height}` : comparison.pass ? 'identical' : `${comparison.diffPixels} pixels differ`;
+    const message = comparison.sizeMismatch ? `the golden is ${expected.width}x${expected.height}, the frame ${actual.width}x${actual.height}` : comparison.pass ? 'identical' : pixelsDiffer(comparison.diffPixels);
     return {
       view: { ...base, status, message, diffPixels: comparison.diffPixels, ...(comparison.where ? { where: comparison.where } : {}) },
       images: { expected: encodePng(expected), actual: encodePng(actual), ...(comparison.diff ? { diff: encodePng(comparison.diff) } : {}) },

@@ -7,7 +7,7 @@ import { getJson } from '../shared/api.js';
 import { byId, h, replace } from '../shared/dom.js';
 import type { GoldenView, TraceSummary } from './types.js';
 
-const MAX_ZOOM = 8;
+const MAX_ZOOM = 16;
 /** The zoomed view shows the differing pixels' box with this margin, at most this wide. */
 const ZOOM_MARGIN = 8;
 const ZOOM_WIDTH = 360;
