@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 
 import { InvalidArgumentError } from '../errors.js';
 import { PLAIN_NAME } from '../files.js';
+import { OsAbi } from '../os/abi.js';
 import { phaseTimes, type PhaseTime } from '../os/os_phases.js';
 import { DEFAULT_DELTA_US, openSession, type OsSession } from '../os/session.js';
 import type { FrameState } from '../os/os_state.js';
@@ -16,8 +17,12 @@ import type { InputEvent } from '../os/input_events.js';
 import { TraceRecorder, type RecordingSummary } from '../recorder/trace_recorder.js';
 import { loadScene, type CompiledScene } from '../scene/scene_compile.js';
 
-/** A page's step: at most this many events (a burst of pointer moves coalesces in the page). */
-export const MAX_EVENTS_PER_STEP = 64;
+/**
+ * A page's step carries at most the events one frame consumes (GPUOS_EVENTS_PER_FRAME): a page
+ * that sends that many every frame never fills the ring, so no step is refused for lack of room.
+ * More wait in the page for the next step.
+ */
+export const MAX_EVENTS_PER_STEP: number = OsAbi.get().constant('GPUOS_EVENTS_PER_FRAME');
 /** The longest time one step may represent (a page in a background tab resumes with this). */
 export const MAX_STEP_US = 1_000_000;
 
@@ -64,7 +69,7 @@ export class LiveOs {
   private recordedFrames = 0;
   private goldens: string[] = [];
   private last: RecordingSummary | null = null;
-  private lastDigest = 0n;
+  private lastBlocks: Uint32Array | undefined;
 
   private readonly traceName: string;
 
@@ -104,9 +109,10 @@ export class LiveOs {
     if (events.length > 0) this.session.pushEvents(events);
     const result = await this.session.step({ deltaUs, profile: true });
     if (this.recorder) this.recordedFrames++;
-    const digest = this.session.capture().digest;
-    const changed = digest !== this.lastDigest;
-    this.lastDigest = digest;
+    // The framebuffer's block digests, not the frame digest (the state changes every frame: the time).
+    const blocks = this.session.capture().blocks;
+    const changed = this.lastBlocks === undefined || !Buffer.from(blocks.buffer, blocks.byteOffset, blocks.byteLength).equals(Buffer.from(this.lastBlocks.buffer, this.lastBlocks.byteOffset, this.lastBlocks.byteLength));
+    this.lastBlocks = blocks.slice();
     return {
       frame: this.session.frameCount - 1,
       timeUs: result.frame.timeUs,
@@ -164,7 +170,7 @@ export class LiveOs {
   private async restart(): Promise<void> {
     this.session?.close();
     this.session = await openSession({ scene: this.scene, width: this.options.width, height: this.options.height, ...(this.options.kernel === undefined ? {} : { kernel: this.options.kernel }) });
-    this.lastDigest = 0n;
+    this.lastBlocks = undefined;
   }
 
   private startRecording(): void {

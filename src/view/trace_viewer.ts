@@ -186,7 +186,9 @@ export class TraceViewer {
    */
   png(which: 'actual' | 'expected' | 'diff'): Uint8Array {
     if (!this.image) throw new InvalidArgumentError('no frame has been shown yet');
-    if (which === 'actual' || !this.expected) return which === 'diff' ? encodePng(compareImages(this.image, this.image, { threshold: 0 }).diff ?? this.image) : encodePng(this.image);
+    if (which === 'diff' && !this.expected) throw new InvalidArgumentError(`frame ${this.shown} replays as recorded: there is no difference to show`);
+    // Where the replay matches the recording, the recording's picture is the replay's.
+    if (which === 'actual' || !this.expected) return encodePng(this.image);
     if (which === 'expected') return encodePng(this.expected);
     return encodePng(compareImages(this.expected, this.image, { threshold: 0 }).diff ?? this.image);
   }

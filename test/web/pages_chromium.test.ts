@@ -109,12 +109,16 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('in chromium', () => {
       await page.mouse.down();
       await page.mouse.up();
       // The toggle's state reaches the page's frame-state table once the OS has taken the click.
-      await page.waitForFunction(`document.querySelector('#frame-state')?.textContent?.includes('"updates"')`);
+      await page.locator('#frame-state', { hasText: '"updates"' }).waitFor();
       await page.locator('#golden-name').fill('after-click');
       await page.click('#mark-golden');
-      await page.waitForFunction(`document.querySelector('#recording-status')?.textContent?.includes('after-click')`);
+      await page.locator('#recording-status', { hasText: 'after-click' }).waitFor();
       const before = Number(await page.locator('#recording-status').getAttribute('data-frames'));
-      await page.waitForFunction(`Number(document.querySelector('#recording-status')?.getAttribute('data-frames')) > ${before + 5}`);
+      // Polled from here: the page's Content-Security-Policy refuses the string evaluation waitForFunction would use.
+      for (let tries = 0; Number(await page.locator('#recording-status').getAttribute('data-frames')) <= before + 5; tries++) {
+        expect(tries, 'frames keep being recorded').toBeLessThan(200);
+        await page.waitForTimeout(50);
+      }
       await page.click('#stop');
       await page.waitForSelector('#recording-status[data-written]');
     } finally {
