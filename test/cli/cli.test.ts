@@ -139,7 +139,7 @@ describe('usage', () => {
     record: ['-o, --output', '--out-dir'],
     replay: ['--from', '--to', '--seed', '--backend', '--kernel', '--update', '--prune', '--no-goldens', '--golden-dir', '--threshold', '--max-diff-pixels', '--output', '--report', '--json'],
     inspect: ['--events', '--frames', '--json', '--salvage'],
-    render: ['--frame', '-o, --output', '--backend'],
+    render: ['--frame', '-o, --output', '--backend', '--kernel', '--json'],
     verify: ['--repeat', '--seed', '--schedules', '--strategy', '--depth', '--pct-steps', '--preemptions', '--script', '--kernel', '--inputs', '--races', '--no-races', '--json', '--backends'],
     goldens: ['list', 'update', '--prune', '--golden-dir'],
     check: ['--runs', '--time', '--seed', '--path', '--scale', '--out', '--list', '--json'],
@@ -525,6 +525,13 @@ describe('render', () => {
     expect(r.out).toEqual([`frame 5 of form-toggle -> ${output}`]);
     const png = readPng(output);
     expect([png.width, png.height]).toEqual([fixture.width, fixture.height]);
+  });
+
+  it('--json says what was written and whether the frame replays as recorded', async () => {
+    const output = join(dir, 'json.png');
+    const r = await gpuos('render', TOGGLE_TRACE, '--frame', '3', '-o', output, '--json');
+    expect(r.code, r.text).toBe(0);
+    expect(JSON.parse(r.out.join('\n'))).toEqual({ trace: TOGGLE_TRACE, name: 'form-toggle', frame: 3, backend: 'emulator', output, matchesRecording: true });
   });
 
   it('makes the directories an output path names, as every command does (one prepareOutputFile)', async () => {

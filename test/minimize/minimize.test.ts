@@ -12,6 +12,8 @@ import { minimizeTrace } from '../../src/minimize/minimize_trace.js';
 import { loadScenario } from '../../src/recorder/scenario.js';
 import { recordScenario } from '../../src/recorder/scenario_runner.js';
 import { replayTrace } from '../../src/replayer/replay_trace.js';
+import { Replayer } from '../../src/replayer/replayer.js';
+import { readPng } from '../../src/golden/png.js';
 import { Trace } from '../../src/trace/trace_reader.js';
 import { gpuos } from '../cli/cli_helpers.js';
 
@@ -156,6 +158,40 @@ process.exit(downs >= 2 ? 1 : 0);
     expect(events(output).pointerDowns).toBe(2);
     expect(summary.after.events).toBe(2);
     expect(summary.after.frames).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('kernel copies elsewhere in the CLI', () => {
+  it('gpuos render --kernel renders the frame asked for even after the replay diverged before it', async () => {
+    // Three clicks (the third diverges on the mutant), then the pointer moves onto OK, whose hover
+    // highlight eases in over the frames after it.
+    const scenario = join(dir, 'clicks-then-hover.json');
+    writeFileSync(scenario, JSON.stringify({ name: 'clicks-then-hover', scene: resolve('fixtures/scenes/form.json'), width: 320, height: 240, steps: [{ wait: 2 }, { click: 'updates' }, { wait: 3 }, { click: 'updates' }, { wait: 3 }, { click: 'updates' }, { move: { to: 'ok', ms: 100 } }, { wait: 10 }] }));
+    const hoverTrace = join(dir, 'clicks-then-hover.gtrace');
+    await recordScenario(loadScenario(scenario), hoverTrace);
+    // Every frame's picture on the mutant, and where it first diverges.
+    const replayer = await Replayer.open(hoverTrace, { kernel: mutant });
+    const pictures: Buffer[] = [];
+    let diverged = -1;
+    try {
+      while (replayer.position < replayer.frameCount) {
+        const check = await replayer.step();
+        if (!check.ok && diverged < 0) diverged = check.frame.index;
+        pictures.push(Buffer.from(replayer.session.framebuffer()));
+      }
+    } finally {
+      replayer.close();
+    }
+    expect(diverged).toBeGreaterThan(0);
+    // A later frame whose picture is not the one right after the divergence (the press highlight
+    // eases out over frames): rendering it must not stop where the seek stopped.
+    const target = pictures.findLastIndex((p, i) => i > diverged + 1 && !p.equals(pictures[diverged + 1]!));
+    expect(target).toBeGreaterThan(diverged + 1);
+    const output = join(dir, 'render-after-divergence.png');
+    const result = await gpuos('render', hoverTrace, '--frame', String(target), '--kernel', mutant, '-o', output, '--json');
+    expect(result.code, result.text).toBe(0);
+    expect(JSON.parse(result.out.join('\n'))).toMatchObject({ frame: target, matchesRecording: false });
+    expect(Buffer.from(readPng(output).data).equals(pictures[target]!)).toBe(true);
   });
 });
 
