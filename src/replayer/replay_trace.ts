@@ -107,8 +107,14 @@ export async function replayTrace(path: string, options: ReplayTraceOptions = {}
     const goldens: GoldenResult[] = [];
     const report: ReplayReport = { trace: path, name, frames: trace.frameCount, replayed: 0, from, to, ok: true, goldens, obsolete: [], warnings, durationMs: 0, ...(options.kernel === undefined ? {} : { kernel: options.kernel }) };
 
-    await replayer.seek(from);
-    while (replayer.position < to) {
+    // A divergence on the way to `from` is the first one: reported, not stepped past.
+    const beforeFrom = await replayer.seek(from);
+    if (beforeFrom) {
+      report.ok = false;
+      report.divergence = await reportDivergence(replayer, beforeFrom.divergence!, beforeFrom.frame.operations, options);
+      report.divergence.description += `\n  (found while seeking to --from ${from}, from the checkpoint before it)`;
+    }
+    while (!beforeFrom && replayer.position < to) {
       const check = await replayer.step();
       report.replayed++;
       options.onFrame?.(report.replayed, to - from);

@@ -88,8 +88,12 @@ export class Replayer {
     return this.trace.frameCount;
   }
 
-  /** Brings the session to the state before frame `frame` (after frame - 1), from the nearest checkpoint. */
-  async seek(frame: number): Promise<void> {
+  /**
+   * Brings the session to the state before frame `frame` (after frame - 1), from the nearest
+   * checkpoint. A frame replayed on the way that differs from the recording stops the seek there
+   * (position is the frame after it) and is returned; undefined when the seek reached `frame`.
+   */
+  async seek(frame: number): Promise<FrameCheck | undefined> {
     if (!Number.isInteger(frame) || frame < 0 || frame > this.frameCount) throw new InvalidArgumentError(`seek: frame must be from 0 to ${this.frameCount}, got ${String(frame)}`);
     const entry = this.trace.checkpointBefore(frame);
     if (entry && (entry.frame + 1 > this.position || frame < this.position)) {
@@ -106,8 +110,9 @@ export class Replayer {
     }
     while (this.position < frame) {
       const check = await this.step();
-      if (!check.ok) return; // stopped where it diverged: step() on reports it again
+      if (!check.ok) return check;
     }
+    return undefined;
   }
 
   /** Replays frame `position` and checks it; `profile` records barrier times (per-phase profiles). */

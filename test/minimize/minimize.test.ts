@@ -162,6 +162,18 @@ process.exit(downs >= 2 ? 1 : 0);
 });
 
 describe('kernel copies elsewhere in the CLI', () => {
+  it('a replay from a later frame reports a divergence met while seeking there, at its own frame', async () => {
+    const full = await replayTrace(trace, { kernel: mutant, goldens: false, output: join(dir, 'seek-out') });
+    const first = full.divergence!.frame;
+    const later = await replayTrace(trace, { kernel: mutant, goldens: false, from: first + 3, output: join(dir, 'seek-out') });
+    expect(later.ok).toBe(false);
+    expect(later.divergence?.frame).toBe(first);
+    expect(later.divergence?.description).toMatch(new RegExp(`found while seeking to --from ${first + 3}`));
+    expect(later.replayed).toBe(0);
+    // Without the kernel copy, the same --from replays as recorded.
+    expect((await replayTrace(trace, { goldens: false, from: first + 3 })).ok).toBe(true);
+  });
+
   it('gpuos render --kernel renders the frame asked for even after the replay diverged before it', async () => {
     // Three clicks (the third diverges on the mutant), then the pointer moves onto OK, whose hover
     // highlight eases in over the frames after it.
