@@ -93,6 +93,7 @@ export class TraceViewer {
   private image: RgbaImage | undefined;
   private expected: RgbaImage | undefined;
   private firstDivergence: number | null | undefined;
+  private scanner: Replayer | undefined;
 
   private constructor(
     private readonly replayer: Replayer,
@@ -193,21 +194,40 @@ export class TraceViewer {
     return encodePng(compareImages(this.expected, this.image, { threshold: 0 }).diff ?? this.image);
   }
 
-  /** The first frame whose replay differs from the recording, or null (a whole replay, once). */
-  async divergence(): Promise<number | null> {
-    if (this.firstDivergence !== undefined) return this.firstDivergence;
-    await this.replayer.seek(0);
-    let found: number | null = null;
-    while (this.replayer.position < this.frameCount) {
-      const check = await this.replayer.step();
-      if (!check.ok) {
-        found = check.frame.index;
-        break;
+  /**
+   * Looks for the first frame whose replay differs from the recording, `maxFrames` frames a call,
+   * on a replayer of its own (the frames shown meanwhile are not disturbed): a long trace is
+   * scanned in steps, between which the page's other requests are answered.
+   */
+  async scanDivergence(maxFrames = 2000): Promise<{ frame: number | null; scanned: number; done: boolean }> {
+    if (this.firstDivergence === undefined) {
+      this.scanner ??= await Replayer.open(this.replayer.trace.path, this.options.kernel === undefined ? {} : { kernel: this.options.kernel });
+      const scanner = this.scanner;
+      const end = Math.min(this.frameCount, scanner.position + maxFrames);
+      while (scanner.position < end) {
+        const check = await scanner.step();
+        if (!check.ok) {
+          this.firstDivergence = check.frame.index;
+          break;
+        }
+      }
+      if (this.firstDivergence === undefined && scanner.position >= this.frameCount) this.firstDivergence = null;
+      if (this.firstDivergence !== undefined) {
+        scanner.close();
+        this.scanner = undefined;
+      } else {
+        return { frame: null, scanned: scanner.position, done: false };
       }
     }
-    this.shown = -1; // the session moved on: the next frame() replays from a checkpoint
-    this.firstDivergence = found;
-    return found;
+    return { frame: this.firstDivergence, scanned: this.firstDivergence === null ? this.frameCount : this.firstDivergence + 1, done: true };
+  }
+
+  /** The first frame whose replay differs from the recording, or null: the whole scan at once. */
+  async divergence(): Promise<number | null> {
+    for (;;) {
+      const scan = await this.scanDivergence(Number.MAX_SAFE_INTEGER);
+      if (scan.done) return scan.frame;
+    }
   }
 
   /** A golden mark compared with its image (the frame is replayed): status and where pixels differ. */
@@ -236,6 +256,8 @@ export class TraceViewer {
   }
 
   close(): void {
+    this.scanner?.close();
+    this.scanner = undefined;
     this.replayer.close();
   }
 }

@@ -52,7 +52,8 @@ export async function startViewServer(trace: string, options: ViewServerOptions 
             return { body: viewer.png(choiceParam(req.query, 'which', ['actual', 'expected', 'diff'] as const, 'actual')), type: 'image/png' };
           },
         },
-        { method: 'GET', path: '/api/divergence', handle: async () => ({ json: { frame: await viewer.divergence() } }) },
+        // A step of the scan for the first divergence: the page asks again until done.
+        { method: 'GET', path: '/api/divergence', handle: async () => ({ json: await viewer.scanDivergence() }) },
         { method: 'GET', path: '/api/golden', handle: async (req) => ({ json: (await viewer.golden(goldenName(req.query))).view }) },
         {
           method: 'GET',

@@ -13,6 +13,7 @@ import { loadScenario } from '../../src/recorder/scenario.js';
 import { recordScenario } from '../../src/recorder/scenario_runner.js';
 import { replayTrace } from '../../src/replayer/replay_trace.js';
 import { Replayer } from '../../src/replayer/replayer.js';
+import { TraceViewer } from '../../src/view/trace_viewer.js';
 import { readPng } from '../../src/golden/png.js';
 import { Trace } from '../../src/trace/trace_reader.js';
 import { gpuos } from '../cli/cli_helpers.js';
@@ -162,6 +163,27 @@ process.exit(downs >= 2 ? 1 : 0);
 });
 
 describe('kernel copies elsewhere in the CLI', () => {
+  it("the viewer's scan for the first divergence goes in steps, its own replayer apart from the frames shown", async () => {
+    const viewer = await TraceViewer.open(trace, { kernel: mutant });
+    try {
+      const first = (await replayTrace(trace, { kernel: mutant, goldens: false, output: join(dir, 'scan-out') })).divergence!.frame;
+      const steps: { frame: number | null; scanned: number; done: boolean }[] = [];
+      for (;;) {
+        const scan = await viewer.scanDivergence(10);
+        steps.push(scan);
+        // A frame shown between steps is the frame asked for, whatever the scan's position.
+        const shown = await viewer.frame(3);
+        expect(shown.frame).toBe(3);
+        if (scan.done) break;
+      }
+      expect(steps.at(-1)).toEqual({ frame: first, scanned: first + 1, done: true });
+      expect(steps.slice(0, -1).map((s) => s.scanned)).toEqual(Array.from({ length: steps.length - 1 }, (_, i) => (i + 1) * 10));
+      expect(await viewer.divergence()).toBe(first);
+    } finally {
+      viewer.close();
+    }
+  });
+
   it('a replay from a later frame reports a divergence met while seeking there, at its own frame', async () => {
     const full = await replayTrace(trace, { kernel: mutant, goldens: false, output: join(dir, 'seek-out') });
     const first = full.divergence!.frame;

@@ -42,9 +42,16 @@ async function boot(): Promise<void> {
   await showFrame(summary.initialFrame);
   document.body.dataset['state'] = 'ready';
   if (summary.initialGolden) await goldens.open(summary.initialGolden);
-  // The whole replay, once, to find the first divergence (the server answers frames meanwhile after it).
-  status.textContent = `${describeFrame()} · checking the whole replay against the recording…`;
-  firstDivergence = (await getJson<{ frame: number | null }>('api/divergence')).frame;
+  // The whole replay against the recording, in steps (frames asked for meanwhile are answered
+  // between them), to mark the first divergence.
+  for (;;) {
+    const scan = await getJson<{ frame: number | null; scanned: number; done: boolean }>('api/divergence');
+    if (scan.done) {
+      firstDivergence = scan.frame;
+      break;
+    }
+    if (!inFlight) status.textContent = `${describeFrame()} · checking the replay against the recording: ${scan.scanned} of ${summary.frames} frames…`;
+  }
   timeline.setDivergence(firstDivergence);
   const jump = byId<HTMLButtonElement>('jump-divergence');
   jump.disabled = firstDivergence === null;
