@@ -9,7 +9,10 @@ export function serveUntilStopped(io: Io, what: string, url: string, close: () =
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      void close().then(resolve);
+      close().then(resolve, (error: unknown) => {
+        io.err(`stopping the server: ${(error as Error)?.message ?? String(error)}`);
+        resolve();
+      });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);

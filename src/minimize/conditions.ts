@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { GpuosError, InvalidArgumentError } from '../errors.js';
+import { shellQuote } from '../shell_quote.js';
 import { compareImages } from '../golden/compare.js';
 import { goldenPath } from '../golden/golden_store.js';
 import { readPng, type RgbaImage } from '../golden/png.js';
@@ -174,28 +175,62 @@ async function goldenMismatch(input: TraceInput, mark: string, expected: RgbaIma
   }
 }
 
-function shellQuote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
+/** What a running exec condition leaves behind if the process is stopped: its group and its temp dir. */
+const running = new Set<{ pid?: number; dir: string }>();
 
-async function execFails(input: TraceInput, command: string, record: RunOptions, deadline: number): Promise<Outcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'gpuos-minimize-'));
-  const trace = join(dir, `${input.name}.gtrace`);
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
   try {
-    await recordInput(input, trace, { ...record, marks: input.frames.flatMap((f) => f.marks) });
-    const { code, signal, output, timedOut } = await runCommand(command.replaceAll('{trace}', shellQuote(trace)), { ...process.env, GPUOS_TRACE: trace }, Math.min(2 ** 31 - 1, Math.max(1000, deadline - Date.now())));
-    if (timedOut) return { holds: false, detail: `the command ran past the time budget and was stopped` };
-    const last = output.trim().split('\n').slice(-1)[0] ?? '';
-    if (code === 0) return { holds: false, detail: 'the command exited 0' };
-    return { holds: true, detail: `the command ${signal ? `was killed by ${signal}` : `exited ${code}`}${last ? `: ${last}` : ''}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    process.kill(-pid, 'SIGKILL'); // the whole process group: the shell's children too
+  } catch {
+    // already gone
   }
 }
 
-function runCommand(command: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; timedOut: boolean }> {
+/**
+ * Kills every command an exec condition is running (their process groups) and removes their
+ * candidate traces: for a minimizer stopped by Ctrl-C, so nothing is left running or behind.
+ */
+export function abortRunningCommands(): void {
+  for (const entry of running) {
+    killGroup(entry.pid);
+    rmSync(entry.dir, { recursive: true, force: true });
+  }
+  running.clear();
+}
+
+async function execFails(input: TraceInput, command: string, record: RunOptions, deadline: number): Promise<Outcome> {
+  const entry: { pid?: number; dir: string } = { dir: mkdtempSync(join(tmpdir(), 'gpuos-minimize-')) };
+  running.add(entry);
+  const trace = join(entry.dir, `${input.name}.gtrace`);
+  try {
+    try {
+      await recordInput(input, trace, { ...record, marks: input.frames.flatMap((f) => f.marks) });
+    } catch (error) {
+      return cannotRun(error, 'the reference kernel');
+    }
+    const { code, signal, output, timedOut } = await runCommand(command.replaceAll('{trace}', shellQuote(trace)), { ...process.env, GPUOS_TRACE: trace }, Math.min(2 ** 31 - 1, Math.max(1000, deadline - Date.now())), entry);
+    if (timedOut) return { holds: false, detail: `the command ran past the time budget and was stopped` };
+    const last = output.trim().split('\n').slice(-1)[0] ?? '';
+    // The shell's own failures are not the condition: the command never ran.
+    if (code === 126 || code === 127) throw new MinimizeError('E_MINIMIZE_EXEC', `the command '${command}' could not be run (the shell exited ${code}: ${code === 127 ? 'not found' : 'not executable'})${last ? `: ${last}` : ''}`);
+    if (code === 0) return { holds: false, detail: 'the command exited 0' };
+    return { holds: true, detail: `the command ${signal ? `was killed by ${signal}` : `exited ${code}`}${last ? `: ${last}` : ''}` };
+  } finally {
+    running.delete(entry);
+    rmSync(entry.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `command` in a shell of its own process group. Done when the shell exits (not when its
+ * output closes: a background child may hold it open); its group is then killed, so nothing it
+ * started outlives it.
+ */
+function runCommand(command: string, env: NodeJS.ProcessEnv, timeoutMs: number, entry: { pid?: number }): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn('/bin/sh', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    entry.pid = child.pid;
     let output = '';
     const keep = (chunk: Buffer) => {
       // Only the tail is kept: a chatty test cannot grow memory without bound.
@@ -206,19 +241,33 @@ function runCommand(command: string, env: NodeJS.ProcessEnv, timeoutMs: number):
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL'); // the whole process group: a shell's children too
-      } catch {
-        child.kill('SIGKILL');
-      }
+      killGroup(child.pid);
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(new MinimizeError('E_MINIMIZE_EXEC', `could not run the command '${command}': ${error.message}`, { cause: error }));
     });
-    child.on('close', (code, signal) => {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
-      resolve({ code, signal, output, timedOut });
+      killGroup(child.pid);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve({ ...exit!, output, timedOut });
+    };
+    // The output's last lines may follow the exit: a moment for them, no longer (a background
+    // child holding the pipes open would otherwise keep the run waiting).
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      setTimeout(finish, 100);
+    });
+    child.on('close', (code, signal) => {
+      exit ??= { code, signal };
+      finish();
     });
   });
 }
+

@@ -32,8 +32,9 @@ export async function ddmin<T>(units: readonly T[], options: DdminOptions<T>): P
   let granularity = 2;
   while (current.length >= 1 && !options.exhausted()) {
     if (current.length === 1) {
-      // A 1-element set: only the empty set (with the pinned units) is smaller.
-      if (pinned.length > 0 && (await test([]))) {
+      // A 1-element set: only the empty set (with the pinned units) is smaller; a test that
+      // cannot hold for it (a trace needs a frame) says so itself.
+      if (await test([])) {
         current = [];
         options.onProgress?.(withPinned(current));
       }

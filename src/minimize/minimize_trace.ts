@@ -110,7 +110,7 @@ export async function minimizeTrace(path: string, options: MinimizeOptions): Pro
 
   let current = original;
   // Frames after the one where the failure first showed cannot matter to it.
-  if (first.frame !== undefined && first.frame + 1 < current.frames.length) {
+  if (first.frame !== undefined && first.frame + 1 < current.frames.length && !exhausted()) {
     const truncated = withFrames(current, [...Array(first.frame + 1).keys()]);
     if (await holds(truncated)) current = truncated;
     report('truncate', current);

@@ -4,7 +4,6 @@
  * a trace file (the minimizer's candidates for a user's script, and its result).
  */
 import { openSession, type OsSession } from '../os/session.js';
-import type { HostOperation } from '../os/host_operations.js';
 import { TraceRecorder } from '../recorder/trace_recorder.js';
 import type { TraceInput } from './trace_input.js';
 
@@ -20,16 +19,10 @@ export async function openInputSession(input: TraceInput, options: RunOptions): 
   return openSession({ scene: input.scene, width: input.width, height: input.height, seed: options.seed ?? input.seed, races: options.races === true, ...(options.kernel === undefined ? {} : { kernel: options.kernel }) });
 }
 
-export function applyOperation(session: OsSession, op: HostOperation): void {
-  if (op.kind === 'events') session.pushRawEvents(op.events);
-  else if (op.kind === 'counters') session.setQueueCounters(op);
-  else session.writeStateBytes(op.bytes, op.offset);
-}
-
 /** Applies frame `index`'s operations and runs it. */
 export async function stepInputFrame(session: OsSession, input: TraceInput, index: number): Promise<void> {
   const frame = input.frames[index]!;
-  for (const op of frame.operations) applyOperation(session, op);
+  for (const op of frame.operations) session.apply(op);
   await session.step({ timeUs: frame.timeUs, deltaUs: frame.deltaUs, fullRedraw: frame.fullRedraw });
 }
 

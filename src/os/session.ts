@@ -382,6 +382,13 @@ export class OsSession {
     };
   }
 
+  /** Does again what a recorded host operation did (a trace's replay, a minimizer's candidate). */
+  apply(operation: HostOperation): void {
+    if (operation.kind === 'events') this.pushRawEvents(operation.events);
+    else if (operation.kind === 'counters') this.setQueueCounters(operation);
+    else this.writeStateBytes(operation.bytes, operation.offset);
+  }
+
   /** The ring's counters: the host writes at head, the kernel reads from tail; both wrap at 2^32. */
   queueCounters(): { head: number; tail: number } {
     this.usable('queueCounters');

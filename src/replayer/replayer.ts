@@ -115,6 +115,15 @@ export class Replayer {
     return undefined;
   }
 
+  /**
+   * Brings the session to the state before frame `frame` whatever differs on the way (seek stops
+   * at a divergence; this goes on): for showing or rendering a frame, not for judging a replay.
+   */
+  async goTo(frame: number): Promise<void> {
+    await this.seek(frame);
+    while (this.position < frame) await this.step();
+  }
+
   /** Replays frame `position` and checks it; `profile` records barrier times (per-phase profiles). */
   async step(options: { profile?: boolean } = {}): Promise<FrameCheck> {
     if (this.position >= this.frameCount) throw new InvalidArgumentError(`the trace has ${this.frameCount} frames; there is no frame ${this.position}`);
@@ -173,12 +182,8 @@ export class Replayer {
 
   private apply(operation: HostOperation): void {
     try {
-      if (operation.kind === 'events') this.session.pushRawEvents(operation.events);
-      else if (operation.kind === 'counters') this.session.setQueueCounters(operation);
-      else {
-        this.session.writeStateBytes(operation.bytes, operation.offset);
-        this.expectFrameNumberWrite(operation);
-      }
+      this.session.apply(operation);
+      if (operation.kind === 'write') this.expectFrameNumberWrite(operation);
     } catch (error) {
       throw new TraceError('E_TRACE_INVALID', `frame ${this.position}: the recorded ${operation.kind} operation cannot be applied (${(error as Error).message}); the trace does not fit this scene`, { cause: error });
     }

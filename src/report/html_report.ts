@@ -6,6 +6,7 @@
 import { dirname, resolve } from 'node:path';
 
 import { readBoundedFile, writeFileAtomic } from '../files.js';
+import { shellQuote } from '../shell_quote.js';
 import { pixelsDiffer, type GoldenResult } from '../golden/golden_store.js';
 import { describeDifferingPixels } from '../golden/compare.js';
 import { encodePng, MAX_PNG_FILE_BYTES, readPng, type RgbaImage } from '../golden/png.js';
@@ -99,11 +100,6 @@ function eventList(frame: number, operations: readonly HostOperation[]): string 
 ${events.length ? `<ol class="events">${events.map((e) => `<li>${escape(e)}</li>`).join('')}</ol>` : '<p>none: the frame ran on time alone</p>'}`;
 }
 
-/** A word of a shell command line, quoted when it needs to be. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The command that opens `gpuos view` where a failure is: a local server with a per-run token has
  * no address a static report could link to, so the report names the command that starts it.
@@ -116,7 +112,7 @@ export function viewCommandLine(report: Pick<ReplayReport, 'trace' | 'kernel'>, 
     if (root !== resolve('golden')) words.push('--golden-dir', root);
   }
   if (report.kernel) words.push('--kernel', report.kernel);
-  return words.map(shellWord).join(' ');
+  return words.map(shellQuote).join(' ');
 }
 
 function viewLink(command: string): string {

@@ -135,9 +135,7 @@ export class TraceViewer {
     if (!Number.isInteger(frame) || frame < 0 || frame >= this.frameCount) throw new InvalidArgumentError(`frame must be an integer from 0 to ${this.frameCount - 1}, got ${String(frame)}`);
     if (frame === this.shown && this.view) return this.view;
     const replayer = this.replayer;
-    await replayer.seek(frame);
-    // seek stops at a divergence before `frame`; the viewer goes on (the replay's own state).
-    while (replayer.position < frame) await replayer.step();
+    await replayer.goTo(frame);
     const signaturesBefore = replayer.session.snapshot().signatures;
     const check = await replayer.step({ profile: true });
     const signaturesAfter = replayer.session.snapshot().signatures;

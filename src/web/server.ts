@@ -183,6 +183,20 @@ class SerialQueue {
     );
     return result;
   }
+
+  /** Resolves once every task queued so far has run (closing waits for the running handler). */
+  idle(): Promise<void> {
+    return this.tail;
+  }
+}
+
+/**
+ * Errors a request caused (a value it sent that the API refuses): 400. Any other GpuosError (a
+ * kernel fault, a file that cannot be written, a closed session) is the server's failure: 500,
+ * with its code and message (a local tool: nothing to hide), and reported.
+ */
+function isClientMistake(error: GpuosError): boolean {
+  return error.code === 'E_INVALID_ARGUMENT' || error.code === 'E_QUEUE_FULL';
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -371,8 +385,9 @@ export async function startServer(options: ServerOptions): Promise<WebServer> {
       res.on('error', () => {});
       dispatch(req, res).catch((error: unknown) => {
         if (error instanceof RequestError) return sendError(req, res, error.status, error.message);
-        if (error instanceof GpuosError) return sendJson(req, res, 400, { error: error.message, code: error.code });
+        if (error instanceof GpuosError && isClientMistake(error)) return sendJson(req, res, 400, { error: error.message, code: error.code });
         report(error);
+        if (error instanceof GpuosError) return sendJson(req, res, 500, { error: error.message, code: error.code });
         sendError(req, res, 500, 'internal error in gpuos; the details are in its output');
       });
     },
@@ -426,7 +441,7 @@ export async function startServer(options: ServerOptions): Promise<WebServer> {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         for (const socket of sockets) socket.destroy();
-      });
+      }).then(() => queue.idle()); // a handler still running finishes before the caller closes what it uses
       return closing;
     },
   };

@@ -36,6 +36,13 @@ describe('ddmin', () => {
     expect(seen.every((s) => s.every((u, i) => i === 0 || s[i - 1]! < u))).toBe(true);
   });
 
+  it('keeps nothing when nothing is needed (the empty set is tried last)', async () => {
+    const tried: number[][] = [];
+    const kept = await ddmin(range(9), { test: async (subset) => (tried.push(subset), true), exhausted: () => false });
+    expect(kept).toEqual([]);
+    expect(tried.at(-1)).toEqual([]);
+  });
+
   it('tries the empty set beside pinned units: a failure the pinned units show alone keeps only them', async () => {
     const kept = await ddmin(range(8), { test: async (subset) => subset.includes(3), exhausted: () => false, pinned: (u) => u === 3 });
     expect(kept).toEqual([3]);

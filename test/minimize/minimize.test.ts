@@ -3,6 +3,7 @@
  * condition kind shrinking the trace to the input the failure needs; then the errors a user meets.
  */
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -226,6 +227,25 @@ describe('kernel copies elsewhere in the CLI', () => {
     expect(result.code, result.text).toBe(0);
     expect(JSON.parse(result.out.join('\n'))).toMatchObject({ frame: target, matchesRecording: false });
     expect(Buffer.from(readPng(output).data).equals(pictures[target]!)).toBe(true);
+  });
+});
+
+describe('--until exec: the processes it runs', () => {
+  it('is done when the shell exits, even with a background child holding its output, and kills that child', async () => {
+    const marker = `sleep ${30 + Math.floor(Math.random() * 1000) / 1000}`;
+    const started = Date.now();
+    const summary = await minimizeTrace(trace, { until: `exec:${marker} & exit 1`, output: join(dir, 'background.min.gtrace'), timeLimitMs: 60_000 });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(summary.minimized).toMatchObject({ holds: true });
+    expect(summary.minimized.detail).toMatch(/exited 1/);
+    // Nothing keeps every event: one frame, no input.
+    expect(summary.after).toMatchObject({ frames: 1, events: 0 });
+    const left = spawnSync('pgrep', ['-f', `^${marker}$`], { encoding: 'utf8' });
+    expect(left.stdout.trim()).toBe('');
+  });
+
+  it('a command the shell cannot run is an error, not the failure being minimized', async () => {
+    await expect(minimizeTrace(trace, { until: 'exec:no-such-tool-for-gpuos {trace}', output: join(dir, 'x.gtrace') })).rejects.toMatchObject({ code: 'E_MINIMIZE_EXEC', message: expect.stringMatching(/exited 127: not found/) });
   });
 });
 

@@ -111,7 +111,9 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('in chromium', () => {
       // The toggle's state reaches the page's frame-state table once the OS has taken the click.
       await page.locator('#frame-state', { hasText: '"updates"' }).waitFor();
       await page.locator('#golden-name').fill('after-click');
-      await page.click('#mark-golden');
+      // F9 on the picture marks the golden: once, on the key's press (its release does nothing).
+      await page.locator('#screen').focus();
+      await page.keyboard.press('F9');
       await page.locator('#recording-status', { hasText: 'after-click' }).waitFor();
       const before = Number(await page.locator('#recording-status').getAttribute('data-frames'));
       // Polled from here: the page's Content-Security-Policy refuses the string evaluation waitForFunction would use.
@@ -119,8 +121,14 @@ describe.skipIf(!HAVE_CHROMIUM && !isCi())('in chromium', () => {
         expect(tries, 'frames keep being recorded').toBeLessThan(200);
         await page.waitForTimeout(50);
       }
-      await page.click('#stop');
+      // F8 held, then released: the recording stops once (a release that started it again would
+      // restart the OS and record over the file).
+      await page.keyboard.down('F8');
       await page.waitForSelector('#recording-status[data-written]');
+      await page.waitForTimeout(200);
+      await page.keyboard.up('F8');
+      await page.waitForTimeout(300);
+      await expect(page.locator('#recording-status').getAttribute('data-active')).resolves.toBe('false');
     } finally {
       await page.close();
       await server.close();

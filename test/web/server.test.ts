@@ -369,11 +369,16 @@ describe('routes', () => {
     expect(received).toMatch(/^HTTP\/1\.1 413 /);
   });
 
-  it('gives a RequestError its status, a GpuosError 400 with its code', async () => {
-    const server = await start([
-      { method: 'GET', path: '/api/missing', handle: () => { throw new RequestError(404, 'no frame 12: the trace has 10'); } },
-      { method: 'GET', path: '/api/bad', handle: async () => { throw new InvalidArgumentError('width must be positive'); } },
-    ]);
+  it("gives a RequestError its status, a refused value 400 with its code, the server's own failure 500", async () => {
+    const reported: unknown[] = [];
+    const server = await start(
+      [
+        { method: 'GET', path: '/api/missing', handle: () => { throw new RequestError(404, 'no frame 12: the trace has 10'); } },
+        { method: 'GET', path: '/api/bad', handle: async () => { throw new InvalidArgumentError('width must be positive'); } },
+        { method: 'GET', path: '/api/fault', handle: async () => { throw new GpuosError('E_OUT_OF_BOUNDS', 'the kernel wrote past buffer 0'); } },
+      ],
+      { onError: (error) => reported.push(error) },
+    );
     const missing = await request(server, at(server, 'api/missing'));
     expect(missing.status).toBe(404);
     expect(json(missing)).toEqual({ error: 'no frame 12: the trace has 10' });
@@ -381,6 +386,32 @@ describe('routes', () => {
     const bad = await request(server, at(server, 'api/bad'));
     expect(bad.status).toBe(400);
     expect(json(bad)).toEqual({ error: 'width must be positive', code: 'E_INVALID_ARGUMENT' });
+    expect(reported).toEqual([]);
+    // Not the request's fault: a 500 naming the failure, reported to the terminal.
+    const fault = await request(server, at(server, 'api/fault'));
+    expect(fault.status).toBe(500);
+    expect(json(fault)).toEqual({ error: 'the kernel wrote past buffer 0', code: 'E_OUT_OF_BOUNDS' });
+    expect(reported).toHaveLength(1);
+  });
+
+  it('close() waits for the handler that is running before it resolves', async () => {
+    let finished = false;
+    const server = await start([
+      {
+        method: 'GET',
+        path: '/api/slow',
+        handle: async () => {
+          await new Promise((done) => setTimeout(done, 200));
+          finished = true;
+          return { json: {} };
+        },
+      },
+    ]);
+    const pending = request(server, at(server, 'api/slow')).catch(() => undefined);
+    await new Promise((done) => setTimeout(done, 50));
+    await server.close();
+    expect(finished).toBe(true);
+    await pending;
   });
 
   it('answers 500 for a handler that throws, reports it, and keeps serving', async () => {

@@ -32,6 +32,11 @@ function modifiers(event: KeyboardEvent | PointerEvent): string[] {
   return [event.shiftKey && 'shift', event.ctrlKey && 'control', event.altKey && 'alt', event.metaKey && 'meta'].filter((m): m is string => typeof m === 'string');
 }
 
+/** The page's own keys: F8 records or stops, F9 marks a golden. */
+export function isShortcut(key: string): boolean {
+  return key === 'F8' || key === 'F9';
+}
+
 function isPrintable(key: string): boolean {
   return key.length === 1 && key.charCodeAt(0) >= 0x20 && key.charCodeAt(0) <= 0x7e;
 }
@@ -43,8 +48,8 @@ export class InputQueue {
     private readonly canvas: HTMLCanvasElement,
     private readonly width: number,
     private readonly height: number,
-    /** Keys the page keeps for itself (F8, F9): not sent to the OS. */
-    private readonly shortcut: (key: string) => boolean,
+    /** Called when a key the page keeps for itself (F8, F9) is pressed; never sent to the OS. */
+    private readonly shortcut: (key: string) => void,
   ) {
     canvas.addEventListener('pointermove', (e) => this.pointer('pointerMove', e));
     canvas.addEventListener('pointerdown', (e) => {
@@ -89,8 +94,10 @@ export class InputQueue {
   }
 
   private key(type: 'keyDown' | 'keyUp', e: KeyboardEvent): void {
-    if (this.shortcut(e.key)) {
-      if (type === 'keyDown') e.preventDefault();
+    if (isShortcut(e.key)) {
+      // Acted on when pressed, once: not on release, not on auto-repeat.
+      e.preventDefault();
+      if (type === 'keyDown' && !e.repeat) this.shortcut(e.key);
       return;
     }
     const named = NAMED_KEYS[e.key];

@@ -5,7 +5,7 @@
  */
 import { getJson, postJson } from '../shared/api.js';
 import { byId, formatNs, h, replace, showError } from '../shared/dom.js';
-import { InputQueue } from './input.js';
+import { InputQueue, isShortcut } from './input.js';
 
 interface RecordingStatus {
   available: boolean;
@@ -47,7 +47,7 @@ let stopped = false;
 /** Completion times of recent frames (the rate shown is over the last second). */
 const recent: number[] = [];
 /** Recording actions wait for the step in flight (one request at a time keeps frames in order). */
-let action: (() => Promise<void>) | undefined;
+const actions: (() => Promise<void>)[] = [];
 
 async function boot(): Promise<void> {
   info = await getJson<Info>('api/info');
@@ -57,18 +57,11 @@ async function boot(): Promise<void> {
   const scale = info.width <= 480 ? 2 : 1;
   canvas.style.width = `${info.width * scale}px`;
   canvas.style.height = `${info.height * scale}px`;
-  input = new InputQueue(canvas, info.width, info.height, (key) => {
-    if (key === 'F8') queue(info.recording.active ? stop : record);
-    else if (key === 'F9') queue(markGolden);
-    else return false;
-    return true;
-  });
+  input = new InputQueue(canvas, info.width, info.height, shortcut);
   window.addEventListener('keydown', (e) => {
-    if (e.target === canvas) return;
-    if (e.key === 'F8' || e.key === 'F9') {
-      e.preventDefault();
-      queue(e.key === 'F9' ? markGolden : info.recording.active ? stop : record);
-    }
+    if (e.target === canvas || !isShortcut(e.key)) return;
+    e.preventDefault();
+    if (!e.repeat) shortcut(e.key);
   });
   byId('record').addEventListener('click', () => queue(record));
   byId('stop').addEventListener('click', () => queue(stop));
@@ -77,8 +70,15 @@ async function boot(): Promise<void> {
   requestAnimationFrame(loop);
 }
 
+/** F8 toggles recording (decided when it runs, after the actions before it), F9 marks a golden. */
+function shortcut(key: string): void {
+  if (key === 'F8') queue(() => (info.recording.active ? stop() : record()));
+  else if (key === 'F9') queue(markGolden);
+}
+
+/** Actions run in the order asked, between steps. */
 function queue(next: () => Promise<void>): void {
-  action = next;
+  actions.push(next);
 }
 
 async function record(): Promise<void> {
@@ -117,11 +117,7 @@ function showRecording(recording: RecordingStatus): void {
 }
 
 async function step(now: number): Promise<void> {
-  if (action) {
-    const run = action;
-    action = undefined;
-    await run();
-  }
+  for (let next = actions.shift(); next; next = actions.shift()) await next();
   const elapsedUs = lastStep === 0 ? 0 : Math.round((now - lastStep) * 1000);
   lastStep = now;
   const result = await postJson<StepResult>('api/step', { events: input.take(info.maxEventsPerStep), elapsedUs });

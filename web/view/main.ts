@@ -22,7 +22,7 @@ let timeline: Timeline;
 let goldens: GoldenPanel;
 let current: FrameView | undefined;
 let hovered: Widget | undefined;
-let inFlight = false;
+let pumping: Promise<void> | undefined;
 let wanted: number | undefined;
 let firstDivergence: number | null | undefined;
 
@@ -30,16 +30,17 @@ async function boot(): Promise<void> {
   summary = await getJson<TraceSummary>('api/summary');
   byId('trace-name').textContent = summary.name;
   byId('trace-meta').textContent = `${summary.path} · ${summary.width}x${summary.height} · ${summary.frames} frames${summary.complete ? '' : ' (incomplete: cut off)'} · recorded with kernel ${summary.kernelDigest}, replayed with ${summary.replayKernelDigest}${summary.description ? ` · ${summary.description}` : ''}`;
-  timeline = new Timeline(summary, (frame) => requestFrame(frame));
+  timeline = new Timeline(summary, (frame) => void requestFrame(frame));
   goldens = new GoldenPanel(summary, (frame) => {
     timeline.show(frame);
-    requestFrame(frame);
+    void requestFrame(frame);
   });
   byId('jump-divergence').addEventListener('click', () => firstDivergence != null && timeline.go(firstDivergence));
   for (const control of [showTiles, showBoxes]) control.addEventListener('change', drawOverlay);
   zoomSelect.addEventListener('change', () => current && sizePicture());
   timeline.show(summary.initialFrame);
-  await showFrame(summary.initialFrame);
+  await requestFrame(summary.initialFrame);
+  if (!current) throw new Error(status.textContent ?? 'the first frame could not be shown');
   document.body.dataset['state'] = 'ready';
   if (summary.initialGolden) await goldens.open(summary.initialGolden);
   // The whole replay against the recording, in steps (frames asked for meanwhile are answered
@@ -50,7 +51,7 @@ async function boot(): Promise<void> {
       firstDivergence = scan.frame;
       break;
     }
-    if (!inFlight) status.textContent = `${describeFrame()} · checking the replay against the recording: ${scan.scanned} of ${summary.frames} frames…`;
+    if (!pumping) status.textContent = `${describeFrame()} · checking the replay against the recording: ${scan.scanned} of ${summary.frames} frames…`;
   }
   timeline.setDivergence(firstDivergence);
   const jump = byId<HTMLButtonElement>('jump-divergence');
@@ -59,12 +60,13 @@ async function boot(): Promise<void> {
   updateStatus();
 }
 
-/** Asks for a frame; while one is loading, only the latest request is kept. */
-function requestFrame(frame: number): void {
+/**
+ * Asks for a frame. One load at a time (the first one too): while one is loading, only the latest
+ * request is kept, and shown after it. Resolves when no load is left.
+ */
+function requestFrame(frame: number): Promise<void> {
   wanted = frame;
-  if (inFlight) return;
-  void (async () => {
-    inFlight = true;
+  pumping ??= (async () => {
     try {
       while (wanted !== undefined) {
         const next: number = wanted;
@@ -74,9 +76,10 @@ function requestFrame(frame: number): void {
     } catch (error) {
       showError(status, error);
     } finally {
-      inFlight = false;
+      pumping = undefined;
     }
   })();
+  return pumping;
 }
 
 async function showFrame(frame: number): Promise<void> {

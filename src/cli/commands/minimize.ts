@@ -1,5 +1,6 @@
 import { basename, join } from 'node:path';
 
+import { abortRunningCommands } from '../../minimize/conditions.js';
 import { minimizeTrace, type MinimizeProgress, type MinimizeSummary } from '../../minimize/minimize_trace.js';
 import { checkOutputPath, EXIT_FAILED, EXIT_OK, integerOption, numberOption, parse, seedOption, UsageError, type Command, type Io } from '../cli_support.js';
 
@@ -64,7 +65,17 @@ export const minimizeCommand: Command = {
     const seconds = numberOption(parsed.string('time'), 'time', 1, 7 * 24 * 3600);
     const replays = integerOption(parsed.string('replays'), 'replays', 1, 10_000_000);
     const seed = seedOption(parsed.string('seed'));
-    const summary = await minimizeTrace(trace, {
+    // Ctrl-C: the commands an exec condition runs (and their candidate traces) go with us.
+    const stop = (signal: NodeJS.Signals) => {
+      abortRunningCommands();
+      io.err(`gpuos minimize: stopped by ${signal}; nothing was written`);
+      process.exit(130);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    let summary: MinimizeSummary;
+    try {
+      summary = await minimizeTrace(trace, {
       until,
       output,
       ...(parsed.string('kernel') ? { kernel: parsed.string('kernel') } : {}),
@@ -75,7 +86,11 @@ export const minimizeCommand: Command = {
       ...(seconds === undefined ? {} : { timeLimitMs: seconds * 1000 }),
       ...(replays === undefined ? {} : { maxReplays: replays }),
       onProgress: progressPrinter(io),
-    });
+      });
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    }
     if (parsed.flag('json')) io.out(JSON.stringify(summary, null, 2));
     else printSummary(summary, io);
     return summary.minimized.holds ? EXIT_OK : EXIT_FAILED;

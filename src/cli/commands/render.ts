@@ -29,9 +29,7 @@ export const renderCommand: Command = {
     const replayer = await Replayer.open(parsed.positionals[0]!, { backend, ...(parsed.string('kernel') ? { kernel: parsed.string('kernel') } : {}) });
     try {
       if (frame >= replayer.frameCount) throw new UsageError(`${parsed.positionals[0]} has frames 0 to ${replayer.frameCount - 1}`);
-      await replayer.seek(frame);
-      // seek stops at a divergence before the frame; the replay goes on to the frame asked for.
-      while (replayer.position < frame) await replayer.step();
+      await replayer.goTo(frame);
       const check = await replayer.step();
       const output = parsed.string('output') ?? `${replayer.trace.header.name}-frame-${frame}.png`;
       writePng(output, replayer.session.image());
