@@ -26,6 +26,12 @@ const NAMED_KEYS: Record<string, string> = {
   End: 'End',
 };
 const WHEEL_LINE_PX = 16;
+/**
+ * Events waiting for the next steps, at most: the OS takes GPUOS_EVENTS_PER_FRAME a frame, far more
+ * than hands make; a flood beyond this (a stuck key repeating, a script) is counted and shown, not
+ * kept without bound.
+ */
+const MAX_PENDING = 4096;
 const MAX_WHEEL_PX = 10_000;
 
 function modifiers(event: KeyboardEvent | PointerEvent): string[] {
@@ -43,6 +49,8 @@ function isPrintable(key: string): boolean {
 
 export class InputQueue {
   private pending: OsEvent[] = [];
+  /** Events refused because MAX_PENDING were waiting (the page shows the count). */
+  dropped = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -65,12 +73,17 @@ export class InputQueue {
         e.preventDefault();
         const scale = e.deltaMode === 1 ? WHEEL_LINE_PX : e.deltaMode === 2 ? this.height : 1;
         const clamp = (v: number) => Math.max(-MAX_WHEEL_PX, Math.min(MAX_WHEEL_PX, Math.round(v * scale)));
-        this.pending.push({ type: 'wheel', dx: clamp(e.deltaX), dy: clamp(e.deltaY) });
+        this.push({ type: 'wheel', dx: clamp(e.deltaX), dy: clamp(e.deltaY) });
       },
       { passive: false },
     );
     canvas.addEventListener('keydown', (e) => this.key('keyDown', e));
     canvas.addEventListener('keyup', (e) => this.key('keyUp', e));
+  }
+
+  private push(event: OsEvent): void {
+    if (this.pending.length >= MAX_PENDING) this.dropped++;
+    else this.pending.push(event);
   }
 
   /** The events gathered since the last call, at most `max` (the rest wait for the next step). */
@@ -90,7 +103,7 @@ export class InputQueue {
     const event = { type, ...this.position(e), modifiers: modifiers(e) };
     const last = this.pending[this.pending.length - 1];
     if (type === 'pointerMove' && last?.type === 'pointerMove') this.pending[this.pending.length - 1] = event;
-    else this.pending.push(event);
+    else this.push(event);
   }
 
   private key(type: 'keyDown' | 'keyUp', e: KeyboardEvent): void {
@@ -104,7 +117,7 @@ export class InputQueue {
     const printable = isPrintable(e.key) && !e.ctrlKey && !e.metaKey;
     if (!named && !printable) return; // Shift, Control, F-keys...: nothing the OS reads
     e.preventDefault(); // Tab, Space, arrows belong to the OS while it has the keyboard
-    this.pending.push({ type, key: named ?? e.key, modifiers: modifiers(e) });
-    if (type === 'keyDown' && printable) this.pending.push({ type: 'text', text: e.key });
+    this.push({ type, key: named ?? e.key, modifiers: modifiers(e) });
+    if (type === 'keyDown' && printable) this.push({ type: 'text', text: e.key });
   }
 }

@@ -142,6 +142,10 @@ function show(result: StepResult, now: number): void {
   if (result.recording.frames !== info.recording.frames || result.recording.active !== info.recording.active) showRecording(result.recording);
   status.textContent = `running · ${(result.timeUs / 1e6).toFixed(2)} s of OS time`;
   status.classList.remove('error');
+  if (input.dropped > 0) {
+    status.textContent += ` · ${input.dropped} input events dropped: more were waiting than the OS takes (${info.maxEventsPerStep} a frame)`;
+    status.classList.add('error');
+  }
   document.body.dataset['frame'] = String(result.frame);
   document.body.dataset['state'] = 'ready';
 }
