@@ -144,12 +144,16 @@ async function divergence(input: TraceInput, reference: RunOptions, test: RunOpt
 
 async function finding(input: TraceInput, code: string | undefined, options: RunOptions): Promise<Outcome> {
   const session = await openInputSession(input, options);
-  let frame = 0;
   try {
-    return await runFrames(session, input, (i) => ((frame = i + 1), undefined));
-  } catch (error) {
-    if (error instanceof EmulatorError && (code === undefined || error.code === code)) return { holds: true, frame, detail: `frame ${frame} (frame ${input.frames[frame]!.source} of the original) stopped with ${error.code}: ${firstLine(error.message)}` };
-    return cannotRun(error, 'the kernel');
+    for (let frame = 0; frame < input.frames.length; frame++) {
+      try {
+        await stepInputFrame(session, input, frame);
+      } catch (error) {
+        if (error instanceof EmulatorError && (code === undefined || error.code === code)) return { holds: true, frame, detail: `frame ${frame} (frame ${input.frames[frame]!.source} of the original) stopped with ${error.code}: ${firstLine(error.message)}` };
+        return cannotRun(error, 'the kernel');
+      }
+    }
+    return { holds: false, detail: `no finding in ${input.frames.length} frames` };
   } finally {
     session.close();
   }

@@ -610,6 +610,12 @@ export class OsSession {
   }
 
   /** Copies of all device memory that persists between frames. */
+  /** The damage signatures (buffer 2, one gpuos_tile_state per tile): which tiles a frame redrew. */
+  tileSignatures(): Uint8Array {
+    this.usable('tileSignatures');
+    return this.tiles.read();
+  }
+
   snapshot(): DeviceSnapshot {
     this.usable('snapshot');
     return { state: this.state.read(), pixels: this.pixels.read(), signatures: this.tiles.read(), frameCount: this.framesStepped, timeUs: this.timeUs, sceneDigest: this.sceneDigest };

@@ -5,7 +5,17 @@
  */
 import { startServer, RequestError, type ApiRequest, type WebServer } from '../web/server.js';
 import type { InputEvent } from '../os/input_events.js';
-import { LiveOs, MAX_EVENTS_PER_STEP, type LiveOsOptions } from './live_os.js';
+import { LiveOs, MAX_EVENTS_PER_STEP, type LiveOsOptions, type RecordingStatus } from './live_os.js';
+
+/** What api/info answers: the scene, the framebuffer's size, the step's limit, the recording. */
+export interface PlayInfo {
+  scene: string;
+  name: string;
+  width: number;
+  height: number;
+  maxEventsPerStep: number;
+  recording: RecordingStatus;
+}
 
 export interface PlayServer extends WebServer {
   os: LiveOs;
@@ -23,8 +33,9 @@ export async function startPlayServer(options: LiveOsOptions & { onError?: (erro
     server = await startServer({
       page: 'play',
       ...(options.onError ? { onError: options.onError } : {}),
+      onClose: () => os.close(),
       routes: [
-        { method: 'GET', path: '/api/info', handle: () => ({ json: { scene: options.scene, name: os.sceneName, width: os.width, height: os.height, maxEventsPerStep: MAX_EVENTS_PER_STEP, recording: os.status() } }) },
+        { method: 'GET', path: '/api/info', handle: () => ({ json: { scene: options.scene, name: os.sceneName, width: os.width, height: os.height, maxEventsPerStep: MAX_EVENTS_PER_STEP, recording: os.status() } satisfies PlayInfo }) },
         {
           method: 'POST',
           path: '/api/step',
@@ -53,17 +64,5 @@ export async function startPlayServer(options: LiveOsOptions & { onError?: (erro
     os.close();
     throw error;
   }
-  const close = server.close.bind(server);
-  let closed = false;
-  return {
-    url: server.url,
-    port: server.port,
-    token: server.token,
-    os,
-    async close() {
-      await close();
-      if (!closed) os.close();
-      closed = true;
-    },
-  };
+  return { ...server, os };
 }

@@ -136,15 +136,15 @@ export class TraceViewer {
     if (frame === this.shown && this.view) return this.view;
     const replayer = this.replayer;
     await replayer.goTo(frame);
-    const signaturesBefore = replayer.session.snapshot().signatures;
+    const signaturesBefore = replayer.session.tileSignatures();
     const check = await replayer.step({ profile: true });
-    const signaturesAfter = replayer.session.snapshot().signatures;
+    const signaturesAfter = replayer.session.tileSignatures();
     const session = replayer.session;
     const record = check.frame;
     const tilesRedrawn: number[] = [];
-    const tileCount = signaturesAfter.byteLength / 8;
-    for (let t = 0; t < tileCount; t++) {
-      if (record.fullRedraw || !bytesEqual(signaturesBefore, signaturesAfter, t * 8, 8)) tilesRedrawn.push(t);
+    const size = OsAbi.get().struct('gpuos_tile_state').size;
+    for (let t = 0; t < signaturesAfter.byteLength / size; t++) {
+      if (record.fullRedraw || !bytesEqual(signaturesBefore, signaturesAfter, t * size, size)) tilesRedrawn.push(t);
     }
     const scene = session.scene;
     const widgets = session.widgets().map((w): ViewedWidget => {

@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { startServer, RequestError, type WebServer } from '../web/server.js';
 import { choiceParam, integerParam, stringParam } from '../web/query.js';
-import { TraceViewer, type ViewerOptions } from './trace_viewer.js';
+import { TraceViewer, type TraceSummary, type ViewerOptions } from './trace_viewer.js';
 
 export interface ViewServerOptions extends ViewerOptions {
   /** The frame the page opens at (default the first divergence is not searched first: frame 0). */
@@ -13,6 +13,14 @@ export interface ViewServerOptions extends ViewerOptions {
   /** A golden mark the page opens compared. */
   golden?: string;
   onError?: (error: unknown) => void;
+}
+
+/** What api/summary answers: the trace, and where the page opens. */
+export interface ViewSummary extends TraceSummary {
+  /** The frame to show first (gpuos view --frame). */
+  initialFrame: number;
+  /** The golden to open first (gpuos view --golden). */
+  initialGolden: string | null;
 }
 
 export interface ViewServer extends WebServer {
@@ -41,8 +49,9 @@ export async function startViewServer(trace: string, options: ViewServerOptions 
     server = await startServer({
       page: 'view',
       ...(options.onError ? { onError: options.onError } : {}),
+      onClose: () => viewer.close(),
       routes: [
-        { method: 'GET', path: '/api/summary', handle: () => ({ json: { ...summary, initialFrame, initialGolden: options.golden ?? null } }) },
+        { method: 'GET', path: '/api/summary', handle: () => ({ json: { ...summary, initialFrame, initialGolden: options.golden ?? null } satisfies ViewSummary }) },
         { method: 'GET', path: '/api/frame', handle: async (req) => ({ json: await viewer.frame(integerParam(req.query, 'n', 0, lastFrame)) }) },
         {
           method: 'GET',
@@ -71,17 +80,5 @@ export async function startViewServer(trace: string, options: ViewServerOptions 
     viewer.close();
     throw error;
   }
-  const close = server.close.bind(server);
-  let closed = false;
-  return {
-    url: server.url,
-    port: server.port,
-    token: server.token,
-    viewer,
-    async close() {
-      await close();
-      if (!closed) viewer.close();
-      closed = true;
-    },
-  };
+  return { ...server, viewer };
 }

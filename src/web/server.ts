@@ -66,6 +66,8 @@ export interface ServerOptions {
   maxConnections?: number;
   /** Where a handler's unexpected failure is reported (default console.error). */
   onError?: (error: unknown) => void;
+  /** Called once by close(), after the last handler finished: close what the handlers use. */
+  onClose?: () => void;
 }
 
 export interface WebServer {
@@ -441,7 +443,9 @@ export async function startServer(options: ServerOptions): Promise<WebServer> {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         for (const socket of sockets) socket.destroy();
-      }).then(() => queue.idle()); // a handler still running finishes before the caller closes what it uses
+      })
+        .then(() => queue.idle()) // a handler still running finishes before what it uses is closed
+        .then(() => options.onClose?.());
       return closing;
     },
   };

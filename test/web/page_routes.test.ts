@@ -7,7 +7,7 @@
  * The pages themselves are read from dist/web/<page>/ (`node scripts/build.mjs --ts-only`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { at, request, type Reply, type Send } from './http_request.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -37,48 +37,14 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 // ---------------------------------------------------------------------------------------------
 // Requests (the style of test/web/server.test.ts: one request per connection, path sent as is).
 
-interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-}
-
-interface Send {
-  method?: string;
-  headers?: OutgoingHttpHeaders;
-  body?: string | Buffer;
-}
-
-function request(server: WebServer, path: string, send: Send = {}): Promise<Reply> {
-  return new Promise((resolvePromise, reject) => {
-    let answered = false;
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method: send.method ?? 'GET', headers: send.headers ?? {}, agent: false }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', () => {});
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolvePromise({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-      });
-    });
-    // The server closes the connection on a body it refused: the answer is what counts.
-    req.on('error', (error) => {
-      if (!answered) reject(error);
-    });
-    req.end(send.body);
-  });
-}
-
 /** GET (or another method) of a path under the token. */
 function get(server: WebServer, path: string, send: Send = {}): Promise<Reply> {
-  return request(server, `/${server.token}/${path}`, send);
+  return request(server, at(server, path), send);
 }
 
 /** POST of a JSON value (or of raw text, as given) under the token. */
 function post(server: WebServer, path: string, body: unknown, type = 'application/json'): Promise<Reply> {
-  return request(server, `/${server.token}/${path}`, { method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return request(server, at(server, path), { method: 'POST', headers: { 'Content-Type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
 function json<T>(reply: Reply): T {

@@ -6,36 +6,9 @@
 import { getJson, postJson } from '../shared/api.js';
 import { byId, formatNs, h, replace, showError } from '../shared/dom.js';
 import { InputQueue, isShortcut } from './input.js';
-
-interface RecordingStatus {
-  available: boolean;
-  active: boolean;
-  path: string | null;
-  frames: number;
-  goldens: string[];
-  last: { path: string; frames: number; events: number; goldens: string[] } | null;
-}
-
-interface Info {
-  scene: string;
-  name: string;
-  width: number;
-  height: number;
-  maxEventsPerStep: number;
-  recording: RecordingStatus;
-}
-
-interface StepResult {
-  frame: number;
-  timeUs: number;
-  deltaUs: number;
-  kernelNs: number;
-  phases: { phase: string; ns: number }[];
-  changed: boolean;
-  tilesRendered: number;
-  state: Record<string, unknown>;
-  recording: RecordingStatus;
-}
+// The server's own types (erased when bundled): the page and the server agree on every field.
+import type { RecordingStatus, StepResult } from '../../src/play/live_os.js';
+import type { PlayInfo as Info } from '../../src/play/play_server.js';
 
 const status = byId('status');
 const canvas = byId<HTMLCanvasElement>('screen');
@@ -138,7 +111,7 @@ function show(result: StepResult, now: number): void {
   const total = Math.max(1, result.phases.reduce((sum, p) => sum + p.ns, 0));
   replace(byId('phases'), ...result.phases.map((p) => h('tr', {}, h('td', {}, p.phase), h('td', { class: 'num' }, formatNs(p.ns)), h('td', {}, h('span', { class: 'bar', style: { width: `${Math.round((p.ns / total) * 140)}px` } })))));
   const state = result.state;
-  replace(byId('frame-state'), ...['frameNumber', 'focused', 'hovered', 'pressed', 'cursor', 'eventsProcessed', 'tilesRendered'].map((key) => h('tr', {}, h('td', {}, key), h('td', { class: 'num' }, JSON.stringify(state[key]) ?? ''))));
+  replace(byId('frame-state'), ...(['frameNumber', 'focused', 'hovered', 'pressed', 'cursor', 'eventsProcessed', 'tilesRendered'] as const).map((key) => h('tr', {}, h('td', {}, key), h('td', { class: 'num' }, JSON.stringify(state[key]) ?? ''))));
   if (result.recording.frames !== info.recording.frames || result.recording.active !== info.recording.active) showRecording(result.recording);
   status.textContent = `running · ${(result.timeUs / 1e6).toFixed(2)} s of OS time`;
   status.classList.remove('error');

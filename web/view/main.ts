@@ -170,7 +170,7 @@ function widgetTree(widgets: Widget[]): HTMLElement {
       {},
       ...kids.map((w) => {
         const { x, y, width, height } = w.layout;
-        const extra = [w.text ? JSON.stringify(w.text) : '', w.kind === 'slider' || w.kind === 'progress' ? `value ${w.value}` : '', w.kind === 'scrollView' ? `scroll ${w.scrollOffset}` : '', w.activations ? `activations ${w.activations}` : ''].filter(Boolean).join(' ');
+        const extra = [w.text ? JSON.stringify(w.text) : '', w.kind === 'slider' || w.kind === 'progress' ? `value ${w.value}` : '', w.kind === 'scroll' ? `scroll ${w.scrollOffset}` : '', w.activations ? `activations ${w.activations}` : ''].filter(Boolean).join(' ');
         const row = h(
           'span',
           { dataset: { widget: w.name }, onmouseenter: () => ((hovered = w), drawOverlay()), onmouseleave: () => ((hovered = undefined), drawOverlay()) },
