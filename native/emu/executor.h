@@ -169,11 +169,21 @@ static_assert(sizeof(Fiber) == 64, "a fiber's scheduling state is one cache line
 // Calls of synchronising helpers a thread is inside, outermost first.
 struct CallPath {
   static constexpr std::uint32_t kCapacity = 64;
+  struct Level {
+    const gpuos_source_site* site = nullptr;
+    // The path's hash through this call, so entering and leaving a helper costs one mix, not a
+    // rehash of the whole path (helpers are called on every OS frame's hot paths).
+    std::uint64_t hash = 0;
+  };
   std::uint32_t depth = 0;
-  const gpuos_source_site* sites[kCapacity] = {};
-  // hashes[i]: the path's hash through sites[i], so entering and leaving a helper costs one mix,
-  // not a rehash of the whole path (helpers are called on every OS frame's hot paths).
-  std::uint64_t hashes[kCapacity] = {};
+  // Each call's site beside its hash: a shallow path is one cache line.
+  Level levels[kCapacity] = {};
+
+  std::vector<const gpuos_source_site*> sites() const {
+    std::vector<const gpuos_source_site*> out;
+    for (std::uint32_t i = 0; i < depth && i < kCapacity; ++i) out.push_back(levels[i].site);
+    return out;
+  }
 };
 
 // What a thread's last atomics looked like, for telling a hopeless spin-wait from progress.
@@ -190,6 +200,8 @@ struct SimdGroup {
   std::uint32_t live_mask = 0;     // lanes that have not returned
   std::uint32_t running = 0;       // live lanes not blocked anywhere
   std::uint32_t waiting_mask = 0;  // lanes blocked in a SIMD-group call
+  std::uint32_t runnable_mask = 0; // lanes that can run (the runnable set is these masks)
+  bool descending = false;         // random schedule: the lane order of the group's current turn
   const gpuos_simd_call* calls[GPUOS_SIMD_WIDTH] = {};
   std::uint64_t path_hashes[GPUOS_SIMD_WIDTH] = {};
   alignas(64) unsigned char values[GPUOS_SIMD_WIDTH][GPUOS_SIMD_SLOT_BYTES] = {};
@@ -294,13 +306,22 @@ class Executor {
 
   // scheduling (executor_schedule.cpp)
   void prepare_schedule(const ScheduleOptions& options);
-  Fiber* pick_runnable(Fiber* self);
-  std::uint32_t choose(Fiber* self);
+  // Why a thread hands over the CPU: it blocked (a barrier, a SIMD-group call) or returned, or it
+  // reached a preemption point (an atomic) and could go on.
+  enum class Handover : std::uint8_t { kBlocked, kPreempted };
+  Fiber* pick_runnable(Fiber* self, Handover handover);
+  Fiber* choose(Fiber* self, Handover handover);
+  Fiber* choose_random(const Fiber* self, Handover handover);
+  Fiber* nth_runnable(std::uint32_t n);
+  // The runnable lane after this thread in its group's order for this turn, or null.
+  Fiber* next_in_group(const Fiber* fiber);
+  void collect_runnable();
   std::uint32_t choose_scripted(Fiber* self, std::uint32_t option);
   std::uint32_t choose_pct(Fiber* self, bool preemption);
   void digest_barrier(const gpuos_source_site* site);
   void make_runnable(Fiber* fiber);
-  void switch_away(Fiber* self);
+  void take_runnable(Fiber* fiber);
+  void switch_away(Fiber* self, Handover handover);
   void progress() {
     ++epoch_;
     quiet_atomics_ = 0;
@@ -308,6 +329,11 @@ class Executor {
 
   // SIMD groups
   SimdGroup& group_of(const Fiber* fiber) { return groups_[fiber->simdgroup]; }
+  const SimdGroup& group_of(const Fiber* fiber) const { return groups_[fiber->simdgroup]; }
+  bool is_runnable(const Fiber* fiber) const { return (group_of(fiber).runnable_mask >> fiber->lane) & 1u; }
+  // Where a thread is: its state, except that a thread a barrier released is runnable before its
+  // state says so (release_barrier does not touch each fiber).
+  FiberState state_of(const Fiber& fiber) const { return is_runnable(&fiber) ? FiberState::kRunnable : fiber.state; }
   void lane_blocked(Fiber* fiber);
   void resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup);
   bool earlier_in_program(const Fiber& a, const gpuos_source_site* site_a, const Fiber& b,
@@ -357,8 +383,11 @@ class Executor {
   std::vector<CallPath> call_paths_;
   bool call_paths_used_ = true;  // the last dispatch entered a helper call (paths may be open)
   std::vector<SpinState> spins_;
-  std::vector<Fiber*> runnable_;
+  // The runnable threads: a lane mask per SIMD-group, and which groups have any. runnable_ lists
+  // them, in thread order, only for the strategies that look at them all (collect_runnable).
+  std::uint32_t runnable_groups_ = 0;
   std::uint32_t runnable_count_ = 0;
+  std::vector<Fiber*> runnable_;
   std::uint32_t thread_count_ = 0;
   std::uint32_t live_count_ = 0;
   SimdGroup groups_[GPUOS_MAX_THREADS_PER_THREADGROUP / GPUOS_SIMD_WIDTH];
@@ -419,8 +448,41 @@ class Executor {
   // the barrier observer: the release it is shown, and the fiber paused for it (null when none)
   BarrierRelease observed_{};
   std::vector<ThreadgroupVariableView> observed_variables_;
+  std::vector<const gpuos_source_site*> observed_call_path_;
   void* paused_sp_ = nullptr;
 };
+
+// The random schedule (the default strategy). A thread that blocks or returns hands over to the
+// next runnable lane of its own SIMD-group, in the order drawn for the group's turn (ascending or
+// descending lane index, wrapping around), the way a GPU keeps a SIMD-group's lanes together; when
+// none of its lanes can run, or at a preemption point, the next thread is drawn uniformly from all
+// the runnable ones, and the lane order of its group's new turn with it. Running a group's lanes
+// back to back keeps their stacks and the memory they share in cache (docs/EMULATOR.md,
+// "Scheduling"). Every pair of threads still runs in either order, the seed deciding which.
+inline Fiber* Executor::next_in_group(const Fiber* fiber) {
+  const SimdGroup& group = groups_[fiber->simdgroup];
+  const std::uint32_t lanes = group.runnable_mask;
+  if (lanes == 0) return nullptr;
+  const std::uint32_t lane = fiber->lane;
+  std::uint32_t next;
+  if (group.descending) {
+    const std::uint32_t below = lanes & ((1u << lane) - 1u);
+    next = 31u - static_cast<std::uint32_t>(__builtin_clz(below != 0 ? below : lanes));
+  } else {
+    const std::uint32_t above = lane == 31u ? 0u : lanes & (~0u << (lane + 1u));
+    next = static_cast<std::uint32_t>(__builtin_ctz(above != 0 ? above : lanes));
+  }
+  return &fibers_[fiber->simdgroup * GPUOS_SIMD_WIDTH + next];
+}
+
+inline Fiber* Executor::choose_random(const Fiber* self, Handover handover) {
+  if (self && handover == Handover::kBlocked) {
+    if (Fiber* next = next_in_group(self)) return next;
+  }
+  Fiber* fiber = nth_runnable(rng_.below(runnable_count_));
+  groups_[fiber->simdgroup].descending = (rng_.next() >> 63) != 0;
+  return fiber;
+}
 
 // The executor running on this OS thread (one per thread, created on first use).
 Executor& thread_executor();

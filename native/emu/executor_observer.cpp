@@ -28,8 +28,9 @@ void Executor::pause_for_observer(const gpuos_source_site* site, const Fiber& wa
   }
   observed_.index = stats_.threadgroup_barriers - 1;
   observed_.site = site;
-  observed_.call_path = path.sites;
-  observed_.call_depth = std::min(path.depth, CallPath::kCapacity);
+  observed_call_path_ = path.sites();
+  observed_.call_path = observed_call_path_.data();
+  observed_.call_depth = static_cast<std::uint32_t>(observed_call_path_.size());
   observed_.threadgroup_memory = arena;
   observed_.threadgroup_bytes = threadgroup_used_;
   observed_.variables = observed_variables_.data();

@@ -36,8 +36,7 @@ std::string lanes_text(std::uint32_t mask) {
 std::string Executor::seed_note() const { return "seed " + std::to_string(request_->seed); }
 
 std::vector<const gpuos_source_site*> Executor::call_path_of(const Fiber& fiber) const {
-  const CallPath& path = call_paths_[fiber.index];
-  return std::vector<const gpuos_source_site*>(path.sites, path.sites + std::min(path.depth, CallPath::kCapacity));
+  return call_paths_[fiber.index].sites();
 }
 
 std::vector<ThreadGroupReport> Executor::group_threads_by_wait() const {
@@ -47,7 +46,7 @@ std::vector<ThreadGroupReport> Executor::group_threads_by_wait() const {
     std::string operation;
     const gpuos_source_site* site = nullptr;
     std::vector<const gpuos_source_site*> path;
-    switch (fiber.state) {
+    switch (state_of(fiber)) {
       case FiberState::kAtBarrier:
       case FiberState::kAtSimdCall:
         operation = std::string("waiting at ") + fiber.wait_operation;
@@ -63,7 +62,7 @@ std::vector<ThreadGroupReport> Executor::group_threads_by_wait() const {
           operation = "spinning on an atomic";
           site = spins_[fiber.index].site;
           path = call_path_of(fiber);
-        } else if (fiber.state == FiberState::kRunning) {
+        } else if (state_of(fiber) == FiberState::kRunning) {
           operation = "running";
         } else {
           operation = "ready to run";
@@ -179,8 +178,8 @@ Finding Executor::report_exit_before_barrier() const {
   std::vector<std::uint32_t> waiting;
   std::vector<const gpuos_source_site*> barrier_path;
   for (std::uint32_t t = 0; t < thread_count_; ++t) {
-    if (fibers_[t].state == FiberState::kExited) returned.push_back(t);
-    if (fibers_[t].state == FiberState::kAtBarrier) {
+    if (state_of(fibers_[t]) == FiberState::kExited) returned.push_back(t);
+    if (state_of(fibers_[t]) == FiberState::kAtBarrier) {
       if (waiting.empty()) barrier_path = call_path_of(fibers_[t]);
       waiting.push_back(t);
     }

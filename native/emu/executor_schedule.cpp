@@ -49,18 +49,19 @@ void Executor::prepare_schedule(const ScheduleOptions& options) {
   next_change_point_ = 0;
 }
 
-std::uint32_t Executor::choose(Fiber* self) {
+Fiber* Executor::choose(Fiber* self, Handover handover) {
   ++decision_count_;
-  const bool preemption = self && self->state == FiberState::kRunnable;
+  const bool preemption = self && is_runnable(self);
   const ScheduleOptions& options = request_->schedule;
-  std::uint32_t index = 0;
+  Fiber* chosen = nullptr;
   std::uint32_t option = 0;
   switch (options.strategy) {
     case ScheduleStrategy::kRandom:
-      index = rng_.below(runnable_count_);
+      chosen = choose_random(self, handover);  // the same choices as the plain path's
       break;
     case ScheduleStrategy::kPct:
-      index = choose_pct(self, preemption);
+      collect_runnable();
+      chosen = runnable_[choose_pct(self, preemption)];
       break;
     case ScheduleStrategy::kScripted:
       if (decision_count_ <= options.script.size()) {
@@ -69,7 +70,8 @@ std::uint32_t Executor::choose(Fiber* self) {
         option = preemption && polled_unchanged(self, kPollYieldRepeats) ? 1 : 0;  // go on, unless polling in vain
       }
       if (option >= runnable_count_) option = 0;  // a script from another kernel or input: follow the default
-      index = choose_scripted(preemption ? self : nullptr, option);
+      collect_runnable();
+      chosen = runnable_[choose_scripted(preemption ? self : nullptr, option)];
       break;
   }
   if (options.record_decisions) {
@@ -80,7 +82,7 @@ std::uint32_t Executor::choose(Fiber* self) {
       decisions_truncated_ = true;
     }
   }
-  return index;
+  return chosen;
 }
 
 // The option-th choice: the thread that just did an atomic first, when it may go on, then the

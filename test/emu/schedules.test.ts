@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceBuffer } from '../../src/index.js';
+import { compileKernel, DeviceBuffer } from '../../src/index.js';
 import { testKernel } from '../helpers/kernels.js';
 
 describe('seeded schedules', () => {
@@ -30,5 +30,63 @@ describe('seeded schedules', () => {
     expect((await kernel.dispatch({ threads: 1024, buffers: { output: a } })).seed).toBe(1n);
     await kernel.dispatch({ threads: 1024, seed: 1, buffers: { output: b } });
     expect(a.readUint32()[0]).toBe(b.readUint32()[0]);
+  });
+});
+
+// The order threads run the code after a barrier, from a plain counter: the emulator never preempts
+// a thread between two synchronisation points, so each thread's slot is its place in the schedule
+// (a race by design: this kernel observes the scheduler, it is not one to copy).
+const RUN_ORDER = `#include <metal_stdlib>
+using namespace metal;
+kernel void run_order(device uint* order [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+  threadgroup uint counter;
+  if (tid == 0) counter = 0;
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+  const uint slot = counter;
+  counter = slot + 1;
+  order[slot] = tid;
+}
+`;
+
+describe('the random schedule keeps SIMD-groups together', () => {
+  const runOrder = async (seed: number) => {
+    const kernel = (await compileKernel({ source: RUN_ORDER, fileName: 'run_order.metal' })).kernel('run_order');
+    const order = new DeviceBuffer(1024 * 4);
+    await kernel.dispatch({ threads: 1024, seed, buffers: [order] });
+    return [...order.readUint32()];
+  };
+
+  it("runs each group's lanes back to back, in a rotation drawn per turn, and the groups in a drawn order", async () => {
+    const directions = new Set<number>();
+    const groupOrders = new Set<string>();
+    const firstOfPair: number[] = [];
+    for (let seed = 1; seed <= 24; seed++) {
+      const order = await runOrder(seed);
+      expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: 1024 }, (_, t) => t));
+      const groups: number[] = [];
+      for (let turn = 0; turn < 32; turn++) {
+        const lanes = order.slice(turn * 32, turn * 32 + 32);
+        const group = lanes[0]! >> 5;
+        // One group's 32 lanes, and nothing else, in one turn...
+        expect(lanes.every((t) => t >> 5 === group), `seed ${seed}, turn ${turn}: ${lanes.join(' ')}`).toBe(true);
+        // ...each lane one step from the last, all the same way round (wrapping at the group's end).
+        const step = (lanes[1]! - lanes[0]! + 32) % 32;
+        expect([1, 31]).toContain(step);
+        for (let i = 1; i < 32; i++) expect((lanes[i]! - lanes[i - 1]! + 32) % 32).toBe(step);
+        directions.add(step);
+        groups.push(group);
+      }
+      groupOrders.add(groups.join(','));
+      // Lanes 3 and 17 of group 5: which ran first.
+      firstOfPair.push(order.indexOf(5 * 32 + 3) < order.indexOf(5 * 32 + 17) ? 3 : 17);
+    }
+    expect(directions).toEqual(new Set([1, 31]));  // both lane orders occur
+    expect(groupOrders.size).toBe(24);  // the group order is drawn, not fixed
+    expect(new Set(firstOfPair)).toEqual(new Set([3, 17]));  // two lanes of one group run in either order
+  });
+
+  it('is the same schedule for the same seed', async () => {
+    expect(await runOrder(7)).toEqual(await runOrder(7));
+    expect(await runOrder(7)).not.toEqual(await runOrder(8));
   });
 });
