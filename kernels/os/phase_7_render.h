@@ -184,10 +184,12 @@ static void os_blend_layer(device const gpuos_os_state* os, thread const gpuos_p
 // One layer of a tile: the primitive, and the pixels of the tile it can change.
 static inline void os_draw_layer(device const gpuos_os_state* os, device const short* reach, uint primitive, os_rect tile, int px, int py0,
                                  thread uint* colors) {
-  const gpuos_primitive p = os->primitives[primitive];  // read once, not once per pixel
-  os_rect area = os_intersect(os_stored_reach(reach, primitive), tile);
-  const os_rect clip = {p.clip_x0, p.clip_y0, p.clip_x1, p.clip_y1};
-  area = os_intersect(area, clip);  // the cursor's reach is its bounds: its clip applies here
+  device const gpuos_primitive& stored = os->primitives[primitive];
+  const os_rect clip = {stored.clip_x0, stored.clip_y0, stored.clip_x1, stored.clip_y1};
+  // The cursor's reach is its bounds: its clip applies here.
+  const os_rect area = os_intersect(os_intersect(os_stored_reach(reach, primitive), tile), clip);
+  if (px < area.x0 || px >= area.x1 || area.y0 >= area.y1) return;  // nothing of it in this column: no copy, no call
+  const gpuos_primitive p = stored;  // read once, not once per pixel
   os_blend_layer(os, p, area, px, py0, colors);
 }
 
@@ -330,8 +332,14 @@ static void os_phase_render(device gpuos_os_state* os, device uint* pixels, devi
   for (uint bits = changed; bits != 0u; bits &= bits - 1u) dirty_tiles[offset++] = ushort(run_start + ctz(bits));
   threadgroup_barrier(mem_flags::mem_device);
 
-  // Draw: a SIMD-group two dirty tiles, one per half.
-  for (uint pair = simd; pair * 2u < dirty_count; pair += OS_SIMD_GROUPS) {
+  // Draw: a SIMD-group two dirty tiles, one per half. The dirty list is taken in rounds of
+  // OS_SIMD_GROUPS pairs, a pair a group each round, so every group's tiles are spread over the
+  // whole frame (busy tiles cluster; equal runs of the list were slower on the GPU). Group g takes
+  // pair (g + round) % 32 of its round, not pair g: a group's successive tiles are then 66 tiles
+  // apart rather than 64, so their rows (64 tiles of 64 bytes is 4 KiB) do not all fall in the
+  // same few cache sets, on a GPU's L1 or a CPU's (docs/OS_KERNEL.md, "Phase 7").
+  for (uint round = 0; round * OS_SIMD_GROUPS * 2u < dirty_count; ++round) {
+    const uint pair = round * OS_SIMD_GROUPS + (simd + round) % OS_SIMD_GROUPS;
     const uint d = pair * 2u + lane / 16u;
     if (d < dirty_count) {  // the last pair may be one tile
       const uint tile_index = dirty_tiles[d];
