@@ -266,20 +266,29 @@ void Executor::collect(DispatchOutcome& outcome) {
 // ---------------------------------------------------------------------------------------------
 // scheduling
 
-Fiber* Executor::pick_runnable(Fiber* self, Handover handover) {
-  // Random choices stay inline: this runs on every switch between threads.
-  Fiber* fiber;
-  if (runnable_count_ == 1) {
-    fiber = nth_runnable(0);
-  } else if (plain_random_) {
+// Runs on every switch between threads. The common case, a blocked thread handing over to the
+// next lane of its group under the random schedule (choose_random's first rule), stays inline;
+// everything else goes through pick_runnable_otherwise.
+inline Fiber* Executor::pick_runnable(Fiber* self, Handover handover) {
+  Fiber* fiber = nullptr;
+  if (plain_random_ && self && handover == Handover::kBlocked && runnable_count_ > 1) fiber = next_in_group(self);
+  if (fiber) {
     ++decision_count_;
-    fiber = choose_random(self, handover);
   } else {
-    fiber = choose(self, handover);
+    fiber = pick_runnable_otherwise(self, handover);
   }
   take_runnable(fiber);
   fiber->state = FiberState::kRunning;
   return fiber;
+}
+
+__attribute__((noinline)) Fiber* Executor::pick_runnable_otherwise(Fiber* self, Handover handover) {
+  if (runnable_count_ == 1) return nth_runnable(0);
+  if (plain_random_) {
+    ++decision_count_;
+    return choose_random(self, handover);
+  }
+  return choose(self, handover);
 }
 
 void Executor::make_runnable(Fiber* fiber) {
@@ -289,7 +298,7 @@ void Executor::make_runnable(Fiber* fiber) {
   ++runnable_count_;
 }
 
-void Executor::take_runnable(Fiber* fiber) {
+inline void Executor::take_runnable(Fiber* fiber) {
   SimdGroup& group = group_of(fiber);
   group.runnable_mask &= ~(1u << fiber->lane);
   if (group.runnable_mask == 0) runnable_groups_ &= ~(1u << fiber->simdgroup);

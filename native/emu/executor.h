@@ -310,6 +310,7 @@ class Executor {
   // reached a preemption point (an atomic) and could go on.
   enum class Handover : std::uint8_t { kBlocked, kPreempted };
   Fiber* pick_runnable(Fiber* self, Handover handover);
+  Fiber* pick_runnable_otherwise(Fiber* self, Handover handover);
   Fiber* choose(Fiber* self, Handover handover);
   Fiber* choose_random(const Fiber* self, Handover handover);
   Fiber* nth_runnable(std::uint32_t n);
