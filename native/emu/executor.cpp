@@ -162,6 +162,7 @@ bool Executor::prepare(const DispatchRequest& request, DispatchOutcome& outcome)
   }
   runnable_count_ = thread_count_;
   runnable_groups_ = 0;
+  turn_ended_ = false;
   live_count_ = thread_count_;
 
   group_count_ = (thread_count_ + GPUOS_SIMD_WIDTH - 1) / GPUOS_SIMD_WIDTH;
@@ -271,12 +272,13 @@ void Executor::collect(DispatchOutcome& outcome) {
 // everything else goes through pick_runnable_otherwise.
 inline Fiber* Executor::pick_runnable(Fiber* self, Handover handover) {
   Fiber* fiber = nullptr;
-  if (plain_random_ && self && handover == Handover::kBlocked && runnable_count_ > 1) fiber = next_in_group(self);
+  if (plain_random_ && self && handover == Handover::kBlocked && !turn_ended_ && runnable_count_ > 1) fiber = next_in_group(self);
   if (fiber) {
     ++decision_count_;
   } else {
     fiber = pick_runnable_otherwise(self, handover);
   }
+  turn_ended_ = false;
   take_runnable(fiber);
   fiber->state = FiberState::kRunning;
   return fiber;
@@ -424,6 +426,7 @@ void Executor::release_barrier() {
   }
   runnable_count_ += barrier_waiting_;
   barrier_waiting_ = 0;
+  turn_ended_ = true;
   if (request_->profile && barrier_timeline_.size() < kMaxBarrierMarks) {
     const auto now = std::chrono::steady_clock::now();
     barrier_timeline_.push_back({barrier_site_, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(now - started_).count())});
@@ -546,6 +549,7 @@ void Executor::resolve_simd_calls(SimdGroup& group, std::uint32_t simdgroup) {
   }
   group.waiting_mask &= ~active;
   group.running += static_cast<std::uint32_t>(__builtin_popcount(active));
+  turn_ended_ = true;
   ++stats_.simd_rendezvous;
   for (std::uint32_t m = active; m != 0; m &= m - 1) make_runnable(base + lowest_lane(m));
   progress();

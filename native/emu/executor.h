@@ -387,6 +387,10 @@ class Executor {
   // The runnable threads: a lane mask per SIMD-group, and which groups have any. runnable_ lists
   // them, in thread order, only for the strategies that look at them all (collect_runnable).
   std::uint32_t runnable_groups_ = 0;
+  // Set when a barrier releases or a SIMD-group call completes: the next pick starts a new turn
+  // (a uniform draw) instead of going on with the blocking thread's group, so every phase after a
+  // barrier, and every step after a SIMD-group call, has its own drawn order.
+  bool turn_ended_ = false;
   std::uint32_t runnable_count_ = 0;
   std::vector<Fiber*> runnable_;
   std::uint32_t thread_count_ = 0;
@@ -456,8 +460,9 @@ class Executor {
 // The random schedule (the default strategy). A thread that blocks or returns hands over to the
 // next runnable lane of its own SIMD-group, in the order drawn for the group's turn (ascending or
 // descending lane index, wrapping around), the way a GPU keeps a SIMD-group's lanes together; when
-// none of its lanes can run, or at a preemption point, the next thread is drawn uniformly from all
-// the runnable ones, and the lane order of its group's new turn with it. Running a group's lanes
+// none of its lanes can run, at a preemption point, and when its arrival released a barrier or
+// completed a SIMD-group call (turn_ended_), the next thread is drawn uniformly from all the
+// runnable ones, and the lane order of its group's new turn with it. Running a group's lanes
 // back to back keeps their stacks and the memory they share in cache (docs/EMULATOR.md,
 // "Scheduling"). Every pair of threads still runs in either order, the seed deciding which.
 inline Fiber* Executor::next_in_group(const Fiber* fiber) {
@@ -477,7 +482,7 @@ inline Fiber* Executor::next_in_group(const Fiber* fiber) {
 }
 
 inline Fiber* Executor::choose_random(const Fiber* self, Handover handover) {
-  if (self && handover == Handover::kBlocked) {
+  if (self && handover == Handover::kBlocked && !turn_ended_) {
     if (Fiber* next = next_in_group(self)) return next;
   }
   Fiber* fiber = nth_runnable(rng_.below(runnable_count_));

@@ -90,3 +90,68 @@ describe('the random schedule keeps SIMD-groups together', () => {
     expect(await runOrder(7)).not.toEqual(await runOrder(8));
   });
 });
+
+// Review findings of 2026-12-06: the group-affine schedule must still draw each phase's order anew
+// (the thread that releases a barrier does not go on with its own group's turn), and a group that
+// loops on SIMD-group calls must not keep the others from running.
+const TWO_PHASE = `#include <metal_stdlib>
+using namespace metal;
+kernel void two_phase(device uint* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+  threadgroup uint sh[2];
+  sh[0] = tid;
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+  sh[1] = tid;
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+  if (tid == 0) { out[0] = sh[0]; out[1] = sh[1]; }
+}
+`;
+
+const WAIT_FOR_GROUP = `#include <metal_stdlib>
+using namespace metal;
+// SIMD-group 0 waits, through a SIMD-group vote, for a flag SIMD-group 1 sets: plain memory, no
+// atomics in the loop, so no preemption point (racy, as a GPU would still run it to the end).
+kernel void wait_for_group(device uint* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+  threadgroup uint flag;
+  if (tid == 0) flag = 0;
+  threadgroup_barrier(mem_flags::mem_threadgroup);
+  volatile threadgroup uint* f = &flag;
+  if (tid < 32u) {
+    uint rounds = 0;
+    while (simd_all(*f == 0u)) { ++rounds; }
+    out[tid] = rounds;
+  } else {
+    *f = 1u;
+  }
+}
+`;
+
+describe('the random schedule draws every turn after a barrier or a SIMD-group call anew', () => {
+  it('orders each phase independently: the last writer before a barrier and after it differ by seed', async () => {
+    const kernel = (await compileKernel({ source: TWO_PHASE, fileName: 'two_phase.metal' })).kernel('two_phase');
+    for (const threads of [32, 64]) {
+      let same = 0;
+      let differ = 0;
+      const winners = new Set<number>();
+      for (let seed = 1; seed <= 60; seed++) {
+        const out = new DeviceBuffer(8);
+        await kernel.dispatch({ threads, seed, buffers: [out] });
+        const [first, second] = out.readUint32();
+        winners.add(second!);
+        if (first === second) same++;
+        else differ++;
+      }
+      expect(differ, `${threads} threads`).toBeGreaterThan(30);  // independent phases: almost always
+      expect(same + differ).toBe(60);
+      expect(winners.size, `${threads} threads`).toBeGreaterThan(10);  // any thread can be last
+    }
+  });
+
+  it('lets other SIMD-groups run while one loops on SIMD-group calls', async () => {
+    const kernel = (await compileKernel({ source: WAIT_FOR_GROUP, fileName: 'wait_for_group.metal' })).kernel('wait_for_group');
+    for (let seed = 1; seed <= 12; seed++) {
+      const out = new DeviceBuffer(64 * 4);
+      await kernel.dispatch({ threads: 64, seed, watchdogMs: 5000, buffers: [out] });
+      expect(out.readUint32().subarray(0, 32).every((rounds) => rounds < 100_000), `seed ${seed}`).toBe(true);
+    }
+  });
+});
