@@ -63,7 +63,7 @@ struct BarrierObserver {
 // atomic (a preemption point: the thread that did it is one of the choices) or when a thread
 // blocks or returns.
 enum class ScheduleStrategy : std::uint8_t {
-  kRandom = 0,    // uniform among the runnable threads, from the seed
+  kRandom = 0,    // from the seed: a SIMD-group's lanes in a drawn rotation, turns and atomics uniform
   kPct = 1,       // probabilistic concurrency testing: random priorities, depth-1 change points
   kScripted = 2,  // the choices given (script), then the default: the same thread, else the lowest index
 };
@@ -400,7 +400,7 @@ class Executor {
   ScheduleRng rng_;
   // the schedule strategy's state for this dispatch
   std::uint64_t decision_count_ = 0;
-  bool plain_random_ = true;  // uniform choices, nothing recorded: the fiber switch's fast path
+  bool plain_random_ = true;  // the random strategy, nothing recorded: the fiber switch's fast path
   std::vector<ScheduleDecision> decisions_;
   bool decisions_truncated_ = false;
   std::vector<std::int64_t> priorities_;            // PCT: per thread, higher runs first

@@ -56,7 +56,7 @@ export interface EmulatorBlock {
   race?: boolean;
   /**
    * How threads are scheduled (docs/EMULATOR.md, schedule exploration): 'random' (the default,
-   * uniform from the seed), 'pct' (probabilistic concurrency testing) or 'scripted' (the choices
+   * drawn from the seed; a SIMD-group's lanes run back to back), 'pct' (probabilistic concurrency testing) or 'scripted' (the choices
    * given, for exhaustive exploration). schedule-exploration tools set the rest.
    */
   schedule?: ScheduleOptions;

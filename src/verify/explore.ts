@@ -2,7 +2,8 @@
  * Schedule exploration: one dispatch run under many thread schedules, its final memory digested
  * after each, the distinct outcomes counted, each with a schedule that reproduces it.
  *
- *   random      uniform: every decision drawn from the seed (seeds base, base + 1, ...)
+ *   random      every decision drawn from the seed (seeds base, base + 1, ...): uniform at atomics
+ *               and at each new turn, a SIMD-group's lanes in a drawn rotation (docs/EMULATOR.md)
  *   pct         probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): random thread
  *               priorities and depth - 1 change points over the k decisions one run takes (k is
  *               measured by a first run); finds a bug of depth d with probability >= 1 / (n k^(d-1))
@@ -249,7 +250,7 @@ export async function exploreSchedules(target: ScheduleTarget, options: ExploreO
       record(await target.run(seed, schedule), { strategy, seed }, seed, schedule);
     }
   } else if (strategy === 'pct') {
-    // k: the decisions one run takes, from a first (uniform) run that is not counted.
+    // k: the decisions one run takes, from a first (random) run that is not counted.
     const pctSteps = options.pctSteps ?? Math.max(1, (await target.run(base, { strategy: 'random' })).decisionCount);
     report.pctDepth = pctDepth;
     report.pctSteps = pctSteps;
