@@ -272,7 +272,7 @@ void Executor::collect(DispatchOutcome& outcome) {
 // everything else goes through pick_runnable_otherwise.
 inline Fiber* Executor::pick_runnable(Fiber* self, Handover handover) {
   Fiber* fiber = nullptr;
-  if (plain_random_ && self && handover == Handover::kBlocked && !turn_ended_ && runnable_count_ > 1) fiber = next_in_group(self);
+  if (plain_random_ && continues_turn(self, handover) && runnable_count_ > 1) fiber = next_in_group(self);
   if (fiber) {
     ++decision_count_;
   } else {
@@ -326,10 +326,10 @@ Fiber* Executor::nth_runnable(std::uint32_t n) {
 // runnable_: every runnable thread, in thread order.
 void Executor::collect_runnable() {
   std::uint32_t n = 0;
-  for (std::uint32_t groups = runnable_groups_; groups != 0; groups &= groups - 1) {
-    const std::uint32_t g = lowest_lane(groups);
-    for (std::uint32_t lanes = groups_[g].runnable_mask; lanes != 0; lanes &= lanes - 1) runnable_[n++] = &fibers_[g * GPUOS_SIMD_WIDTH + lowest_lane(lanes)];
-  }
+  each_runnable([&](std::uint32_t thread) {
+    runnable_[n++] = &fibers_[thread];
+    return true;
+  });
 }
 
 void Executor::switch_away(Fiber* self, Handover handover) {
@@ -611,13 +611,7 @@ bool Executor::spinning(const Fiber* fiber) const { return polled_unchanged(fibe
 
 bool Executor::all_runnable_spinning() const {
   if (current_ && !spinning(current_)) return false;
-  for (std::uint32_t groups = runnable_groups_; groups != 0; groups &= groups - 1) {
-    const std::uint32_t g = lowest_lane(groups);
-    for (std::uint32_t lanes = groups_[g].runnable_mask; lanes != 0; lanes &= lanes - 1) {
-      if (!spinning(&fibers_[g * GPUOS_SIMD_WIDTH + lowest_lane(lanes)])) return false;
-    }
-  }
-  return true;
+  return each_runnable([&](std::uint32_t thread) { return spinning(&fibers_[thread]); });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -179,9 +179,14 @@ struct CallPath {
   // Each call's site beside its hash: a shallow path is one cache line.
   Level levels[kCapacity] = {};
 
+  // The sites, outermost first, into `out` (cleared first: a reserved vector does not allocate).
+  void copy_sites(std::vector<const gpuos_source_site*>& out) const {
+    out.clear();
+    for (std::uint32_t i = 0; i < depth && i < kCapacity; ++i) out.push_back(levels[i].site);
+  }
   std::vector<const gpuos_source_site*> sites() const {
     std::vector<const gpuos_source_site*> out;
-    for (std::uint32_t i = 0; i < depth && i < kCapacity; ++i) out.push_back(levels[i].site);
+    copy_sites(out);
     return out;
   }
 };
@@ -316,6 +321,12 @@ class Executor {
   Fiber* nth_runnable(std::uint32_t n);
   // The runnable lane after this thread in its group's order for this turn, or null.
   Fiber* next_in_group(const Fiber* fiber);
+  // Whether the random schedule goes on with this thread's group (choose_random's first rule).
+  bool continues_turn(const Fiber* self, Handover handover) const { return self && handover == Handover::kBlocked && !turn_ended_; }
+  // Calls visit(thread index) for every runnable thread in thread order while it returns true;
+  // false if a visit did.
+  template <class Visit>
+  bool each_runnable(Visit visit) const;
   void collect_runnable();
   std::uint32_t choose_scripted(Fiber* self, std::uint32_t option);
   std::uint32_t choose_pct(Fiber* self, bool preemption);
@@ -482,12 +493,23 @@ inline Fiber* Executor::next_in_group(const Fiber* fiber) {
 }
 
 inline Fiber* Executor::choose_random(const Fiber* self, Handover handover) {
-  if (self && handover == Handover::kBlocked && !turn_ended_) {
+  if (continues_turn(self, handover)) {
     if (Fiber* next = next_in_group(self)) return next;
   }
   Fiber* fiber = nth_runnable(rng_.below(runnable_count_));
   groups_[fiber->simdgroup].descending = (rng_.next() >> 63) != 0;
   return fiber;
+}
+
+template <class Visit>
+bool Executor::each_runnable(Visit visit) const {
+  for (std::uint32_t groups = runnable_groups_; groups != 0; groups &= groups - 1) {
+    const std::uint32_t g = static_cast<std::uint32_t>(__builtin_ctz(groups));
+    for (std::uint32_t lanes = groups_[g].runnable_mask; lanes != 0; lanes &= lanes - 1) {
+      if (!visit(g * GPUOS_SIMD_WIDTH + static_cast<std::uint32_t>(__builtin_ctz(lanes)))) return false;
+    }
+  }
+  return true;
 }
 
 // The executor running on this OS thread (one per thread, created on first use).

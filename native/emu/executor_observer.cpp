@@ -29,8 +29,7 @@ void Executor::pause_for_observer(const gpuos_source_site* site, const Fiber& wa
   observed_.index = stats_.threadgroup_barriers - 1;
   observed_.site = site;
   observed_call_path_.reserve(CallPath::kCapacity);  // allocates once per executor
-  observed_call_path_.clear();
-  for (std::uint32_t i = 0; i < std::min(path.depth, CallPath::kCapacity); ++i) observed_call_path_.push_back(path.levels[i].site);
+  path.copy_sites(observed_call_path_);
   observed_.call_path = observed_call_path_.data();
   observed_.call_depth = static_cast<std::uint32_t>(observed_call_path_.size());
   observed_.threadgroup_memory = arena;
